@@ -1,0 +1,155 @@
+package io.lakecast.bench;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.lakecast.campaigns.CampaignCatalog;
+import io.lakecast.campaigns.RunCampaignActivityJob;
+import io.lakecast.endpoints.EndpointGenerator;
+import io.lakecast.endpoints.ImportEndpointsJob;
+import io.lakecast.model.AppShapes.CreateApplicationRequest;
+import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
+import io.lakecast.model.JobShapes.ImportJobRequest;
+import io.lakecast.model.PinpointEnums.Format;
+import io.lakecast.model.PinpointJson;
+import io.lakecast.model.SegmentShapes.WriteSegmentRequest;
+import io.lakecast.segments.SegmentCatalog;
+import io.lakecast.segments.SegmentPredicates;
+import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.LakecastSession;
+import io.lakecast.warehouse.Table;
+import io.lakecast.warehouse.Warehouse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The benchmark behind {@code scripts/bench}: in one JVM and one local session, times (a) plain Spark reading the
+ * generated CSV and writing a Delta table (the baseline, no Lakecast code), (b) create-import-job of the same file
+ * into an empty warehouse, (c) evaluating a 4-dimension segment, with the same predicate hand-written as a
+ * DataFrame filter beside it, and (d) the campaign activity through the outbox. Prints each time and its ratio to
+ * (a). A warm-up pass on a small file runs every step first so that JIT and class loading favour no row.
+ */
+public final class Bench {
+  static final String SEGMENT =
+      "{\"Name\":\"bench\",\"Dimensions\":{"
+          + "\"Demographic\":{\"Channel\":{\"DimensionType\":\"INCLUSIVE\",\"Values\":[\"EMAIL\",\"SMS\"]}},"
+          + "\"Location\":{\"Country\":{\"DimensionType\":\"INCLUSIVE\",\"Values\":[\"US\",\"CA\",\"GB\",\"DE\"]}},"
+          + "\"Attributes\":{\"Interests\":{\"AttributeType\":\"INCLUSIVE\",\"Values\":[\"Music\",\"Travel\"]}},"
+          + "\"Metrics\":{\"purchases\":{\"ComparisonOperator\":\"GREATER_THAN_OR_EQUAL\",\"Value\":2}}}}";
+
+  record Row4(String name, double seconds, String note) {}
+
+  public static void main(String[] args) throws IOException {
+    long endpoints = 1_000_000;
+    Path work = Files.createTempDirectory("lakecast-bench");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--endpoints" -> endpoints = Long.parseLong(args[++i]);
+        case "--workdir" -> work = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --endpoints N");
+      }
+    }
+    SparkSession spark = LakecastSession.getOrCreate();
+    System.err.println("bench: warm-up pass on 20,000 endpoints");
+    run(spark, work.resolve("warmup"), 20_000);
+    System.err.println("bench: measured pass on " + endpoints + " endpoints");
+    List<Row4> rows = run(spark, work.resolve("measured"), endpoints);
+    double base = rows.get(0).seconds();
+    System.out.printf(Locale.ROOT, "%nLakecast benchmark, %,d endpoints, %s, %d cores%n", endpoints,
+        spark.sparkContext().master(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%-58s %9s %9s%n", "step", "seconds", "ratio");
+    for (Row4 r : rows) {
+      System.out.printf(Locale.ROOT, "%-58s %9.2f %8.2fx  %s%n", r.name(), r.seconds(), r.seconds() / base, r.note());
+    }
+  }
+
+  static List<Row4> run(SparkSession spark, Path dir, long n) throws IOException {
+    Files.createDirectories(dir);
+    Path csv = dir.resolve("endpoints.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 7, Format.CSV, w);
+    }
+    List<Row4> rows = new ArrayList<>();
+
+    String baselineTable = "file:" + dir.resolve("baseline-delta");
+    rows.add(timed("(a) baseline: spark.read.csv -> Delta write", "", () -> {
+      Dataset<Row> raw = spark.read().option("header", "true").csv("file:" + csv);
+      String[] safe = raw.columns().clone();
+      for (int i = 0; i < safe.length; i++) {
+        safe[i] = safe[i].replace('.', '_');
+      }
+      raw.toDF(safe).write().format("delta").mode("overwrite").save(baselineTable);
+      return 0;
+    }));
+
+    spark.conf().set("spark.lakecast.warehouse", "file:" + dir.resolve("warehouse"));
+    Warehouse warehouse = Warehouse.of(spark);
+    String appId = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench", null)).id();
+    warehouse.ensure(Table.ENDPOINTS);
+    ImportJobRequest importRequest =
+        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null);
+    long[] imported = new long[1];
+    rows.add(timed("(b) create-import-job of the same CSV (empty warehouse)", "", () -> {
+      imported[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, importRequest)).run()
+          .imported();
+      return imported[0];
+    }));
+
+    WriteSegmentRequest segment =
+        PinpointJson.parse(SEGMENT, WriteSegmentRequest.class, "WriteSegmentRequest", "bench");
+    Column predicate = SegmentPredicates.compile(segment.dimensions());
+    long[] members = new long[1];
+    rows.add(timed("(c) 4-dimension segment: member count", "", () -> {
+      members[0] = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate)
+          .count();
+      return members[0];
+    }));
+    rows.add(timed("(c') same predicate hand-written as a DataFrame filter", "", () ->
+        spark.read().format("delta").load(warehouse.path(Table.ENDPOINTS))
+            .filter(col("ApplicationId").equalTo(appId))
+            .filter(col("ChannelType").isin("EMAIL", "SMS"))
+            .filter(col("Location.Country").isin("US", "CA", "GB", "DE"))
+            .filter(org.apache.spark.sql.functions.exists(col("Attributes").getItem("Interests"),
+                v -> v.isin("Music", "Travel")))
+            .filter(col("Metrics").getItem("purchases").geq(2))
+            .count()));
+
+    String segmentId = new SegmentCatalog(warehouse).create(appId, segment).id();
+    String campaignJson = Files.readString(Path.of(System.getProperty("lakecast.home", "."))
+        .resolve("jobs/specs/campaign.json")).replace("REPLACE_WITH_SEGMENT_ID", segmentId);
+    WriteCampaignRequest campaign =
+        PinpointJson.parse(campaignJson, WriteCampaignRequest.class, "WriteCampaignRequest", "bench");
+    String campaignId = new CampaignCatalog(warehouse).create(appId, campaign).id();
+    long[] sent = new long[1];
+    rows.add(timed("(d) campaign activity through the outbox", "", () -> {
+      sent[0] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
+          .run().sent();
+      return sent[0];
+    }));
+    List<Row4> annotated = new ArrayList<>();
+    annotated.add(rows.get(0));
+    annotated.add(new Row4(rows.get(1).name(), rows.get(1).seconds(), imported[0] + " endpoints"));
+    annotated.add(new Row4(rows.get(2).name(), rows.get(2).seconds(), members[0] + " members"));
+    annotated.add(rows.get(3));
+    annotated.add(new Row4(rows.get(4).name(), rows.get(4).seconds(), sent[0] + " messages"));
+    return annotated;
+  }
+
+  static Row4 timed(String name, String note, LongSupplier step) {
+    long start = System.nanoTime();
+    step.getAsLong();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.err.printf(Locale.ROOT, "bench: %s: %.2f s%n", name, seconds);
+    return new Row4(name, seconds, note);
+  }
+}

@@ -1,0 +1,329 @@
+package io.lakecast.campaigns;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.lakecast.LakecastErrors;
+import io.lakecast.campaigns.CampaignCatalog.StoredCampaign;
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.dispatch.OutboxSender;
+import io.lakecast.dispatch.PartitionedDispatcher;
+import io.lakecast.events.CampaignEvents;
+import io.lakecast.model.CampaignShapes.ActivityResponse;
+import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
+import io.lakecast.model.Ids;
+import io.lakecast.model.SegmentShapes.SegmentResponse;
+import io.lakecast.segments.SegmentCatalog;
+import io.lakecast.segments.SegmentPredicates;
+import io.lakecast.warehouse.HadoopConf;
+import io.lakecast.warehouse.LakecastSession;
+import io.lakecast.warehouse.Table;
+import io.lakecast.warehouse.Warehouse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * run-campaign: runs the campaign's due activity. Segment members → drop opted-out, inactive, address-less and
+ * channel-mismatched endpoints → holdout/treatment assignment → {@code send_ledger} rows (PENDING, or HOLDOUT) →
+ * partitioned dispatch through the outbox sender → ledger statuses → {@code _campaign.send} events → activity
+ * counts.
+ *
+ * <p>Idempotent: the run has a deterministic id (campaign and scheduled start); ledger rows are keyed by run and
+ * endpoint, only endpoints not yet in the ledger are added, and only PENDING rows are dispatched, so running it
+ * again sends nothing twice and resumes what a crashed run left PENDING. One run of a campaign at a time.
+ */
+public final class RunCampaignActivityJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCampaignActivityJob.class);
+
+  /** Drop reasons, named as Pinpoint's execution metrics. */
+  public static final String OPT_OUT = "ENDPOINT_OPT_OUT";
+  public static final String INACTIVE = "ENDPOINT_INACTIVE";
+  public static final String MISSING_ADDRESS = "ENDPOINT_MISSING_ADDRESS";
+  public static final String CHANNEL_MISMATCH = "ENDPOINT_CHANNEL_MISMATCH";
+
+  /** Which campaign, as of when. */
+  public record Options(String applicationId, String campaignId, Instant at) {
+    public Options {
+      if (applicationId == null || applicationId.isBlank()) {
+        throw LakecastErrors.invalidOption("--application-id", String.valueOf(applicationId), "an application id");
+      }
+      if (campaignId == null || campaignId.isBlank()) {
+        throw LakecastErrors.invalidOption("--campaign-id", String.valueOf(campaignId), "a campaign id");
+      }
+      at = at == null ? Instant.now() : at;
+    }
+  }
+
+  /**
+   * What the run did. {@code due} is false when the campaign's start is after {@code at} (nothing happened).
+   * {@code assigned} counts endpoints per TreatmentId; {@code alreadyInLedger} counts endpoints an earlier run of
+   * this activity had already recorded.
+   */
+  public record Result(
+      boolean due, String runId, String scheduledStart, long segmentSize, Map<String, Long> dropped,
+      long holdout, Map<String, Long> assigned, long sent, long failed, long alreadyInLedger,
+      List<ActivityResponse> activities) {}
+
+  private final Warehouse warehouse;
+  private final Options options;
+
+  public RunCampaignActivityJob(Warehouse warehouse, Options options) {
+    this.warehouse = warehouse;
+    this.options = options;
+  }
+
+  public Result run() {
+    SparkSession spark = warehouse.spark();
+    LakecastConf conf = LakecastConf.from(spark);
+    String appId = options.applicationId();
+    StoredCampaign stored = new CampaignCatalog(warehouse).load(appId, options.campaignId());
+    WriteCampaignRequest campaign = stored.definition();
+    CampaignCatalog.validate(campaign);
+    Instant start = CampaignCatalog.scheduledStart(campaign.schedule(), Instant.parse(stored.creationDate()));
+    String campaignId = stored.campaignId();
+    String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
+    if (start.isAfter(options.at()) || Boolean.TRUE.equals(campaign.isPaused())) {
+      LOG.info("Campaign {} is not due at {} (starts {}, paused {})", campaignId, options.at(), start,
+          campaign.isPaused());
+      return new Result(false, runId, Ids.iso(start), 0, Map.of(), 0, Map.of(), 0, 0, 0, List.of());
+    }
+    String group = "campaign-" + campaignId;
+    AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
+    HashMap<String, HashMap<String, String>> messages = CampaignMessages.byTreatment(campaign);
+    Map<String, String> activityIds = new LinkedHashMap<>();
+    for (String t : plan.treatmentIds()) {
+      activityIds.put(t, Ids.deterministic(runId, t));
+    }
+    String startedAt = Ids.now();
+
+    SegmentResponse segment =
+        new SegmentCatalog(warehouse).get(appId, campaign.segmentId(), campaign.segmentVersion());
+    Column predicate = SegmentPredicates.compile(segment.dimensions());
+    LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
+    Dataset<Row> members =
+        warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate);
+    Dataset<Row> classified =
+        classify(members, CampaignMessages.channels(messages))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> dropped = new TreeMap<>();
+      long segmentSize = 0;
+      for (Row r : classified.groupBy(col("DropReason")).agg(count(lit(1))).collectAsList()) {
+        segmentSize += r.getLong(1);
+        if (!r.isNullAt(0)) {
+          dropped.put(r.getString(0), r.getLong(1));
+        }
+      }
+      LOG.info("Campaign {} run {}: segment has {} endpoint(s); dropped {}", campaignId, runId, segmentSize, dropped);
+
+      LakecastSession.describe(spark, group, "Assign treatments and record the send ledger");
+      Dataset<Row> ledgerRows =
+          ledgerRows(plan.assign(classified.filter(col("DropReason").isNull())), appId, campaignId, runId,
+              activityIds);
+      Dataset<Row> existing =
+          warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
+      // Materialize the new ledger rows once (a staging file), so that appending them and emitting the holdout
+      // events read the same rows even though the ledger changes in between.
+      String freshPath = warehouse.root() + "/_staging/ledger/run=" + runId + "/at=" + System.currentTimeMillis();
+      ledgerRows
+          .join(existing, ledgerRows.col("EndpointId").equalTo(existing.col("EndpointId")), "left_anti")
+          .write()
+          .parquet(freshPath);
+      Dataset<Row> fresh = spark.read().parquet(freshPath);
+      long freshCount = fresh.count();
+      if (freshCount > 0) {
+        warehouse.append(Table.SEND_LEDGER, fresh);
+      }
+      Dataset<Row> runLedger = warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId));
+      long holdout = 0;
+      long inLedger = 0;
+      Map<String, Long> assigned = new TreeMap<>();
+      for (Row r : runLedger.groupBy(col("TreatmentId"), col("Arm")).agg(count(lit(1))).collectAsList()) {
+        inLedger += r.getLong(2);
+        if (AssignmentPlan.HOLDOUT.equals(r.getString(1))) {
+          holdout += r.getLong(2);
+        } else {
+          assigned.put(r.getString(0), r.getLong(2));
+        }
+      }
+      long alreadyInLedger = inLedger - freshCount;
+      Instant ledgerWrittenAt = Instant.now();
+      LOG.info("Campaign {} run {}: ledger holds {} held out, per treatment {} ({} from an earlier run)", campaignId,
+          runId, holdout, assigned, alreadyInLedger);
+
+      Dataset<Row> endpointJson =
+          classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
+      Dataset<Row> pending =
+          runLedger.filter(col("Status").equalTo("PENDING")).join(endpointJson, "EndpointId");
+      String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
+      HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+      int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
+      LakecastSession.describe(spark, group, "Dispatch through the outbox in " + partitions + " partition(s)");
+      String staging = warehouse.root() + "/_staging/dispatch/run=" + runId + "/batch=" + batch;
+      long dispatchStart = System.nanoTime();
+      PartitionedDispatcher.dispatch(
+              pending, messages, OutboxSender.factory(conf.outboxPath(), runId, batch, hadoop), partitions)
+          .write()
+          .mode("overwrite")
+          .parquet(staging);
+      Dataset<Row> outcomes = spark.read().parquet(staging);
+      Row sentFailed =
+          outcomes.agg(
+                  sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
+                  sum(when(col("Status").equalTo("FAILED"), 1).otherwise(0)))
+              .first();
+      long sent = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
+      long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
+      LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, sent, failed,
+          (System.nanoTime() - dispatchStart) / 1_000_000);
+
+      LakecastSession.describe(spark, group, "Record delivery statuses");
+      Map<String, Column> update = new LinkedHashMap<>();
+      update.put("Status", col("o.Status"));
+      update.put("Reason", col("o.Reason"));
+      update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
+      update.put("UpdatedAt", current_timestamp());
+      warehouse
+          .delta(Table.SEND_LEDGER)
+          .as("l")
+          .merge(outcomes.as("o"), col("l.RunId").equalTo(col("o.RunId")).and(col("l.EndpointId").equalTo(col("o.EndpointId"))))
+          .whenMatched()
+          .update(update)
+          .execute();
+
+      LakecastSession.describe(spark, group, "Write _campaign.send events");
+      Dataset<Row> holdoutOutcomes =
+          fresh
+              .filter(col("Arm").equalTo("HOLDOUT"))
+              .join(endpointJson, "EndpointId")
+              .select(
+                  col("RunId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
+                  col("Status"), col("Reason"), lit(ledgerWrittenAt.toEpochMilli()).as("SentAt"),
+                  col("EndpointJson"));
+      warehouse.append(
+          Table.EVENTS,
+          CampaignEvents.sendEvents(outcomes.unionByName(holdoutOutcomes), appId, campaignId, conf.accountId()));
+
+      List<ActivityResponse> activities =
+          recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
+      warehouse.delete(warehouse.root() + "/_staging/ledger/run=" + runId);
+      warehouse.delete(warehouse.root() + "/_staging/dispatch/run=" + runId);
+      return new Result(true, runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed,
+          alreadyInLedger, activities);
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  /**
+   * Adds {@code DropReason} (null for endpoints that can receive the campaign) and {@code EndpointJson} (the
+   * endpoint record as the event stream carries it). Pure.
+   */
+  public static Dataset<Row> classify(Dataset<Row> members, Set<String> channelsWithMessage) {
+    Column address = col("Address");
+    Column reason =
+        when(col("OptOut").equalTo("ALL"), lit(OPT_OUT))
+            .when(col("EndpointStatus").equalTo("INACTIVE"), lit(INACTIVE))
+            .when(address.isNull().or(address.equalTo("")), lit(MISSING_ADDRESS))
+            .when(coalesce(col("ChannelType").isin(channelsWithMessage.toArray()), lit(false)).unary_$bang(),
+                lit(CHANNEL_MISMATCH));
+    Column endpoint =
+        to_json(
+            struct(
+                col("Address"), col("Attributes"), col("ChannelType"), col("CohortId"), col("CreationDate"),
+                col("Demographic"), col("EffectiveDate"), col("EndpointStatus"), col("Id"), col("Location"),
+                col("Metrics"), col("OptOut"), col("RequestId"), col("User")));
+    return members.withColumn("DropReason", reason).withColumn("EndpointJson", endpoint);
+  }
+
+  /** Ledger rows of assigned endpoints: PENDING for treatments, HOLDOUT for the holdout. Pure. */
+  static Dataset<Row> ledgerRows(
+      Dataset<Row> assigned, String appId, String campaignId, String runId, Map<String, String> activityIds) {
+    Column activity = lit(runId);
+    for (Map.Entry<String, String> e : activityIds.entrySet()) {
+      activity = when(col("TreatmentId").equalTo(e.getKey()), lit(e.getValue())).otherwise(activity);
+    }
+    return assigned.select(
+        lit(appId).as("ApplicationId"),
+        lit(campaignId).as("CampaignId"),
+        lit(runId).as("RunId"),
+        activity.as("ActivityId"),
+        col("TreatmentId"),
+        col("Id").as("EndpointId"),
+        col("User").getField("UserId").as("UserId"),
+        col("Arm"),
+        col("ChannelType"),
+        col("Address"),
+        substring(sha2(concat_ws(":", lit(runId), col("Id")), 256), 1, 32).as("MessageId"),
+        when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit("HOLDOUT")).otherwise(lit("PENDING")).as("Status"),
+        lit(null).cast("string").as("Reason"),
+        lit(0).as("Attempts"),
+        current_timestamp().as("UpdatedAt"));
+  }
+
+  private List<ActivityResponse> recordActivities(
+      String appId, String campaignId, String runId, String scheduledStart, String startedAt,
+      Map<String, String> activityIds, Map<String, Long> dropped, long holdout) {
+    Map<String, long[]> counts = new TreeMap<>();
+    for (Row r :
+        warehouse
+            .read(Table.SEND_LEDGER)
+            .filter(col("RunId").equalTo(runId).and(col("Arm").equalTo(AssignmentPlan.TREATMENT)))
+            .groupBy(col("TreatmentId"))
+            .agg(count(lit(1)), sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)))
+            .collectAsList()) {
+      counts.put(r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
+    }
+    String end = Ids.now();
+    List<ActivityResponse> out = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, String> e : activityIds.entrySet()) {
+      long[] c = counts.getOrDefault(e.getKey(), new long[] {0, 0});
+      Map<String, String> metrics = new TreeMap<>();
+      dropped.forEach((k, v) -> metrics.put(k, String.valueOf(v)));
+      metrics.put("TREATMENT_HOLDOUT", String.valueOf(holdout));
+      String result = c[1] == c[0] ? "SUCCESS" : "FAIL";
+      ActivityResponse a =
+          new ActivityResponse(appId, campaignId, end, metrics, e.getValue(), result, scheduledStart, startedAt,
+              "COMPLETED", (int) c[1], null, null, (int) c[0], e.getKey());
+      out.add(a);
+      rows.add(org.apache.spark.sql.RowFactory.create(
+          appId, campaignId, a.id(), runId, a.treatmentId(), scheduledStart, startedAt, end, a.state(), result,
+          (int) c[0], (int) c[1], scala.jdk.javaapi.CollectionConverters.asScala(metrics)));
+    }
+    Dataset<Row> src = warehouse.spark().createDataFrame(rows, Table.ACTIVITIES.schema());
+    warehouse
+        .delta(Table.ACTIVITIES)
+        .as("t")
+        .merge(src.as("s"), "t.Id = s.Id")
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+    return out;
+  }
+}

@@ -1,0 +1,290 @@
+package io.lakecast.cli;
+
+import io.lakecast.LakecastErrors;
+import io.lakecast.campaigns.CampaignCatalog;
+import io.lakecast.campaigns.RunCampaignActivityJob;
+import io.lakecast.endpoints.EndpointCatalog;
+import io.lakecast.endpoints.EndpointGenerator;
+import io.lakecast.endpoints.ImportEndpointsJob;
+import io.lakecast.model.AppShapes.ApplicationsResponse;
+import io.lakecast.model.AppShapes.CreateApplicationRequest;
+import io.lakecast.model.CampaignShapes.ActivitiesResponse;
+import io.lakecast.model.CampaignShapes.ActivityResponse;
+import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
+import io.lakecast.model.JobShapes.ImportJobRequest;
+import io.lakecast.model.PinpointEnums.Format;
+import io.lakecast.model.SegmentShapes.WriteSegmentRequest;
+import io.lakecast.segments.SegmentCatalog;
+import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.Table;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The subcommands. Each parses, calls a catalog or job, and returns the Pinpoint-shaped result to print. */
+final class Commands {
+  private Commands() {}
+
+  private static Map<String, Object> wrap(String name, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(name, value);
+    return m;
+  }
+
+  @Command(name = "create-app", description = "Creates an application (CreateApp).")
+  static final class CreateApp extends WarehouseCommand {
+    @Option(names = "--create-application-request", required = true,
+        description = "CreateApplicationRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      CreateApplicationRequest r = RequestArgs.parse("--create-application-request", request,
+          CreateApplicationRequest.class, "CreateApplicationRequest");
+      return wrap("ApplicationResponse", new AppCatalog(ctx.warehouse()).create(r));
+    }
+  }
+
+  @Command(name = "get-apps", description = "Lists applications (GetApps).")
+  static final class GetApps extends WarehouseCommand {
+    @Override
+    Object execute(Context ctx) {
+      return wrap("ApplicationsResponse", new ApplicationsResponse(new AppCatalog(ctx.warehouse()).list(), null));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "create-import-job",
+      description = "Imports endpoints from CSV or NDJSON files under any Hadoop URI (CreateImportJob).")
+  static final class CreateImportJob extends WarehouseCommand {
+    @Option(names = "--application-id", required = true, description = "The application id")
+    String applicationId;
+
+    @Option(names = "--import-job-request", required = true,
+        description = "ImportJobRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      ImportJobRequest r =
+          RequestArgs.parse("--import-job-request", request, ImportJobRequest.class, "ImportJobRequest");
+      var result = new ImportEndpointsJob(ctx.warehouse(), new ImportEndpointsJob.Options(applicationId, r)).run();
+      return wrap("ImportJobResponse", result.job());
+    }
+  }
+
+  @Command(name = "get-import-job", description = "Shows an import job (GetImportJob).")
+  static final class GetImportJob extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--job-id", required = true) String jobId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("ImportJobResponse",
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).getImport(applicationId, jobId));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "get-endpoint", description = "Shows an endpoint (GetEndpoint).")
+  static final class GetEndpoint extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--endpoint-id", required = true) String endpointId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("EndpointResponse", new EndpointCatalog(ctx.warehouse()).get(applicationId, endpointId));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "create-segment", description = "Creates a dimensional segment (CreateSegment).")
+  static final class CreateSegment extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+
+    @Option(names = "--write-segment-request", required = true,
+        description = "WriteSegmentRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      WriteSegmentRequest r =
+          RequestArgs.parse("--write-segment-request", request, WriteSegmentRequest.class, "WriteSegmentRequest");
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).create(applicationId, r));
+    }
+  }
+
+  @Command(name = "get-segment", description = "Shows a segment's latest version (GetSegment).")
+  static final class GetSegment extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).get(applicationId, segmentId, null));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "create-campaign", description = "Creates a campaign (CreateCampaign).")
+  static final class CreateCampaign extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+
+    @Option(names = "--write-campaign-request", required = true,
+        description = "WriteCampaignRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      WriteCampaignRequest r = RequestArgs.parse("--write-campaign-request", request, WriteCampaignRequest.class,
+          "WriteCampaignRequest");
+      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).create(applicationId, r));
+    }
+  }
+
+  @Command(name = "get-campaign", description = "Shows a campaign (GetCampaign).")
+  static final class GetCampaign extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).get(applicationId, campaignId));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "run-campaign",
+      description = "Runs the campaign's due activity now, or as of --at (Lakecast's scheduler entry point).")
+  static final class RunCampaign extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Option(names = "--at", description = "ISO-8601 instant to run as of (default: now)")
+    String at;
+
+    @Override
+    Object execute(Context ctx) {
+      Instant asOf = null;
+      if (at != null) {
+        try {
+          asOf = Instant.parse(at);
+        } catch (DateTimeParseException e) {
+          throw LakecastErrors.invalidOption("--at", at, "an ISO-8601 instant such as 2026-12-01T15:00:00Z");
+        }
+      }
+      var r = new RunCampaignActivityJob(ctx.warehouse(),
+          new RunCampaignActivityJob.Options(applicationId, campaignId, asOf)).run();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ApplicationId", applicationId);
+      body.put("CampaignId", campaignId);
+      body.put("RunId", r.runId());
+      body.put("ScheduledStart", r.scheduledStart());
+      body.put("Due", r.due());
+      if (r.due()) {
+        body.put("SegmentSize", r.segmentSize());
+        body.put("Excluded", r.dropped());
+        body.put("Holdout", r.holdout());
+        body.put("TreatmentEndpointCounts", r.assigned());
+        body.put("Sent", r.sent());
+        body.put("Failed", r.failed());
+        body.put("AlreadyInLedger", r.alreadyInLedger());
+        body.put("Activities", r.activities());
+      }
+      return wrap("CampaignRunResponse", body);
+    }
+  }
+
+  @Command(name = "get-campaign-activities", description = "Lists a campaign's activities (GetCampaignActivities).")
+  static final class GetCampaignActivities extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Override
+    Object execute(Context ctx) {
+      new CampaignCatalog(ctx.warehouse()).load(applicationId, campaignId);
+      List<ActivityResponse> items =
+          ctx.warehouse().read(Table.ACTIVITIES)
+              .filter(org.apache.spark.sql.functions.col("ApplicationId").equalTo(applicationId)
+                  .and(org.apache.spark.sql.functions.col("CampaignId").equalTo(campaignId)))
+              .orderBy("Start", "TreatmentId")
+              .collectAsList()
+              .stream()
+              .map(r -> new ActivityResponse(
+                  r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("End"),
+                  r.<String, String>getJavaMap(r.fieldIndex("ExecutionMetrics")), r.getAs("Id"), r.getAs("Result"),
+                  r.getAs("ScheduledStart"), r.getAs("Start"), r.getAs("State"), r.getAs("SuccessfulEndpointCount"),
+                  null, null, r.getAs("TotalEndpointCount"), r.getAs("TreatmentId")))
+              .collect(Collectors.toList());
+      return wrap("ActivitiesResponse", new ActivitiesResponse(items, null));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "generate-endpoints",
+      description = "Writes synthetic endpoints (CSV with Pinpoint's dot-notation header, or NDJSON).")
+  static final class GenerateEndpoints implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--count", required = true) long count;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--format", defaultValue = "CSV", description = "CSV or JSON") Format format;
+    @Option(names = "--output", required = true, description = "File path or Hadoop URI") String output;
+
+    @Override
+    public Integer call() throws IOException {
+      if (count < 0) {
+        throw LakecastErrors.invalidOption("--count", String.valueOf(count), "a count of 0 or more");
+      }
+      Path path = new Path(io.lakecast.conf.LakecastConf.qualify(output));
+      FileSystem fs = path.getFileSystem(new Configuration());
+      fs.setWriteChecksum(false);
+      try (BufferedWriter w = new BufferedWriter(
+          new OutputStreamWriter(fs.create(path, true), StandardCharsets.UTF_8), 1 << 16)) {
+        EndpointGenerator.write(count, seed, format, w);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("Count", count);
+      body.put("Seed", seed);
+      body.put("Format", format.name());
+      body.put("Output", path.toString());
+      spec.commandLine().getOut().println(io.lakecast.model.PinpointJson.pretty(body));
+      return 0;
+    }
+  }
+}

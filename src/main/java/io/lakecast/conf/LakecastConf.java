@@ -1,0 +1,144 @@
+package io.lakecast.conf;
+
+import io.lakecast.LakecastErrors;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Lakecast setting: a {@code spark.lakecast.*} key with its default beside it, read from the Spark
+ * configuration.
+ *
+ * <p>Resolution order (last wins): the defaults here; {@code conf/lakecast-defaults.conf} (passed as
+ * {@code --properties-file} to spark-submit, or loaded by the embedded launcher); {@code --conf key=value} on the
+ * launcher or spark-submit; Airflow's {@code conf={...}}. Secrets never live here: they come from environment
+ * variables or Hadoop credential providers.
+ */
+public final class LakecastConf {
+  private static final Logger LOG = LoggerFactory.getLogger(LakecastConf.class);
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential|key$).*");
+
+  public static final String PREFIX = "spark.lakecast.";
+
+  /** Warehouse root URI: every table lives under it ({@code file:///…} or {@code s3a://bucket/prefix}). */
+  public static final String WAREHOUSE = PREFIX + "warehouse";
+  public static final String WAREHOUSE_DEFAULT = "./lakecast-warehouse";
+
+  /** Where the outbox sender writes messages (NDJSON per channel); empty = {@code <warehouse>/outbox}. */
+  public static final String OUTBOX_PATH = PREFIX + "sender.outbox.path";
+  public static final String OUTBOX_PATH_DEFAULT = "";
+
+  /** Partitions of the dispatch stage; 0 = Spark's default parallelism. */
+  public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
+  public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
+
+  /** Characters of a rejected raw record kept in {@code import_rejects}. */
+  public static final String IMPORT_REJECT_RAW_MAX_CHARS = PREFIX + "import.rejectRawMaxChars";
+  public static final int IMPORT_REJECT_RAW_MAX_CHARS_DEFAULT = 1000;
+
+  /** Account id used in ARNs and in {@code awsAccountId} of events. */
+  public static final String ACCOUNT_ID = PREFIX + "accountId";
+  public static final String ACCOUNT_ID_DEFAULT = "000000000000";
+
+  /** Region used in ARNs. */
+  public static final String REGION = PREFIX + "region";
+  public static final String REGION_DEFAULT = "us-east-1";
+
+  private final Map<String, String> values;
+
+  /** A configuration over plain values (tests, or a SparkSession's conf via {@link #from}). */
+  public LakecastConf(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** Reads every {@code spark.lakecast.*} key of the session's configuration. */
+  public static LakecastConf from(SparkSession spark) {
+    Map<String, String> all = new TreeMap<>();
+    scala.collection.Iterator<scala.Tuple2<String, String>> it = spark.conf().getAll().iterator();
+    while (it.hasNext()) {
+      scala.Tuple2<String, String> kv = it.next();
+      if (kv._1().startsWith(PREFIX)) {
+        all.put(kv._1(), kv._2());
+      }
+    }
+    return new LakecastConf(all);
+  }
+
+  public String get(String key, String defaultValue) {
+    String v = values.get(key);
+    return v == null || v.isBlank() ? defaultValue : v.trim();
+  }
+
+  public int getInt(String key, int defaultValue) {
+    String v = values.get(key);
+    if (v == null || v.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw LakecastErrors.invalidConf(key, v, "an integer");
+    }
+  }
+
+  /** The warehouse root as a fully qualified URI; a plain path is made absolute on the local filesystem. */
+  public String warehouse() {
+    return qualify(get(WAREHOUSE, WAREHOUSE_DEFAULT));
+  }
+
+  public String outboxPath() {
+    String v = get(OUTBOX_PATH, OUTBOX_PATH_DEFAULT);
+    return v.isEmpty() ? warehouse() + "/outbox" : qualify(v);
+  }
+
+  public int dispatchPartitions() {
+    return getInt(DISPATCH_PARTITIONS, DISPATCH_PARTITIONS_DEFAULT);
+  }
+
+  public int rejectRawMaxChars() {
+    return getInt(IMPORT_REJECT_RAW_MAX_CHARS, IMPORT_REJECT_RAW_MAX_CHARS_DEFAULT);
+  }
+
+  public String accountId() {
+    return get(ACCOUNT_ID, ACCOUNT_ID_DEFAULT);
+  }
+
+  public String region() {
+    return get(REGION, REGION_DEFAULT);
+  }
+
+  /** Turns a plain or relative path into a {@code file:} URI; leaves {@code scheme://} URIs alone. */
+  public static String qualify(String location) {
+    if (location.startsWith("file:///")) {
+      return qualify(location.substring(7));
+    }
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return stripTrailingSlash(location);
+    }
+    String local = location.startsWith("file:") ? location.substring(5) : location;
+    // Hadoop's canonical local form is file:/abs/path; Delta treats file:///abs/path as a different location.
+    return "file:" + stripTrailingSlash(Path.of(local).toAbsolutePath().normalize().toString());
+  }
+
+  private static String stripTrailingSlash(String s) {
+    return s.endsWith("/") && !s.endsWith("://") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** The effective configuration, sorted, secret-looking values masked: for the start-of-job log line. */
+  public Map<String, String> effective() {
+    Map<String, String> out = new TreeMap<>();
+    out.put(WAREHOUSE, warehouse());
+    values.forEach((k, v) -> out.put(k, SECRET_KEY.matcher(k).matches() ? "****" : v));
+    out.put(WAREHOUSE, warehouse());
+    return out;
+  }
+
+  /** Logs the effective configuration once. */
+  public void logEffective() {
+    LOG.info("Lakecast configuration: {}", effective());
+  }
+}

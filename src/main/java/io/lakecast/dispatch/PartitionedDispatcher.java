@@ -1,0 +1,93 @@
+package io.lakecast.dispatch;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Sends pending ledger rows from executor tasks: the rows are spread over partitions, sorted by channel inside
+ * each, and every partition opens one {@link Sender}. Returns one result row per message (lazy: the caller
+ * materializes it exactly once, e.g. by writing it to a staging table).
+ */
+public final class PartitionedDispatcher {
+  private PartitionedDispatcher() {}
+
+  /** Columns of a dispatch result. */
+  public static final StructType RESULT_SCHEMA =
+      new StructType()
+          .add("RunId", "string")
+          .add("EndpointId", "string")
+          .add("ActivityId", "string")
+          .add("TreatmentId", "string")
+          .add("ChannelType", "string")
+          .add("Status", "string")
+          .add("Reason", "string")
+          .add("SentAt", "long")
+          .add("EndpointJson", "string");
+
+  /**
+   * Dispatches {@code pending} (ledger columns plus {@code EndpointJson}).
+   *
+   * @param messages TreatmentId → ChannelType → message JSON
+   */
+  public static Dataset<Row> dispatch(
+      Dataset<Row> pending,
+      HashMap<String, HashMap<String, String>> messages,
+      Sender.Factory factory,
+      int partitions) {
+    MapPartitionsFunction<Row, Row> send =
+        rows -> {
+          if (!rows.hasNext()) {
+            return rows;
+          }
+          Sender sender = factory.open(TaskContext.getPartitionId());
+          return new Iterator<Row>() {
+            private boolean open = true;
+
+            @Override
+            public boolean hasNext() {
+              boolean more = rows.hasNext();
+              if (!more && open) {
+                open = false;
+                sender.close();
+              }
+              return more;
+            }
+
+            @Override
+            public Row next() {
+              return sendOne(sender, rows.next(), messages);
+            }
+          };
+        };
+    return pending
+        .repartition(partitions)
+        .sortWithinPartitions(col("ChannelType"))
+        .mapPartitions(send, Encoders.row(RESULT_SCHEMA));
+  }
+
+  private static Row sendOne(Sender sender, Row r, HashMap<String, HashMap<String, String>> messages) {
+    String treatment = r.getAs("TreatmentId");
+    String channel = r.getAs("ChannelType");
+    HashMap<String, String> byChannel = messages.get(treatment);
+    String message = byChannel == null ? null : byChannel.get(channel);
+    Sender.Delivery d =
+        message == null
+            ? Sender.Delivery.failed("UNSUPPORTED_CHANNEL")
+            : sender.send(
+                new Sender.OutboundMessage(
+                    r.getAs("MessageId"), r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("ActivityId"),
+                    treatment, r.getAs("EndpointId"), channel, r.getAs("Address"), message));
+    return RowFactory.create(
+        r.getAs("RunId"), r.getAs("EndpointId"), r.getAs("ActivityId"), treatment, channel, d.status(), d.reason(),
+        System.currentTimeMillis(), r.getAs("EndpointJson"));
+  }
+}

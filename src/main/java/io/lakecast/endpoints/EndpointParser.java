@@ -1,0 +1,357 @@
+package io.lakecast.endpoints;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lakecast.LakecastException;
+import io.lakecast.model.EndpointShapes.EndpointDemographic;
+import io.lakecast.model.EndpointShapes.EndpointImportItem;
+import io.lakecast.model.EndpointShapes.EndpointLocation;
+import io.lakecast.model.EndpointShapes.EndpointUser;
+import io.lakecast.model.PinpointEnums.ChannelType;
+import io.lakecast.model.PinpointJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Turns one import record (a CSV row under a dot-notation header, or an NDJSON line) into an endpoint row, or into
+ * a rejection with a reason code and a message naming the member. Pure: no Spark session, no I/O.
+ */
+public final class EndpointParser {
+  /** Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint. */
+  public static final StructType PARSED_SCHEMA =
+      new StructType()
+          .add("source", "string")
+          .add("line", "long")
+          .add("reason", "string")
+          .add("message", "string")
+          .add("raw", "string")
+          .merge(io.lakecast.warehouse.Table.Schemas.ENDPOINT_MEMBERS, true);
+
+  static final Set<String> DEMOGRAPHIC_MEMBERS =
+      Set.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
+  static final Set<String> LOCATION_MEMBERS =
+      Set.of("City", "Country", "Latitude", "Longitude", "PostalCode", "Region");
+  static final Set<String> TOP_MEMBERS =
+      Set.of(
+          "Id", "Address", "ChannelType", "EndpointStatus", "OptOut", "EffectiveDate", "CreationDate",
+          "RequestId", "CohortId", "ApplicationId");
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  private static final Pattern PHONE = Pattern.compile("^\\+?[0-9][0-9 ().-]{5,19}$");
+
+  private EndpointParser() {}
+
+  /** A record that could not be imported. */
+  public record Rejection(RejectReason reason, String message) {}
+
+  /** Either an endpoint or a rejection. */
+  public record Parsed(EndpointImportItem item, Rejection rejection) {
+    static Parsed ok(EndpointImportItem item) {
+      return new Parsed(item, null);
+    }
+
+    static Parsed reject(RejectReason reason, String message) {
+      return new Parsed(null, new Rejection(reason, message));
+    }
+  }
+
+  /** Parses one NDJSON line (EndpointBatchItem members, or an EndpointResponse from a Pinpoint export). */
+  public static Parsed parseJson(String line) {
+    String json = stripBom(line);
+    try {
+      EndpointImportItem item = PinpointJson.mapper().readValue(json, EndpointImportItem.class);
+      if (item == null) {
+        return Parsed.reject(RejectReason.MALFORMED_JSON, "The line is JSON null, not an endpoint object");
+      }
+      return validate(item);
+    } catch (JsonProcessingException e) {
+      LakecastException le = PinpointJson.translate(e, "EndpointBatchItem", "import line");
+      String msg = le.getMessage();
+      RejectReason reason =
+          msg.startsWith("Unknown member")
+              ? RejectReason.UNKNOWN_MEMBER
+              : msg.startsWith("Invalid value '")
+                  ? RejectReason.INVALID_ENUM
+                  : msg.startsWith("Invalid value for") ? RejectReason.TYPE_MISMATCH : RejectReason.MALFORMED_JSON;
+      return Parsed.reject(reason, msg);
+    }
+  }
+
+  /**
+   * A CSV header compiled once per file: each column's dot-notation member. A repeated {@code Attributes.x} or
+   * {@code User.UserAttributes.x} column adds one more value to that attribute (Pinpoint's multi-value rule).
+   */
+  public record CsvHeader(List<String> columns, List<String> unknown) {
+    /** Compiles a header row; a leading BOM is ignored. */
+    public static CsvHeader of(List<String> names) {
+      List<String> cols = new ArrayList<>(names.size());
+      List<String> unknown = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        String n = names.get(i) == null ? "" : names.get(i).trim();
+        if (i == 0) {
+          n = stripBom(n);
+        }
+        cols.add(n);
+        if (!isKnownColumn(n)) {
+          unknown.add(n);
+        }
+      }
+      return new CsvHeader(List.copyOf(cols), List.copyOf(unknown));
+    }
+
+    static boolean isKnownColumn(String n) {
+      if (TOP_MEMBERS.contains(n) || n.equals("User.UserId")) {
+        return true;
+      }
+      if (n.startsWith("Demographic.")) {
+        return DEMOGRAPHIC_MEMBERS.contains(n.substring(12));
+      }
+      if (n.startsWith("Location.")) {
+        return LOCATION_MEMBERS.contains(n.substring(9));
+      }
+      return (n.startsWith("Attributes.") && n.length() > 11)
+          || (n.startsWith("Metrics.") && n.length() > 8)
+          || (n.startsWith("User.UserAttributes.") && n.length() > 20);
+    }
+  }
+
+  /** Parses one CSV row under its file's header. */
+  public static Parsed parseCsv(CsvHeader header, List<String> cells) {
+    if (!header.unknown().isEmpty()) {
+      return Parsed.reject(
+          RejectReason.UNKNOWN_MEMBER,
+          "Unknown CSV column(s) " + header.unknown() + "; expected dot-notation EndpointBatchItem members such as"
+              + " ChannelType, Address, Id, Attributes.<name>, Metrics.<name>, Demographic.Platform,"
+              + " Location.Country, User.UserId, User.UserAttributes.<name>");
+    }
+    if (cells.size() > header.columns().size()) {
+      return Parsed.reject(
+          RejectReason.MALFORMED_CSV,
+          "Row has " + cells.size() + " cells but the header has " + header.columns().size() + " columns");
+    }
+    Map<String, String> top = new LinkedHashMap<>();
+    Map<String, String> demo = new LinkedHashMap<>();
+    Map<String, String> loc = new LinkedHashMap<>();
+    Map<String, List<String>> attrs = new LinkedHashMap<>();
+    Map<String, List<String>> userAttrs = new LinkedHashMap<>();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Double lat = null;
+    Double lon = null;
+    String userId = null;
+    for (int i = 0; i < cells.size(); i++) {
+      String v = cells.get(i);
+      if (v == null || v.isEmpty()) {
+        continue;
+      }
+      String col = header.columns().get(i);
+      if (col.startsWith("Attributes.")) {
+        attrs.computeIfAbsent(col.substring(11), k -> new ArrayList<>()).add(v);
+      } else if (col.startsWith("User.UserAttributes.")) {
+        userAttrs.computeIfAbsent(col.substring(20), k -> new ArrayList<>()).add(v);
+      } else if (col.startsWith("Metrics.")) {
+        Double d = parseDouble(v);
+        if (d == null) {
+          return Parsed.reject(RejectReason.TYPE_MISMATCH, col + ": '" + v + "' is not a number");
+        }
+        metrics.put(col.substring(8), d);
+      } else if (col.equals("Location.Latitude") || col.equals("Location.Longitude")) {
+        Double d = parseDouble(v);
+        if (d == null) {
+          return Parsed.reject(RejectReason.TYPE_MISMATCH, col + ": '" + v + "' is not a number");
+        }
+        if (col.endsWith("Latitude")) {
+          lat = d;
+        } else {
+          lon = d;
+        }
+      } else if (col.startsWith("Demographic.")) {
+        demo.put(col.substring(12), v);
+      } else if (col.startsWith("Location.")) {
+        loc.put(col.substring(9), v);
+      } else if (col.equals("User.UserId")) {
+        userId = v;
+      } else {
+        top.put(col, v);
+      }
+    }
+    ChannelType channel = null;
+    String channelText = top.get("ChannelType");
+    if (channelText != null) {
+      try {
+        channel = ChannelType.valueOf(channelText);
+      } catch (IllegalArgumentException e) {
+        return Parsed.reject(
+            RejectReason.INVALID_ENUM,
+            "ChannelType '" + channelText + "' is not one of " + joined(ChannelType.values()));
+      }
+    }
+    EndpointImportItem item =
+        new EndpointImportItem(
+            top.get("Address"),
+            attrs.isEmpty() ? null : attrs,
+            channel,
+            demo.isEmpty() ? null : demographic(demo),
+            top.get("EffectiveDate"),
+            top.get("EndpointStatus"),
+            top.get("Id"),
+            loc.isEmpty() && lat == null && lon == null
+                ? null
+                : new EndpointLocation(
+                    loc.get("City"), loc.get("Country"), lat, lon, loc.get("PostalCode"), loc.get("Region")),
+            metrics.isEmpty() ? null : metrics,
+            top.get("OptOut"),
+            top.get("RequestId"),
+            userId == null && userAttrs.isEmpty()
+                ? null
+                : new EndpointUser(userAttrs.isEmpty() ? null : userAttrs, userId),
+            top.get("ApplicationId"),
+            top.get("CohortId"),
+            top.get("CreationDate"));
+    return validate(item);
+  }
+
+  private static EndpointDemographic demographic(Map<String, String> d) {
+    return new EndpointDemographic(
+        d.get("AppVersion"), d.get("Locale"), d.get("Make"), d.get("Model"), d.get("ModelVersion"),
+        d.get("Platform"), d.get("PlatformVersion"), d.get("Timezone"));
+  }
+
+  /** Record-level rules shared by both formats. */
+  static Parsed validate(EndpointImportItem item) {
+    boolean isUpdate = item.id() != null && !item.id().isBlank();
+    if (!isUpdate && item.channelType() == null) {
+      return Parsed.reject(
+          RejectReason.MISSING_CHANNEL_TYPE, "ChannelType is required for a new endpoint (a record without Id)");
+    }
+    if (!isUpdate && (item.address() == null || item.address().isBlank())) {
+      return Parsed.reject(
+          RejectReason.MISSING_ADDRESS, "Address is required for a new endpoint (a record without Id)");
+    }
+    if (item.optOut() != null && !item.optOut().equals("ALL") && !item.optOut().equals("NONE")) {
+      return Parsed.reject(RejectReason.INVALID_ENUM, "OptOut '" + item.optOut() + "' is not one of ALL, NONE");
+    }
+    if (item.endpointStatus() != null
+        && !item.endpointStatus().equals("ACTIVE")
+        && !item.endpointStatus().equals("INACTIVE")) {
+      return Parsed.reject(
+          RejectReason.INVALID_ENUM, "EndpointStatus '" + item.endpointStatus() + "' is not one of ACTIVE, INACTIVE");
+    }
+    if (item.channelType() != null && item.address() != null) {
+      String problem = addressProblem(item.channelType(), item.address());
+      if (problem != null) {
+        return Parsed.reject(RejectReason.INVALID_ADDRESS, problem);
+      }
+    }
+    return Parsed.ok(item);
+  }
+
+  /** Why an address is not valid for its channel, or null when it is. */
+  public static String addressProblem(ChannelType channel, String address) {
+    return switch (channel) {
+      case EMAIL -> EMAIL.matcher(address).matches()
+          ? null
+          : "Address '" + address + "' is not an email address (expected name@domain)";
+      case SMS, VOICE -> PHONE.matcher(address).matches()
+          ? null
+          : "Address '" + address + "' is not a phone number (expected E.164 such as +12065550100, or national"
+              + " digits)";
+      default -> address.isBlank() ? "Address is empty; a " + channel + " endpoint needs a device token" : null;
+    };
+  }
+
+  /**
+   * The endpoint Id of a record: its own, or for a record without one a deterministic name-based UUID of
+   * ChannelType and Address, so that re-importing the same file updates rather than duplicates.
+   */
+  public static String endpointId(EndpointImportItem item) {
+    if (item.id() != null && !item.id().isBlank()) {
+      return item.id();
+    }
+    return derivedId(item.channelType().name(), item.address());
+  }
+
+  /** The derived Id of an endpoint with no Id of its own. */
+  public static String derivedId(String channelType, String address) {
+    return UUID.nameUUIDFromBytes((channelType + ":" + address).getBytes(StandardCharsets.UTF_8))
+        .toString()
+        .replace("-", "");
+  }
+
+  /** The parsed record as a row of {@link #PARSED_SCHEMA}. */
+  public static Row toRow(String source, long line, String raw, Parsed parsed) {
+    if (parsed.rejection() != null) {
+      Object[] values = new Object[PARSED_SCHEMA.size()];
+      values[0] = source;
+      values[1] = line;
+      values[2] = parsed.rejection().reason().name();
+      values[3] = parsed.rejection().message();
+      values[4] = raw;
+      return RowFactory.create(values);
+    }
+    EndpointImportItem e = parsed.item();
+    EndpointDemographic d = e.demographic();
+    EndpointLocation l = e.location();
+    EndpointUser u = e.user();
+    return RowFactory.create(
+        source,
+        line,
+        null,
+        null,
+        null,
+        endpointId(e),
+        e.address(),
+        e.channelType() == null ? null : e.channelType().name(),
+        e.endpointStatus(),
+        e.optOut(),
+        e.effectiveDate(),
+        e.creationDate(),
+        e.requestId(),
+        e.cohortId(),
+        d == null
+            ? null
+            : RowFactory.create(
+                d.appVersion(), d.locale(), d.make(), d.model(), d.modelVersion(), d.platform(),
+                d.platformVersion(), d.timezone()),
+        l == null
+            ? null
+            : RowFactory.create(l.city(), l.country(), l.latitude(), l.longitude(), l.postalCode(), l.region()),
+        multiValued(e.attributes()),
+        e.metrics() == null ? null : CollectionConverters.asScala(e.metrics()),
+        u == null ? null : RowFactory.create(multiValued(u.userAttributes()), u.userId()));
+  }
+
+  private static Object multiValued(Map<String, List<String>> m) {
+    if (m == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v == null ? null : CollectionConverters.asScala(v).toSeq()));
+    return CollectionConverters.asScala(out);
+  }
+
+  private static Double parseDouble(String v) {
+    try {
+      return Double.valueOf(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static String stripBom(String s) {
+    return s != null && !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
+  }
+
+  private static String joined(Object[] values) {
+    return String.join(", ", Arrays.stream(values).map(String::valueOf).toList());
+  }
+}

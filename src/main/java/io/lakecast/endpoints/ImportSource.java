@@ -1,0 +1,231 @@
+package io.lakecast.endpoints;
+
+import io.lakecast.LakecastErrors;
+import io.lakecast.model.PinpointEnums.Format;
+import io.lakecast.warehouse.HadoopConf;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+
+/**
+ * The files of an import: listing them under a Hadoop URI (a file, or a folder with subfolders, only files of the
+ * requested format) and reading one file into parsed rows with 1-based line numbers. Reading runs in executor
+ * tasks, one file per task, streaming (a file is never held in memory whole).
+ */
+public final class ImportSource {
+  private ImportSource() {}
+
+  /** Normalizes {@code s3://} to {@code s3a://} and a plain path to a {@code file:} URI. */
+  public static String normalize(String s3Url) {
+    if (s3Url.startsWith("s3://")) {
+      return "s3a://" + s3Url.substring(5);
+    }
+    return io.lakecast.conf.LakecastConf.qualify(s3Url);
+  }
+
+  /** Whether a file name is of the format (plain or gzip-compressed). */
+  public static boolean matchesFormat(String name, Format format) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.endsWith(".gz")) {
+      n = n.substring(0, n.length() - 3);
+    }
+    return format == Format.CSV
+        ? n.endsWith(".csv")
+        : n.endsWith(".json") || n.endsWith(".ndjson") || n.endsWith(".jsonl");
+  }
+
+  /** The files to import, sorted by path (file order decides which duplicate Id wins). */
+  public static List<String> list(String url, Format format, Configuration conf) {
+    Path root = new Path(url);
+    try {
+      FileSystem fs = root.getFileSystem(conf);
+      FileStatus status;
+      try {
+        status = fs.getFileStatus(root);
+      } catch (java.io.FileNotFoundException e) {
+        throw LakecastErrors.importSourceEmpty(url, format.name());
+      }
+      List<String> files = new ArrayList<>();
+      if (status.isFile()) {
+        files.add(status.getPath().toString());
+      } else {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+        while (it.hasNext()) {
+          LocatedFileStatus f = it.next();
+          String name = f.getPath().getName();
+          if (f.isFile() && !name.startsWith(".") && !name.startsWith("_") && matchesFormat(name, format)) {
+            files.add(f.getPath().toString());
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        throw LakecastErrors.importSourceEmpty(url, format.name());
+      }
+      files.sort(String::compareTo);
+      return files;
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("list", url, e);
+    }
+  }
+
+  /**
+   * Reads one file lazily into rows of {@link EndpointParser#PARSED_SCHEMA}. A file that cannot be opened or read
+   * to its end yields one PIECE_UNREADABLE row (after the rows read before the failure).
+   */
+  public static Iterator<Row> read(String file, Format format, HadoopConf conf, int rawMaxChars) {
+    return new FileRows(file, format, conf.get(), rawMaxChars);
+  }
+
+  /** The lazy row iterator over one file. */
+  private static final class FileRows implements Iterator<Row> {
+    private final String file;
+    private final Format format;
+    private final Configuration conf;
+    private final int rawMaxChars;
+    private final CSVFormat csv = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+    private Reader reader;
+    private BufferedReader lines;
+    private CSVParser parser;
+    private Iterator<CSVRecord> records;
+    private EndpointParser.CsvHeader header;
+    private long line;
+    private Row next;
+    private boolean done;
+
+    FileRows(String file, Format format, Configuration conf, int rawMaxChars) {
+      this.file = file;
+      this.format = format;
+      this.conf = conf;
+      this.rawMaxChars = rawMaxChars;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null && !done) {
+        try {
+          next = advance();
+        } catch (IOException | RuntimeException e) {
+          next = failure(e);
+          finish();
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Row r = next;
+      next = null;
+      return r;
+    }
+
+    private Row advance() throws IOException {
+      if (reader == null) {
+        reader = open(file, conf);
+        if (format == Format.JSON) {
+          lines = new BufferedReader(reader, 1 << 16);
+        } else {
+          parser = CSVParser.parse(reader, csv);
+          records = parser.iterator();
+        }
+      }
+      return format == Format.JSON ? nextJson() : nextCsv();
+    }
+
+    private Row nextJson() throws IOException {
+      String text;
+      while ((text = lines.readLine()) != null) {
+        line++;
+        if (!text.isBlank()) {
+          return EndpointParser.toRow(file, line, truncate(text, rawMaxChars), EndpointParser.parseJson(text));
+        }
+      }
+      finish();
+      return null;
+    }
+
+    private Row nextCsv() {
+      while (true) {
+        long startLine = line + 1;
+        CSVRecord rec;
+        try {
+          if (!records.hasNext()) {
+            finish();
+            return null;
+          }
+          rec = records.next();
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+          finish();
+          return EndpointParser.toRow(
+              file,
+              startLine,
+              null,
+              reject(RejectReason.MALFORMED_CSV, "Cannot parse CSV from line " + startLine + ": " + e.getMessage()));
+        }
+        line = parser.getCurrentLineNumber();
+        List<String> cells = rec.toList();
+        if (header == null) {
+          header = EndpointParser.CsvHeader.of(cells);
+          continue;
+        }
+        String raw = truncate(csv.format(cells.toArray()), rawMaxChars);
+        return EndpointParser.toRow(file, startLine, raw, EndpointParser.parseCsv(header, cells));
+      }
+    }
+
+    private Row failure(Exception e) {
+      String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      return EndpointParser.toRow(
+          file, 0, null, reject(RejectReason.PIECE_UNREADABLE, "Cannot read " + file + ": " + detail));
+    }
+
+    private void finish() {
+      done = true;
+      try {
+        if (reader != null) {
+          reader.close();
+        }
+      } catch (IOException ignored) {
+        // closing a read-only stream: nothing to lose
+      }
+    }
+  }
+
+  private static EndpointParser.Parsed reject(RejectReason reason, String message) {
+    return new EndpointParser.Parsed(null, new EndpointParser.Rejection(reason, message));
+  }
+
+  private static Reader open(String file, Configuration conf) throws IOException {
+    Path p = new Path(file);
+    InputStream in = p.getFileSystem(conf).open(p);
+    if (file.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+      in = new GZIPInputStream(in, 1 << 16);
+    }
+    return new InputStreamReader(in, StandardCharsets.UTF_8);
+  }
+
+  static String truncate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+}

@@ -1,0 +1,23 @@
+package io.lakecast.endpoints;
+
+/** Why an import record was rejected; stored in {@code import_rejects.reason}. README lists each code. */
+public enum RejectReason {
+  /** The line is not a JSON object. */
+  MALFORMED_JSON,
+  /** A CSV row has more cells than the header, or a cell cannot be parsed as CSV. */
+  MALFORMED_CSV,
+  /** A JSON member or CSV header column that EndpointBatchItem/EndpointResponse does not have. */
+  UNKNOWN_MEMBER,
+  /** A value outside its enum (ChannelType, OptOut, EndpointStatus). */
+  INVALID_ENUM,
+  /** A value of the wrong type (a metric or coordinate that is not a number, a list where a string belongs). */
+  TYPE_MISMATCH,
+  /** A new endpoint (no Id) without ChannelType. */
+  MISSING_CHANNEL_TYPE,
+  /** A new endpoint (no Id) without Address. */
+  MISSING_ADDRESS,
+  /** An address that is not valid for its channel (email syntax, phone digits, empty push token). */
+  INVALID_ADDRESS,
+  /** The whole file could not be read (missing, unreadable, corrupt compression); counted as a failed piece. */
+  PIECE_UNREADABLE
+}

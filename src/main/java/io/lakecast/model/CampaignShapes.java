@@ -1,0 +1,182 @@
+package io.lakecast.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.model.PinpointEnums.Action;
+import io.lakecast.model.PinpointEnums.Frequency;
+import io.lakecast.model.PinpointEnums.MessageType;
+import io.lakecast.model.PinpointEnums.Mode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Campaign shapes: {@code WriteCampaignRequest}, its messages and schedule, {@code CampaignResponse} and
+ * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app and custom messages,
+ * templates) are carried as raw JSON so that any Pinpoint campaign definition parses.
+ */
+public final class CampaignShapes {
+  private CampaignShapes() {}
+
+  /** Body of create-campaign. */
+  public record WriteCampaignRequest(
+      @JsonProperty("AdditionalTreatments") List<WriteTreatmentResource> additionalTreatments,
+      @JsonProperty("CustomDeliveryConfiguration") JsonNode customDeliveryConfiguration,
+      @JsonProperty("Description") String description,
+      @JsonProperty("HoldoutPercent") Integer holdoutPercent,
+      @JsonProperty("Hook") CampaignHook hook,
+      @JsonProperty("IsPaused") Boolean isPaused,
+      @JsonProperty("Limits") CampaignLimits limits,
+      @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
+      @JsonProperty("Name") String name,
+      @JsonProperty("Schedule") Schedule schedule,
+      @JsonProperty("SegmentId") String segmentId,
+      @JsonProperty("SegmentVersion") Integer segmentVersion,
+      @JsonProperty("tags") Map<String, String> tags,
+      @JsonProperty("TemplateConfiguration") JsonNode templateConfiguration,
+      @JsonProperty("TreatmentDescription") String treatmentDescription,
+      @JsonProperty("TreatmentName") String treatmentName,
+      @JsonProperty("Priority") Integer priority) {}
+
+  /** An additional A/B treatment. */
+  public record WriteTreatmentResource(
+      @JsonProperty("CustomDeliveryConfiguration") JsonNode customDeliveryConfiguration,
+      @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
+      @JsonProperty("Schedule") Schedule schedule,
+      @JsonProperty("SizePercent") Integer sizePercent,
+      @JsonProperty("TemplateConfiguration") JsonNode templateConfiguration,
+      @JsonProperty("TreatmentDescription") String treatmentDescription,
+      @JsonProperty("TreatmentName") String treatmentName) {}
+
+  /** Per-channel messages. */
+  public record MessageConfiguration(
+      @JsonProperty("ADMMessage") Message admMessage,
+      @JsonProperty("APNSMessage") Message apnsMessage,
+      @JsonProperty("BaiduMessage") Message baiduMessage,
+      @JsonProperty("CustomMessage") JsonNode customMessage,
+      @JsonProperty("DefaultMessage") Message defaultMessage,
+      @JsonProperty("EmailMessage") CampaignEmailMessage emailMessage,
+      @JsonProperty("GCMMessage") Message gcmMessage,
+      @JsonProperty("SMSMessage") CampaignSmsMessage smsMessage,
+      @JsonProperty("InAppMessage") JsonNode inAppMessage) {}
+
+  /** A push (or default) message. */
+  public record Message(
+      @JsonProperty("Action") Action action,
+      @JsonProperty("Body") String body,
+      @JsonProperty("ImageIconUrl") String imageIconUrl,
+      @JsonProperty("ImageSmallIconUrl") String imageSmallIconUrl,
+      @JsonProperty("ImageUrl") String imageUrl,
+      @JsonProperty("JsonBody") String jsonBody,
+      @JsonProperty("MediaUrl") String mediaUrl,
+      @JsonProperty("RawContent") String rawContent,
+      @JsonProperty("SilentPush") Boolean silentPush,
+      @JsonProperty("TimeToLive") Integer timeToLive,
+      @JsonProperty("Title") String title,
+      @JsonProperty("Url") String url) {}
+
+  /** An email message. */
+  public record CampaignEmailMessage(
+      @JsonProperty("Body") String body,
+      @JsonProperty("FromAddress") String fromAddress,
+      @JsonProperty("Headers") List<MessageHeader> headers,
+      @JsonProperty("HtmlBody") String htmlBody,
+      @JsonProperty("Title") String title) {}
+
+  /** An email header. */
+  public record MessageHeader(@JsonProperty("Name") String name, @JsonProperty("Value") String value) {}
+
+  /** An SMS message. */
+  public record CampaignSmsMessage(
+      @JsonProperty("Body") String body,
+      @JsonProperty("MessageType") MessageType messageType,
+      @JsonProperty("OriginationNumber") String originationNumber,
+      @JsonProperty("SenderId") String senderId,
+      @JsonProperty("EntityId") String entityId,
+      @JsonProperty("TemplateId") String templateId) {}
+
+  /** When the campaign runs. */
+  public record Schedule(
+      @JsonProperty("EndTime") String endTime,
+      @JsonProperty("EventFilter") JsonNode eventFilter,
+      @JsonProperty("Frequency") Frequency frequency,
+      @JsonProperty("IsLocalTime") Boolean isLocalTime,
+      @JsonProperty("QuietTime") QuietTime quietTime,
+      @JsonProperty("StartTime") String startTime,
+      @JsonProperty("Timezone") String timezone) {}
+
+  /** Quiet time window, HH:MM. */
+  public record QuietTime(@JsonProperty("End") String end, @JsonProperty("Start") String start) {}
+
+  /** Campaign limits. */
+  public record CampaignLimits(
+      @JsonProperty("Daily") Integer daily,
+      @JsonProperty("MaximumDuration") Integer maximumDuration,
+      @JsonProperty("MessagesPerSecond") Integer messagesPerSecond,
+      @JsonProperty("Total") Integer total,
+      @JsonProperty("Session") Integer session) {}
+
+  /** Campaign hook. */
+  public record CampaignHook(
+      @JsonProperty("LambdaFunctionName") String lambdaFunctionName,
+      @JsonProperty("Mode") Mode mode,
+      @JsonProperty("WebUrl") String webUrl) {}
+
+  /** A treatment as returned. */
+  public record TreatmentResource(
+      @JsonProperty("Id") String id,
+      @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
+      @JsonProperty("Schedule") Schedule schedule,
+      @JsonProperty("SizePercent") Integer sizePercent,
+      @JsonProperty("State") CampaignState state,
+      @JsonProperty("TreatmentDescription") String treatmentDescription,
+      @JsonProperty("TreatmentName") String treatmentName) {}
+
+  /** Campaign state. */
+  public record CampaignState(@JsonProperty("CampaignStatus") String campaignStatus) {}
+
+  /** A campaign as Pinpoint returns it. */
+  public record CampaignResponse(
+      @JsonProperty("AdditionalTreatments") List<TreatmentResource> additionalTreatments,
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("Arn") String arn,
+      @JsonProperty("CreationDate") String creationDate,
+      @JsonProperty("DefaultState") CampaignState defaultState,
+      @JsonProperty("Description") String description,
+      @JsonProperty("HoldoutPercent") Integer holdoutPercent,
+      @JsonProperty("Hook") CampaignHook hook,
+      @JsonProperty("Id") String id,
+      @JsonProperty("IsPaused") Boolean isPaused,
+      @JsonProperty("LastModifiedDate") String lastModifiedDate,
+      @JsonProperty("Limits") CampaignLimits limits,
+      @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
+      @JsonProperty("Name") String name,
+      @JsonProperty("Schedule") Schedule schedule,
+      @JsonProperty("SegmentId") String segmentId,
+      @JsonProperty("SegmentVersion") Integer segmentVersion,
+      @JsonProperty("State") CampaignState state,
+      @JsonProperty("tags") Map<String, String> tags,
+      @JsonProperty("TreatmentDescription") String treatmentDescription,
+      @JsonProperty("TreatmentName") String treatmentName,
+      @JsonProperty("Version") Integer version) {}
+
+  /** One campaign activity (one run of one treatment). */
+  public record ActivityResponse(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("CampaignId") String campaignId,
+      @JsonProperty("End") String end,
+      @JsonProperty("ExecutionMetrics") Map<String, String> executionMetrics,
+      @JsonProperty("Id") String id,
+      @JsonProperty("Result") String result,
+      @JsonProperty("ScheduledStart") String scheduledStart,
+      @JsonProperty("Start") String start,
+      @JsonProperty("State") String state,
+      @JsonProperty("SuccessfulEndpointCount") Integer successfulEndpointCount,
+      @JsonProperty("TimezonesCompletedCount") Integer timezonesCompletedCount,
+      @JsonProperty("TimezonesTotalCount") Integer timezonesTotalCount,
+      @JsonProperty("TotalEndpointCount") Integer totalEndpointCount,
+      @JsonProperty("TreatmentId") String treatmentId) {}
+
+  /** get-campaign-activities result. */
+  public record ActivitiesResponse(
+      @JsonProperty("Item") List<ActivityResponse> item, @JsonProperty("NextToken") String nextToken) {}
+}

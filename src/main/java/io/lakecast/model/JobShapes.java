@@ -1,0 +1,37 @@
+package io.lakecast.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.lakecast.model.PinpointEnums.Format;
+import java.util.List;
+
+/** Import job shapes: {@code ImportJobRequest} (echoed as {@code Definition}) and {@code ImportJobResponse}. */
+public final class JobShapes {
+  private JobShapes() {}
+
+  /** Body of create-import-job; also the job's {@code Definition} ({@code ImportJobResource}). */
+  public record ImportJobRequest(
+      @JsonProperty("DefineSegment") Boolean defineSegment,
+      @JsonProperty("ExternalId") String externalId,
+      @JsonProperty("Format") Format format,
+      @JsonProperty("RegisterEndpoints") Boolean registerEndpoints,
+      @JsonProperty("RoleArn") String roleArn,
+      @JsonProperty("S3Url") String s3Url,
+      @JsonProperty("SegmentId") String segmentId,
+      @JsonProperty("SegmentName") String segmentName) {}
+
+  /** An import job as Pinpoint returns it. */
+  public record ImportJobResponse(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("CompletedPieces") Integer completedPieces,
+      @JsonProperty("CompletionDate") String completionDate,
+      @JsonProperty("CreationDate") String creationDate,
+      @JsonProperty("Definition") ImportJobRequest definition,
+      @JsonProperty("FailedPieces") Integer failedPieces,
+      @JsonProperty("Failures") List<String> failures,
+      @JsonProperty("Id") String id,
+      @JsonProperty("JobStatus") String jobStatus,
+      @JsonProperty("TotalFailures") Integer totalFailures,
+      @JsonProperty("TotalPieces") Integer totalPieces,
+      @JsonProperty("TotalProcessed") Integer totalProcessed,
+      @JsonProperty("Type") String type) {}
+}

@@ -1,0 +1,173 @@
+package io.lakecast.warehouse;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createMapType;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The warehouse's tables: name, explicit schema, partition columns and key. Column names that cross the Pinpoint
+ * interface are spelled as the model spells them; the events table uses the event stream's lower-case names.
+ */
+public enum Table {
+  APPS("apps", Schemas.APPS, List.of()),
+  ENDPOINTS("endpoints", Schemas.ENDPOINTS, List.of("ApplicationId")),
+  JOBS("jobs", Schemas.JOBS, List.of()),
+  IMPORT_REJECTS("import_rejects", Schemas.IMPORT_REJECTS, List.of()),
+  SEGMENTS("segments", Schemas.SEGMENTS, List.of()),
+  SEGMENT_MEMBERS("segment_members", Schemas.SEGMENT_MEMBERS, List.of()),
+  CAMPAIGNS("campaigns", Schemas.CAMPAIGNS, List.of()),
+  ACTIVITIES("activities", Schemas.ACTIVITIES, List.of()),
+  SEND_LEDGER("send_ledger", Schemas.SEND_LEDGER, List.of()),
+  AUDIT("audit", Schemas.AUDIT, List.of()),
+  /** Parquet, not Delta: what event-stream consumers (Athena/Glue) read. */
+  EVENTS("events", Schemas.EVENTS, List.of("app_id", "event_date"));
+
+  private final String tableName;
+  private final StructType schema;
+  private final List<String> partitionColumns;
+
+  Table(String tableName, StructType schema, List<String> partitionColumns) {
+    this.tableName = tableName;
+    this.schema = schema;
+    this.partitionColumns = partitionColumns;
+  }
+
+  public String tableName() {
+    return tableName;
+  }
+
+  public StructType schema() {
+    return schema;
+  }
+
+  public List<String> partitionColumns() {
+    return partitionColumns;
+  }
+
+  public boolean isDelta() {
+    return this != EVENTS;
+  }
+
+  /** Schemas, built once. */
+  public static final class Schemas {
+    private Schemas() {}
+
+    static StructField f(String name, DataType type) {
+      return new StructField(name, type, true, Metadata.empty());
+    }
+
+    static StructType struct(StructField... fields) {
+      return new StructType(fields);
+    }
+
+    public static final DataType MULTI_VALUED = createMapType(StringType, createArrayType(StringType, true), true);
+
+    public static final StructType DEMOGRAPHIC =
+        struct(
+            f("AppVersion", StringType), f("Locale", StringType), f("Make", StringType), f("Model", StringType),
+            f("ModelVersion", StringType), f("Platform", StringType), f("PlatformVersion", StringType),
+            f("Timezone", StringType));
+
+    public static final StructType LOCATION =
+        struct(
+            f("City", StringType), f("Country", StringType), f("Latitude", DoubleType),
+            f("Longitude", DoubleType), f("PostalCode", StringType), f("Region", StringType));
+
+    public static final StructType USER = struct(f("UserAttributes", MULTI_VALUED), f("UserId", StringType));
+
+    /** The endpoint members an import record can carry (EndpointBatchItem plus export-file members). */
+    public static final StructType ENDPOINT_MEMBERS =
+        struct(
+            f("Id", StringType), f("Address", StringType), f("ChannelType", StringType),
+            f("EndpointStatus", StringType), f("OptOut", StringType), f("EffectiveDate", StringType),
+            f("CreationDate", StringType), f("RequestId", StringType), f("CohortId", StringType),
+            f("Demographic", DEMOGRAPHIC), f("Location", LOCATION), f("Attributes", MULTI_VALUED),
+            f("Metrics", createMapType(StringType, DoubleType, true)), f("User", USER));
+
+    public static final StructType ENDPOINTS =
+        struct(f("ApplicationId", StringType)).merge(ENDPOINT_MEMBERS, true);
+
+    public static final StructType APPS =
+        struct(
+            f("ApplicationId", StringType), f("Arn", StringType), f("Name", StringType),
+            f("tags", createMapType(StringType, StringType, true)), f("CreationDate", StringType));
+
+    public static final StructType JOBS =
+        struct(
+            f("ApplicationId", StringType), f("Id", StringType), f("Type", StringType),
+            f("JobStatus", StringType), f("Definition", StringType), f("CreationDate", StringType),
+            f("CompletionDate", StringType), f("TotalPieces", IntegerType), f("CompletedPieces", IntegerType),
+            f("FailedPieces", IntegerType), f("TotalProcessed", IntegerType), f("TotalFailures", IntegerType),
+            f("Failures", createArrayType(StringType, true)));
+
+    public static final StructType IMPORT_REJECTS =
+        struct(
+            f("JobId", StringType), f("ApplicationId", StringType), f("source", StringType),
+            f("line", LongType), f("raw", StringType), f("reason", StringType), f("message", StringType));
+
+    public static final StructType SEGMENTS =
+        struct(
+            f("ApplicationId", StringType), f("SegmentId", StringType), f("Version", IntegerType),
+            f("Name", StringType), f("SegmentType", StringType), f("Definition", StringType),
+            f("ImportDefinition", StringType), f("CreationDate", StringType), f("LastModifiedDate", StringType));
+
+    public static final StructType SEGMENT_MEMBERS =
+        struct(
+            f("ApplicationId", StringType), f("SegmentId", StringType), f("Version", IntegerType),
+            f("EndpointId", StringType));
+
+    public static final StructType CAMPAIGNS =
+        struct(
+            f("ApplicationId", StringType), f("CampaignId", StringType), f("Version", IntegerType),
+            f("Name", StringType), f("Definition", StringType), f("CreationDate", StringType),
+            f("LastModifiedDate", StringType));
+
+    public static final StructType ACTIVITIES =
+        struct(
+            f("ApplicationId", StringType), f("CampaignId", StringType), f("Id", StringType),
+            f("RunId", StringType), f("TreatmentId", StringType), f("ScheduledStart", StringType),
+            f("Start", StringType), f("End", StringType), f("State", StringType), f("Result", StringType),
+            f("TotalEndpointCount", IntegerType), f("SuccessfulEndpointCount", IntegerType),
+            f("ExecutionMetrics", createMapType(StringType, StringType, true)));
+
+    public static final StructType SEND_LEDGER =
+        struct(
+            f("ApplicationId", StringType), f("CampaignId", StringType), f("RunId", StringType),
+            f("ActivityId", StringType), f("TreatmentId", StringType), f("EndpointId", StringType),
+            f("UserId", StringType), f("Arm", StringType), f("ChannelType", StringType),
+            f("Address", StringType), f("MessageId", StringType), f("Status", StringType),
+            f("Reason", StringType), f("Attempts", IntegerType), f("UpdatedAt", TimestampType));
+
+    public static final StructType AUDIT =
+        struct(
+            f("eventTime", TimestampType), f("eventID", StringType), f("eventName", StringType),
+            f("userIdentity", StringType), f("requestParameters", StringType), f("outcome", StringType),
+            f("errorCode", StringType), f("durationMillis", LongType), f("readOnly", BooleanType));
+
+    /** The event-stream record as the Glue {@code all_events} table reads it, plus Hive partition columns. */
+    public static final StructType EVENTS =
+        struct(
+            f("event_type", StringType), f("event_timestamp", LongType), f("arrival_timestamp", LongType),
+            f("event_version", StringType),
+            f("application", struct(f("app_id", StringType), f("sdk", createMapType(StringType, StringType)))),
+            f("client", struct(f("client_id", StringType), f("cognito_id", StringType))),
+            f("device", struct(f("platform", createMapType(StringType, StringType)))),
+            f("session", createMapType(StringType, StringType)),
+            f("attributes", createMapType(StringType, StringType)),
+            f("client_context", struct(f("custom", createMapType(StringType, StringType)))),
+            f("awsaccountid", StringType),
+            f("metrics", struct(f("price_in_millicents_usd", DoubleType))),
+            f("app_id", StringType), f("event_date", StringType));
+  }
+}

@@ -1,0 +1,123 @@
+package io.lakecast.warehouse;
+
+import io.delta.tables.DeltaTable;
+import io.lakecast.LakecastErrors;
+import io.lakecast.conf.LakecastConf;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The warehouse root and its tables: where each lives, created on first use with its explicit schema, read and
+ * appended to. Any Hadoop URI works as the root ({@code file:///…}, {@code s3a://bucket/prefix}).
+ */
+public final class Warehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final SparkSession spark;
+  private final String root;
+  private final Set<Table> ensured = EnumSet.noneOf(Table.class);
+
+  public Warehouse(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root;
+  }
+
+  /** The warehouse configured for this session. */
+  public static Warehouse of(SparkSession spark) {
+    return new Warehouse(spark, LakecastConf.from(spark).warehouse());
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(Table table) {
+    return root + "/" + table.tableName();
+  }
+
+  /** Creates the Delta table with its schema if it does not exist yet. */
+  public synchronized void ensure(Table table) {
+    if (ensured.contains(table) || !table.isDelta()) {
+      return;
+    }
+    String path = path(table);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      LOG.info("Creating table {} at {}", table.tableName(), path);
+      DeltaTable.createIfNotExists(spark)
+          .location(path)
+          .addColumns(table.schema())
+          .partitionedBy(table.partitionColumns().toArray(String[]::new))
+          .execute();
+    }
+    ensured.add(table);
+  }
+
+  /** The table's current rows (an empty frame of its schema for an events store not yet written). */
+  public Dataset<Row> read(Table table) {
+    if (!table.isDelta()) {
+      return exists(path(table))
+          ? spark.read().schema(table.schema()).parquet(path(table))
+          : spark.createDataFrame(java.util.List.of(), table.schema());
+    }
+    ensure(table);
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The Delta table handle for merges. */
+  public DeltaTable delta(Table table) {
+    ensure(table);
+    return DeltaTable.forPath(spark, path(table));
+  }
+
+  /** Appends rows (selected into the table's column order). */
+  public void append(Table table, Dataset<Row> rows) {
+    Dataset<Row> ordered = rows.selectExpr(quoted(table));
+    if (table.isDelta()) {
+      ensure(table);
+      ordered.write().format("delta").mode("append").save(path(table));
+    } else {
+      ordered
+          .write()
+          .mode("append")
+          .partitionBy(table.partitionColumns().toArray(String[]::new))
+          .parquet(path(table));
+    }
+  }
+
+  private static String[] quoted(Table table) {
+    return java.util.Arrays.stream(table.schema().fieldNames()).map(n -> "`" + n + "`").toArray(String[]::new);
+  }
+
+  /** Deletes a path recursively (staging data that held addresses); a missing path is fine. */
+  public void delete(String location) {
+    try {
+      Path p = new Path(location);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("delete", location, e);
+    }
+  }
+
+  /** Whether anything exists at a Hadoop path. */
+  public boolean exists(String location) {
+    try {
+      Path p = new Path(location);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(p);
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("check", location, e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.lakecast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.model.PinpointJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged all-in-one jar through {@code scripts/lakecast}, as a user runs it: a separate JVM, the Delta data
+ * source found in the shaded jar, JSON on stdout, logs on stderr, exit codes from {@code main}.
+ */
+class LauncherIT {
+  static final Path HOME = Path.of(System.getProperty("lakecast.home", ".")).toAbsolutePath();
+  @TempDir Path warehouse;
+
+  record Result(int exit, String out, String err) {}
+
+  Result lakecast(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(HOME.resolve("scripts/lakecast").toString());
+    cmd.add("--conf");
+    cmd.add("spark.lakecast.warehouse=" + warehouse);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
+    pb.environment().remove("SPARK_HOME");
+    Path out = Files.createTempFile("lakecast-out", ".json");
+    Path err = Files.createTempFile("lakecast-err", ".log");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("lakecast finished").isTrue();
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void createAppThenImportThroughThePackagedJar() throws Exception {
+    Result created = lakecast("create-app", "--create-application-request", "file://jobs/specs/app.json");
+    assertThat(created.exit()).as(created.err()).isZero();
+    JsonNode app = PinpointJson.mapper().readTree(created.out());
+    String appId = app.at("/ApplicationResponse/Id").asText();
+    assertThat(app.at("/ApplicationResponse/Arn").asText()).endsWith("apps/" + appId);
+
+    Result imported = lakecast("create-import-job", "--application-id", appId, "--import-job-request",
+        "{\"S3Url\":\"jobs/specs/endpoints-example.ndjson\",\"Format\":\"JSON\"}");
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    JsonNode job = PinpointJson.mapper().readTree(imported.out()).get("ImportJobResponse");
+    assertThat(job.get("JobStatus").asText()).isEqualTo("COMPLETED");
+    assertThat(job.get("TotalProcessed").asInt()).isEqualTo(3);
+    assertThat(imported.err()).as("progress is logged on stderr").contains("Import job");
+    assertThat(Files.isDirectory(warehouse.resolve("endpoints/_delta_log"))).isTrue();
+  }
+
+  @Test
+  void usageErrorsExitWithTwoAndNoStackTrace() throws Exception {
+    Result r = lakecast("create-journey");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("create-journey").doesNotContain("\tat ");
+  }
+}

@@ -1,0 +1,40 @@
+package io.lakecast.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.cli.LakecastCli;
+import io.lakecast.model.PinpointJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs {@code lakecast} commands in-process against the shared test session, as a user would type them. */
+public final class Cli {
+  private Cli() {}
+
+  /** Exit code, stdout and stderr of one command. */
+  public record Run(int exitCode, String out, String err) {
+    /** stdout parsed as JSON. */
+    public JsonNode json() {
+      try {
+        return PinpointJson.mapper().readTree(out);
+      } catch (Exception e) {
+        throw new AssertionError("stdout is not JSON (exit " + exitCode + ", stderr: " + err + "): " + out, e);
+      }
+    }
+
+    /** Asserts success and returns stdout as JSON. */
+    public JsonNode ok() {
+      if (exitCode != 0) {
+        throw new AssertionError("exit " + exitCode + ", stderr: " + err);
+      }
+      return json();
+    }
+  }
+
+  public static Run run(String... args) {
+    SparkTestSession.get();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = LakecastCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,44 @@
+package io.lakecast.testing;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one SparkSession of the test JVM: local[2], two shuffle partitions, UI off, bound to 127.0.0.1, Delta
+ * extensions, UTC. Created on first use and stopped when the JVM exits.
+ */
+public final class SparkTestSession {
+  private static SparkSession spark;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      spark =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("lakecast-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+              .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .config("spark.databricks.delta.snapshotPartitions", "1")
+              .config("spark.databricks.delta.writeChecksumFile.enabled", "false")
+              .getOrCreate();
+      Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));
+    }
+    SparkSession.setActiveSession(spark);
+    return spark;
+  }
+
+  /** Points the session at a fresh warehouse (one per test class). */
+  public static SparkSession withWarehouse(java.nio.file.Path warehouse) {
+    SparkSession s = get();
+    s.conf().set("spark.lakecast.warehouse", warehouse.toString());
+    s.conf().unset("spark.lakecast.sender.outbox.path");
+    return s;
+  }
+}
