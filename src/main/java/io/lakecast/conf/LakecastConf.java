@@ -40,6 +40,10 @@ public final class LakecastConf {
   public static final String IMPORT_REJECT_RAW_MAX_CHARS = PREFIX + "import.rejectRawMaxChars";
   public static final int IMPORT_REJECT_RAW_MAX_CHARS_DEFAULT = 1000;
 
+  /** Uncompressed import files larger than this are split into pieces parsed in parallel (bytes). */
+  public static final String IMPORT_SPLIT_BYTES = PREFIX + "import.splitBytes";
+  public static final long IMPORT_SPLIT_BYTES_DEFAULT = 16L << 20;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -103,6 +107,22 @@ public final class LakecastConf {
     return getInt(IMPORT_REJECT_RAW_MAX_CHARS, IMPORT_REJECT_RAW_MAX_CHARS_DEFAULT);
   }
 
+  public long importSplitBytes() {
+    String v = values.get(IMPORT_SPLIT_BYTES);
+    if (v == null || v.isBlank()) {
+      return IMPORT_SPLIT_BYTES_DEFAULT;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 1024) {
+        throw LakecastErrors.invalidConf(IMPORT_SPLIT_BYTES, v, "a byte count of at least 1024");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw LakecastErrors.invalidConf(IMPORT_SPLIT_BYTES, v, "a byte count such as 16777216");
+    }
+  }
+
   public String accountId() {
     return get(ACCOUNT_ID, ACCOUNT_ID_DEFAULT);
   }
@@ -131,7 +151,6 @@ public final class LakecastConf {
   /** The effective configuration, sorted, secret-looking values masked: for the start-of-job log line. */
   public Map<String, String> effective() {
     Map<String, String> out = new TreeMap<>();
-    out.put(WAREHOUSE, warehouse());
     values.forEach((k, v) -> out.put(k, SECRET_KEY.matcher(k).matches() ? "****" : v));
     out.put(WAREHOUSE, warehouse());
     return out;

@@ -1,5 +1,8 @@
 package io.lakecast.endpoints;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakecast.LakecastException;
 import io.lakecast.model.EndpointShapes.EndpointDemographic;
@@ -18,9 +21,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
-import scala.jdk.javaapi.CollectionConverters;
+import io.lakecast.warehouse.Table;
 
 /**
  * Turns one import record (a CSV row under a dot-notation header, or an NDJSON line) into an endpoint row, or into
@@ -35,7 +39,8 @@ public final class EndpointParser {
           .add("reason", "string")
           .add("message", "string")
           .add("raw", "string")
-          .merge(io.lakecast.warehouse.Table.Schemas.ENDPOINT_MEMBERS, true);
+          .add("Id", "string")
+          .add("endpoint", "string");
 
   static final Set<String> DEMOGRAPHIC_MEMBERS =
       Set.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
@@ -287,56 +292,36 @@ public final class EndpointParser {
         .replace("-", "");
   }
 
-  /** The parsed record as a row of {@link #PARSED_SCHEMA}. */
+  /**
+   * The parsed record as a flat row of {@link #PARSED_SCHEMA}: the endpoint travels as compact JSON (with its Id
+   * filled in) and becomes nested columns in {@link #endpoints}. Flat rows keep the parse stage cheap: Spark's row
+   * encoder for the nested endpoint schema costs several times the parsing itself.
+   */
   public static Row toRow(String source, long line, String raw, Parsed parsed) {
     if (parsed.rejection() != null) {
-      Object[] values = new Object[PARSED_SCHEMA.size()];
-      values[0] = source;
-      values[1] = line;
-      values[2] = parsed.rejection().reason().name();
-      values[3] = parsed.rejection().message();
-      values[4] = raw;
-      return RowFactory.create(values);
+      return new GenericRowWithSchema(
+          new Object[] {
+            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null
+          },
+          PARSED_SCHEMA);
     }
     EndpointImportItem e = parsed.item();
-    EndpointDemographic d = e.demographic();
-    EndpointLocation l = e.location();
-    EndpointUser u = e.user();
-    return RowFactory.create(
-        source,
-        line,
-        null,
-        null,
-        null,
-        endpointId(e),
-        e.address(),
-        e.channelType() == null ? null : e.channelType().name(),
-        e.endpointStatus(),
-        e.optOut(),
-        e.effectiveDate(),
-        e.creationDate(),
-        e.requestId(),
-        e.cohortId(),
-        d == null
-            ? null
-            : RowFactory.create(
-                d.appVersion(), d.locale(), d.make(), d.model(), d.modelVersion(), d.platform(),
-                d.platformVersion(), d.timezone()),
-        l == null
-            ? null
-            : RowFactory.create(l.city(), l.country(), l.latitude(), l.longitude(), l.postalCode(), l.region()),
-        multiValued(e.attributes()),
-        e.metrics() == null ? null : CollectionConverters.asScala(e.metrics()),
-        u == null ? null : RowFactory.create(multiValued(u.userAttributes()), u.userId()));
+    String id = endpointId(e);
+    EndpointImportItem withId =
+        new EndpointImportItem(
+            e.address(), e.attributes(), e.channelType(), e.demographic(), e.effectiveDate(), e.endpointStatus(),
+            id, e.location(), e.metrics(), e.optOut(), e.requestId(), e.user(), e.applicationId(), e.cohortId(),
+            e.creationDate());
+    return new GenericRowWithSchema(
+        new Object[] {source, line, null, null, null, id, PinpointJson.compact(withId)}, PARSED_SCHEMA);
   }
 
-  private static Object multiValued(Map<String, List<String>> m) {
-    if (m == null) {
-      return null;
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, v == null ? null : CollectionConverters.asScala(v).toSeq()));
-    return CollectionConverters.asScala(out);
+  /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
+  public static Dataset<Row> endpoints(Dataset<Row> parsed) {
+    return parsed
+        .filter(col("reason").isNull())
+        .select(col("source"), col("line"), from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
+        .select(col("source"), col("line"), col("e.*"));
   }
 
   private static Double parseDouble(String v) {

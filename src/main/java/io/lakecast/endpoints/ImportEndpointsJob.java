@@ -35,7 +35,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,18 +102,25 @@ public final class ImportEndpointsJob {
         new ImportJobResponse(
             appId, 0, null, created, def, 0, null, jobId, JobStatus.PROCESSING.name(), 0, files.size(), 0, "IMPORT"));
 
-    LakecastSession.describe(spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s)");
+    List<ImportPiece> pieces =
+        ImportPiece.plan(files, format, conf.importSplitBytes(), spark.sparkContext().hadoopConfiguration());
+    LakecastSession.describe(
+        spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s) in " + pieces.size() + " piece(s)");
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     int rawMax = conf.rejectRawMaxChars();
-    FlatMapFunction<String, Row> parse = file -> ImportSource.read(file, format, hadoop, rawMax);
-    Dataset<Row> parsed =
-        spark
-            .createDataset(files, Encoders.STRING())
-            .repartition(Math.max(1, files.size()))
-            .flatMap(parse, Encoders.row(EndpointParser.PARSED_SCHEMA))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    FlatMapFunction<ImportPiece, Row> parse = piece -> ImportSource.read(piece, format, hadoop, rawMax);
+    // Parse once into a staging Parquet file: every later step (counts, rejects, the upsert) reads it, columnar,
+    // instead of parsing again or caching nested rows in memory.
+    String staging = warehouse.root() + "/_staging/import/" + jobId;
+    long started = System.nanoTime();
+    spark
+        .createDataset(pieces, Encoders.javaSerialization(ImportPiece.class))
+        .repartition(pieces.size())
+        .flatMap(parse, Encoders.row(EndpointParser.PARSED_SCHEMA))
+        .write()
+        .parquet(staging);
+    Dataset<Row> parsed = spark.read().parquet(staging);
     try {
-      long started = System.nanoTime();
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
       Row stats =
           parsed
@@ -150,7 +156,7 @@ public final class ImportEndpointsJob {
       if (imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        merge(appId, parsed.filter(col("reason").isNull()));
+        merge(appId, EndpointParser.endpoints(parsed));
         LOG.info("Import job {}: merged {} endpoint(s) in {} ms", jobId, imported, (System.nanoTime() - mergeStart) / 1_000_000);
       }
       String status = failedPieces > 0 ? JobStatus.FAILED.name() : JobStatus.COMPLETED.name();
@@ -162,17 +168,20 @@ public final class ImportEndpointsJob {
       jobs.put(job);
       return new Result(job, processed, imported, rejected, failedPieces);
     } finally {
-      parsed.unpersist();
+      warehouse.delete(staging);
     }
   }
 
   /** Upserts accepted records; of several records with one Id the last in file order wins. */
   private void merge(String appId, Dataset<Row> accepted) {
+    boolean duplicates = !accepted.groupBy("Id").count().filter(col("count").gt(1)).isEmpty();
     Dataset<Row> latest =
-        accepted
-            .withColumn(
-                "_rank", row_number().over(Window.partitionBy("Id").orderBy(desc("source"), desc("line"))))
-            .filter(col("_rank").equalTo(1));
+        !duplicates
+            ? accepted
+            : accepted
+                .withColumn(
+                    "_rank", row_number().over(Window.partitionBy("Id").orderBy(desc("source"), desc("line"))))
+                .filter(col("_rank").equalTo(1));
     String now = Ids.now();
     Dataset<Row> source =
         latest.select(
@@ -191,6 +200,11 @@ public final class ImportEndpointsJob {
             col("Attributes"),
             col("Metrics"),
             col("User"));
+    if (warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).isEmpty()) {
+      // The app's first import: nothing to match, so a plain append does what the MERGE would, cheaper.
+      warehouse.append(Table.ENDPOINTS, source.withColumn("OptOut", coalesce(col("OptOut"), lit("NONE"))));
+      return;
+    }
     Map<String, Column> insert = EndpointMerge.insert();
     insert.put("OptOut", coalesce(col(EndpointMerge.SOURCE + ".OptOut"), lit("NONE")));
     warehouse

@@ -90,12 +90,13 @@ public final class ImportSource {
    * Reads one file lazily into rows of {@link EndpointParser#PARSED_SCHEMA}. A file that cannot be opened or read
    * to its end yields one PIECE_UNREADABLE row (after the rows read before the failure).
    */
-  public static Iterator<Row> read(String file, Format format, HadoopConf conf, int rawMaxChars) {
-    return new FileRows(file, format, conf.get(), rawMaxChars);
+  public static Iterator<Row> read(ImportPiece piece, Format format, HadoopConf conf, int rawMaxChars) {
+    return new FileRows(piece, format, conf.get(), rawMaxChars);
   }
 
   /** The lazy row iterator over one file. */
   private static final class FileRows implements Iterator<Row> {
+    private final ImportPiece piece;
     private final String file;
     private final Format format;
     private final Configuration conf;
@@ -110,8 +111,10 @@ public final class ImportSource {
     private Row next;
     private boolean done;
 
-    FileRows(String file, Format format, Configuration conf, int rawMaxChars) {
-      this.file = file;
+    FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars) {
+      this.piece = piece;
+      this.file = piece.file();
+      this.line = piece.firstLine() - 1;
       this.format = format;
       this.conf = conf;
       this.rawMaxChars = rawMaxChars;
@@ -142,7 +145,10 @@ public final class ImportSource {
 
     private Row advance() throws IOException {
       if (reader == null) {
-        reader = open(file, conf);
+        reader = open(piece, conf);
+        if (piece.header() != null && !piece.isFirst()) {
+          header = EndpointParser.CsvHeader.of(piece.header());
+        }
         if (format == Format.JSON) {
           lines = new BufferedReader(reader, 1 << 16);
         } else {
@@ -158,7 +164,10 @@ public final class ImportSource {
       while ((text = lines.readLine()) != null) {
         line++;
         if (!text.isBlank()) {
-          return EndpointParser.toRow(file, line, truncate(text, rawMaxChars), EndpointParser.parseJson(text));
+          EndpointParser.Parsed parsed = EndpointParser.parseJson(text);
+          // The raw record is kept for rejects only: accepted rows need not carry it.
+          String raw = parsed.rejection() == null ? null : truncate(text, rawMaxChars);
+          return EndpointParser.toRow(file, line, raw, parsed);
         }
       }
       finish();
@@ -183,14 +192,15 @@ public final class ImportSource {
               null,
               reject(RejectReason.MALFORMED_CSV, "Cannot parse CSV from line " + startLine + ": " + e.getMessage()));
         }
-        line = parser.getCurrentLineNumber();
+        line = piece.firstLine() - 1 + parser.getCurrentLineNumber();
         List<String> cells = rec.toList();
         if (header == null) {
           header = EndpointParser.CsvHeader.of(cells);
           continue;
         }
-        String raw = truncate(csv.format(cells.toArray()), rawMaxChars);
-        return EndpointParser.toRow(file, startLine, raw, EndpointParser.parseCsv(header, cells));
+        EndpointParser.Parsed parsed = EndpointParser.parseCsv(header, cells);
+        String raw = parsed.rejection() == null ? null : truncate(csv.format(cells.toArray()), rawMaxChars);
+        return EndpointParser.toRow(file, startLine, raw, parsed);
       }
     }
 
@@ -216,13 +226,55 @@ public final class ImportSource {
     return new EndpointParser.Parsed(null, new EndpointParser.Rejection(reason, message));
   }
 
-  private static Reader open(String file, Configuration conf) throws IOException {
+  private static Reader open(ImportPiece piece, Configuration conf) throws IOException {
+    String file = piece.file();
     Path p = new Path(file);
-    InputStream in = p.getFileSystem(conf).open(p);
+    org.apache.hadoop.fs.FSDataInputStream raw = p.getFileSystem(conf).open(p);
+    InputStream in = raw;
+    if (piece.start() > 0) {
+      raw.seek(piece.start());
+    }
+    if (piece.end() >= 0) {
+      in = new BoundedInputStream(raw, piece.end() - piece.start());
+    }
     if (file.toLowerCase(Locale.ROOT).endsWith(".gz")) {
       in = new GZIPInputStream(in, 1 << 16);
     }
     return new InputStreamReader(in, StandardCharsets.UTF_8);
+  }
+
+  /** Reads at most {@code remaining} bytes of a stream. */
+  private static final class BoundedInputStream extends java.io.FilterInputStream {
+    private long remaining;
+
+    BoundedInputStream(InputStream in, long limit) {
+      super(in);
+      this.remaining = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
+    }
   }
 
   static String truncate(String s, int max) {

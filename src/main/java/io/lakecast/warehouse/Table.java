@@ -55,6 +55,11 @@ public enum Table {
     return partitionColumns;
   }
 
+  /** Leading columns Delta keeps data-skipping statistics for (the keys and the fields filtered on most). */
+  public int statsColumns() {
+    return this == ENDPOINTS ? 8 : 32;
+  }
+
   public boolean isDelta() {
     return this != EVENTS;
   }

@@ -35,7 +35,7 @@ class SegmentPredicatesTest {
       rows.add(EndpointParser.toRow("golden", 0, line, parsed));
     }
     endpoints =
-        spark.createDataFrame(rows, EndpointParser.PARSED_SCHEMA)
+        EndpointParser.endpoints(spark.createDataFrame(rows, EndpointParser.PARSED_SCHEMA))
             .selectExpr(Table.Schemas.ENDPOINT_MEMBERS.fieldNames())
             .cache();
   }
