@@ -24,7 +24,7 @@ import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
 import io.lakecast.model.Ids;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
 import io.lakecast.segments.SegmentCatalog;
-import io.lakecast.segments.SegmentPredicates;
+import io.lakecast.segments.SegmentEvaluator;
 import io.lakecast.warehouse.HadoopConf;
 import io.lakecast.warehouse.LakecastSession;
 import io.lakecast.warehouse.Table;
@@ -121,10 +121,9 @@ public final class RunCampaignActivityJob {
 
     SegmentResponse segment =
         new SegmentCatalog(warehouse).get(appId, campaign.segmentId(), campaign.segmentVersion());
-    Column predicate = SegmentPredicates.compile(segment.dimensions());
     LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
     Dataset<Row> members =
-        warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate);
+        new SegmentEvaluator(warehouse, appId).members(SegmentCatalog.definition(segment), options.at());
     Dataset<Row> classified =
         classify(members, CampaignMessages.channels(messages))
             .persist(StorageLevel.MEMORY_AND_DISK());

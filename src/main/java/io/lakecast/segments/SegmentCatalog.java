@@ -31,7 +31,7 @@ public final class SegmentCatalog {
   /** Creates a DIMENSIONAL segment, version 1, after checking the definition compiles. */
   public SegmentResponse create(String applicationId, WriteSegmentRequest request) {
     new AppCatalog(warehouse).require(applicationId);
-    SegmentPredicates.validate(request);
+    SegmentPredicates.validate(request, new SegmentPredicates.Context(null, sources(applicationId)));
     String id = Ids.random();
     String now = Ids.now();
     Row row =
@@ -55,6 +55,15 @@ public final class SegmentCatalog {
           version == null ? "Segment" : "Segment version " + version + " of", segmentId, applicationId);
     }
     return response(found.get(0));
+  }
+
+  /** Source-segment lookup for compiling groups: reads this catalog. */
+  public SegmentPredicates.Sources sources(String applicationId) {
+    return (id, version) -> {
+      SegmentResponse s = get(applicationId, id, version);
+      return new SegmentPredicates.Source(
+          s.id(), s.version(), io.lakecast.model.PinpointEnums.SegmentType.valueOf(s.segmentType()), definition(s));
+    };
   }
 
   /** The parsed definition of a stored segment. */

@@ -105,9 +105,9 @@ class SegmentPredicatesTest {
         .hasMessageContaining("GREATER_THAN_OR_EQUAL");
     assertThatThrownBy(() -> members("{\"Location\":{\"Country\":{\"Values\":[]}}}"))
         .hasMessageContaining("Dimensions.Location.Country.Values");
-    assertThatThrownBy(() -> SegmentPredicates.validate(PinpointJson.parse(
+    assertThatThrownBy(() -> SegmentPredicates.compile(PinpointJson.parse(
             "{\"Dimensions\":{},\"SegmentGroups\":{\"Include\":\"ALL\"}}", WriteSegmentRequest.class,
-            "WriteSegmentRequest", "test")))
+            "WriteSegmentRequest", "test"), new SegmentPredicates.Context(null, null)))
         .hasMessageContaining("not both");
   }
 
