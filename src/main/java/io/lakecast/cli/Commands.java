@@ -154,6 +154,135 @@ final class Commands {
     }
   }
 
+  @Command(name = "update-segment", description = "Writes a new version of a segment (UpdateSegment).")
+  static final class UpdateSegment extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+
+    @Option(names = "--write-segment-request", required = true,
+        description = "WriteSegmentRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      WriteSegmentRequest r =
+          RequestArgs.parse("--write-segment-request", request, WriteSegmentRequest.class, "WriteSegmentRequest");
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).update(applicationId, segmentId, r));
+    }
+  }
+
+  @Command(name = "get-segment-version", description = "Shows one version of a segment (GetSegmentVersion).")
+  static final class GetSegmentVersion extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+    @Option(names = "--version", required = true) int version;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).get(applicationId, segmentId, version));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "get-segment-versions", description = "Lists every version of a segment (GetSegmentVersions).")
+  static final class GetSegmentVersions extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("SegmentsResponse", new io.lakecast.model.SegmentShapes.SegmentsResponse(
+          new SegmentCatalog(ctx.warehouse()).versions(applicationId, segmentId), null));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "get-segments", description = "Lists the latest version of every segment (GetSegments).")
+  static final class GetSegments extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+
+    @Override
+    Object execute(Context ctx) {
+      new AppCatalog(ctx.warehouse()).require(applicationId);
+      return wrap("SegmentsResponse", new io.lakecast.model.SegmentShapes.SegmentsResponse(
+          new SegmentCatalog(ctx.warehouse()).list(applicationId), null));
+    }
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
+  }
+
+  @Command(name = "delete-segment", description = "Deletes a segment and all its versions (DeleteSegment).")
+  static final class DeleteSegment extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).delete(applicationId, segmentId));
+    }
+  }
+
+  @Command(name = "evaluate-segment",
+      description = "Counts a segment's members in total and per channel, optionally writing them (Lakecast's).")
+  static final class EvaluateSegment extends WarehouseCommand {
+    @Option(names = "--application-id", required = true) String applicationId;
+    @Option(names = "--segment-id", required = true) String segmentId;
+    @Option(names = "--segment-version", description = "Version to evaluate (default: latest)") Integer version;
+
+    @Option(names = "--as-of", description = "ISO-8601 instant for recency criteria (default: now)")
+    String asOf;
+
+    @Option(names = "--output",
+        description = "Hadoop URI for the members: a Delta table, or NDJSON when it ends in .json/.ndjson")
+    String output;
+
+    @Override
+    Object execute(Context ctx) {
+      new AppCatalog(ctx.warehouse()).require(applicationId);
+      var r = new io.lakecast.segments.EvaluateSegmentJob(ctx.warehouse(),
+          new io.lakecast.segments.EvaluateSegmentJob.Options(applicationId, segmentId, version,
+              instant("--as-of", asOf), output)).run();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ApplicationId", applicationId);
+      body.put("SegmentId", r.segmentId());
+      body.put("Version", r.version());
+      body.put("AsOf", r.asOf());
+      body.put("Size", r.total());
+      body.put("ChannelCounts", r.perChannel());
+      if (r.output() != null) {
+        body.put("Output", r.output());
+      }
+      return wrap("SegmentEvaluationResponse", body);
+    }
+
+    @Override
+    boolean readOnly() {
+      return output == null;
+    }
+  }
+
+  static Instant instant(String option, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw LakecastErrors.invalidOption(option, value, "an ISO-8601 instant such as 2026-12-01T15:00:00Z");
+    }
+  }
+
   @Command(name = "create-campaign", description = "Creates a campaign (CreateCampaign).")
   static final class CreateCampaign extends WarehouseCommand {
     @Option(names = "--application-id", required = true) String applicationId;
@@ -197,14 +326,7 @@ final class Commands {
 
     @Override
     Object execute(Context ctx) {
-      Instant asOf = null;
-      if (at != null) {
-        try {
-          asOf = Instant.parse(at);
-        } catch (DateTimeParseException e) {
-          throw LakecastErrors.invalidOption("--at", at, "an ISO-8601 instant such as 2026-12-01T15:00:00Z");
-        }
-      }
+      Instant asOf = instant("--at", at);
       var r = new RunCampaignActivityJob(ctx.warehouse(),
           new RunCampaignActivityJob.Options(applicationId, campaignId, asOf)).run();
       Map<String, Object> body = new LinkedHashMap<>();

@@ -113,4 +113,8 @@ public final class SegmentShapes {
       @JsonProperty("SegmentType") String segmentType,
       @JsonProperty("tags") Map<String, String> tags,
       @JsonProperty("Version") Integer version) {}
+
+  /** get-segments / get-segment-versions result. */
+  public record SegmentsResponse(
+      @JsonProperty("Item") List<SegmentResponse> item, @JsonProperty("NextToken") String nextToken) {}
 }

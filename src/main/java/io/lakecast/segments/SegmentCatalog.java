@@ -20,6 +20,8 @@ import org.apache.spark.sql.RowFactory;
 
 /** Segment definitions and their versions in the {@code segments} table. */
 public final class SegmentCatalog {
+  static final String SHAPE = "WriteSegmentRequest";
+
   private final Warehouse warehouse;
   private final LakecastConf conf;
 
@@ -40,6 +42,62 @@ public final class SegmentCatalog {
             null, now, now);
     warehouse.append(Table.SEGMENTS, warehouse.spark().createDataFrame(List.of(row), Table.SEGMENTS.schema()));
     return response(row);
+  }
+
+  /**
+   * Updates a DIMENSIONAL segment: a new version with the new definition; earlier versions stay readable (campaigns
+   * that name a SegmentVersion keep using it). CreationDate is the first version's.
+   */
+  public SegmentResponse update(String applicationId, String segmentId, WriteSegmentRequest request) {
+    SegmentResponse latest = get(applicationId, segmentId, null);
+    if (SegmentType.IMPORT.name().equals(latest.segmentType())) {
+      throw LakecastErrors.invalidMember(SHAPE, "(segment " + segmentId + ")", "it is an IMPORT segment; update"
+          + " it with create-import-job and DefineSegment/SegmentId, not update-segment");
+    }
+    SegmentPredicates.validate(request, new SegmentPredicates.Context(null, sources(applicationId)));
+    String name = request.name() != null ? request.name() : latest.name();
+    WriteSegmentRequest stored = new WriteSegmentRequest(request.dimensions(), name, request.segmentGroups(),
+        request.tags() != null ? request.tags() : latest.tags());
+    Row row =
+        RowFactory.create(
+            applicationId, segmentId, latest.version() + 1, name, SegmentType.DIMENSIONAL.name(),
+            PinpointJson.compact(stored), null, latest.creationDate(), Ids.now());
+    warehouse.append(Table.SEGMENTS, warehouse.spark().createDataFrame(List.of(row), Table.SEGMENTS.schema()));
+    return response(row);
+  }
+
+  /** Every version of a segment, oldest first. */
+  public List<SegmentResponse> versions(String applicationId, String segmentId) {
+    List<Row> rows =
+        warehouse.read(Table.SEGMENTS)
+            .filter(col("ApplicationId").equalTo(applicationId).and(col("SegmentId").equalTo(segmentId)))
+            .orderBy(col("Version"))
+            .collectAsList();
+    if (rows.isEmpty()) {
+      throw LakecastErrors.notFound("Segment", segmentId, applicationId);
+    }
+    return rows.stream().map(this::response).toList();
+  }
+
+  /** The latest version of every segment of the application, oldest segment first. */
+  public List<SegmentResponse> list(String applicationId) {
+    Dataset<Row> all = warehouse.read(Table.SEGMENTS).filter(col("ApplicationId").equalTo(applicationId));
+    Dataset<Row> latest =
+        all.withColumn("_latest", org.apache.spark.sql.functions.max(col("Version"))
+                .over(org.apache.spark.sql.expressions.Window.partitionBy(col("SegmentId"))))
+            .filter(col("Version").equalTo(col("_latest")))
+            .drop("_latest")
+            .orderBy(col("CreationDate"), col("SegmentId"));
+    return latest.collectAsList().stream().map(this::response).toList();
+  }
+
+  /** Deletes every version of a segment and its imported members; returns the latest version as it was. */
+  public SegmentResponse delete(String applicationId, String segmentId) {
+    SegmentResponse latest = get(applicationId, segmentId, null);
+    Column match = col("ApplicationId").equalTo(applicationId).and(col("SegmentId").equalTo(segmentId));
+    warehouse.delta(Table.SEGMENTS).delete(match);
+    warehouse.delta(Table.SEGMENT_MEMBERS).delete(match);
+    return latest;
   }
 
   /** The segment at {@code version}, or its latest version when {@code version} is null. */

@@ -324,8 +324,10 @@ public final class SegmentPredicates {
       return lit(true);
     }
     List<String> values = requireValues(path, dim.values());
-    Column in = coalesce(field.isin(values.toArray()), lit(false));
-    return dim.dimensionType() == DimensionType.EXCLUSIVE ? not(in) : in;
+    // Two-valued without coalesce, so Spark can push the comparison down to the Parquet reader.
+    return dim.dimensionType() == DimensionType.EXCLUSIVE
+        ? field.isNull().or(not(field.isin(values.toArray())))
+        : field.isNotNull().and(field.isin(values.toArray()));
   }
 
   /** An AttributeDimension over a multi-valued attribute map. */
