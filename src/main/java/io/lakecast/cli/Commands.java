@@ -37,6 +37,12 @@ import picocli.CommandLine.Option;
 final class Commands {
   private Commands() {}
 
+  /** A command on one application: every Pinpoint operation but create-app and get-apps. */
+  abstract static class AppCommand extends WarehouseCommand {
+    @Option(names = "--application-id", required = true, description = "The application (project) id")
+    String applicationId;
+  }
+
   private static Map<String, Object> wrap(String name, Object value) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(name, value);
@@ -63,19 +69,11 @@ final class Commands {
     Object execute(Context ctx) {
       return wrap("ApplicationsResponse", new ApplicationsResponse(new AppCatalog(ctx.warehouse()).list(), null));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "create-import-job",
       description = "Imports endpoints from CSV or NDJSON files under any Hadoop URI (CreateImportJob).")
-  static final class CreateImportJob extends WarehouseCommand {
-    @Option(names = "--application-id", required = true, description = "The application id")
-    String applicationId;
-
+  static final class CreateImportJob extends AppCommand {
     @Option(names = "--import-job-request", required = true,
         description = "ImportJobRequest JSON, inline or file://path")
     String request;
@@ -90,8 +88,7 @@ final class Commands {
   }
 
   @Command(name = "get-import-job", description = "Shows an import job (GetImportJob).")
-  static final class GetImportJob extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetImportJob extends AppCommand {
     @Option(names = "--job-id", required = true) String jobId;
 
     @Override
@@ -99,32 +96,20 @@ final class Commands {
       return wrap("ImportJobResponse",
           new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).getImport(applicationId, jobId));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "get-endpoint", description = "Shows an endpoint (GetEndpoint).")
-  static final class GetEndpoint extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetEndpoint extends AppCommand {
     @Option(names = "--endpoint-id", required = true) String endpointId;
 
     @Override
     Object execute(Context ctx) {
       return wrap("EndpointResponse", new EndpointCatalog(ctx.warehouse()).get(applicationId, endpointId));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "create-segment", description = "Creates a dimensional segment (CreateSegment).")
-  static final class CreateSegment extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class CreateSegment extends AppCommand {
 
     @Option(names = "--write-segment-request", required = true,
         description = "WriteSegmentRequest JSON, inline or file://path")
@@ -139,24 +124,17 @@ final class Commands {
   }
 
   @Command(name = "get-segment", description = "Shows a segment's latest version (GetSegment).")
-  static final class GetSegment extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetSegment extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
 
     @Override
     Object execute(Context ctx) {
       return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).get(applicationId, segmentId, null));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "update-segment", description = "Writes a new version of a segment (UpdateSegment).")
-  static final class UpdateSegment extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class UpdateSegment extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
 
     @Option(names = "--write-segment-request", required = true,
@@ -172,8 +150,7 @@ final class Commands {
   }
 
   @Command(name = "get-segment-version", description = "Shows one version of a segment (GetSegmentVersion).")
-  static final class GetSegmentVersion extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetSegmentVersion extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
     @Option(names = "--version", required = true) int version;
 
@@ -181,16 +158,10 @@ final class Commands {
     Object execute(Context ctx) {
       return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).get(applicationId, segmentId, version));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "get-segment-versions", description = "Lists every version of a segment (GetSegmentVersions).")
-  static final class GetSegmentVersions extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetSegmentVersions extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
 
     @Override
@@ -198,16 +169,10 @@ final class Commands {
       return wrap("SegmentsResponse", new io.lakecast.model.SegmentShapes.SegmentsResponse(
           new SegmentCatalog(ctx.warehouse()).versions(applicationId, segmentId), null));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "get-segments", description = "Lists the latest version of every segment (GetSegments).")
-  static final class GetSegments extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetSegments extends AppCommand {
 
     @Override
     Object execute(Context ctx) {
@@ -215,16 +180,10 @@ final class Commands {
       return wrap("SegmentsResponse", new io.lakecast.model.SegmentShapes.SegmentsResponse(
           new SegmentCatalog(ctx.warehouse()).list(applicationId), null));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "delete-segment", description = "Deletes a segment and all its versions (DeleteSegment).")
-  static final class DeleteSegment extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class DeleteSegment extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
 
     @Override
@@ -235,8 +194,7 @@ final class Commands {
 
   @Command(name = "evaluate-segment",
       description = "Counts a segment's members in total and per channel, optionally writing them (Lakecast's).")
-  static final class EvaluateSegment extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class EvaluateSegment extends AppCommand {
     @Option(names = "--segment-id", required = true) String segmentId;
     @Option(names = "--segment-version", description = "Version to evaluate (default: latest)") Integer version;
 
@@ -284,8 +242,7 @@ final class Commands {
   }
 
   @Command(name = "create-campaign", description = "Creates a campaign (CreateCampaign).")
-  static final class CreateCampaign extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class CreateCampaign extends AppCommand {
 
     @Option(names = "--write-campaign-request", required = true,
         description = "WriteCampaignRequest JSON, inline or file://path")
@@ -300,25 +257,18 @@ final class Commands {
   }
 
   @Command(name = "get-campaign", description = "Shows a campaign (GetCampaign).")
-  static final class GetCampaign extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetCampaign extends AppCommand {
     @Option(names = "--campaign-id", required = true) String campaignId;
 
     @Override
     Object execute(Context ctx) {
       return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).get(applicationId, campaignId));
     }
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
   }
 
   @Command(name = "run-campaign",
       description = "Runs the campaign's due activity now, or as of --at (Lakecast's scheduler entry point).")
-  static final class RunCampaign extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class RunCampaign extends AppCommand {
     @Option(names = "--campaign-id", required = true) String campaignId;
 
     @Option(names = "--at", description = "ISO-8601 instant to run as of (default: now)")
@@ -350,8 +300,7 @@ final class Commands {
   }
 
   @Command(name = "get-campaign-activities", description = "Lists a campaign's activities (GetCampaignActivities).")
-  static final class GetCampaignActivities extends WarehouseCommand {
-    @Option(names = "--application-id", required = true) String applicationId;
+  static final class GetCampaignActivities extends AppCommand {
     @Option(names = "--campaign-id", required = true) String campaignId;
 
     @Override
@@ -371,11 +320,6 @@ final class Commands {
                   null, null, r.getAs("TotalEndpointCount"), r.getAs("TreatmentId")))
               .collect(Collectors.toList());
       return wrap("ActivitiesResponse", new ActivitiesResponse(items, null));
-    }
-
-    @Override
-    boolean readOnly() {
-      return true;
     }
   }
 

@@ -32,8 +32,9 @@ abstract class WarehouseCommand implements Callable<Integer> {
 
   abstract Object execute(Context ctx);
 
+  /** Whether the command only reads (recorded in the audit log); the {@code get-*} commands do. */
   boolean readOnly() {
-    return false;
+    return spec.name().startsWith("get-");
   }
 
   @Override
