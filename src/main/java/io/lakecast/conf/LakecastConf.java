@@ -44,6 +44,18 @@ public final class LakecastConf {
   public static final String IMPORT_SPLIT_BYTES = PREFIX + "import.splitBytes";
   public static final long IMPORT_SPLIT_BYTES_DEFAULT = 16L << 20;
 
+  /** Longest attribute, user attribute or metric name accepted (Pinpoint's limit). */
+  public static final String IMPORT_MAX_ATTRIBUTE_NAME_LENGTH = PREFIX + "import.maxAttributeNameLength";
+  public static final int IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT = 50;
+
+  /** Longest attribute value accepted (Pinpoint's limit). */
+  public static final String IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH = PREFIX + "import.maxAttributeValueLength";
+  public static final int IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH_DEFAULT = 100;
+
+  /** Most values one attribute may have (Pinpoint's limit). */
+  public static final String IMPORT_MAX_ATTRIBUTE_VALUES = PREFIX + "import.maxAttributeValues";
+  public static final int IMPORT_MAX_ATTRIBUTE_VALUES_DEFAULT = 50;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -121,6 +133,14 @@ public final class LakecastConf {
     } catch (NumberFormatException e) {
       throw LakecastErrors.invalidConf(IMPORT_SPLIT_BYTES, v, "a byte count such as 16777216");
     }
+  }
+
+  /** The attribute limits imports apply. */
+  public io.lakecast.endpoints.EndpointParser.Limits importLimits() {
+    return new io.lakecast.endpoints.EndpointParser.Limits(
+        getInt(IMPORT_MAX_ATTRIBUTE_NAME_LENGTH, IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT),
+        getInt(IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH, IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH_DEFAULT),
+        getInt(IMPORT_MAX_ATTRIBUTE_VALUES, IMPORT_MAX_ATTRIBUTE_VALUES_DEFAULT));
   }
 
   public String accountId() {

@@ -231,6 +231,62 @@ public final class EndpointParser {
         d.get("Platform"), d.get("PlatformVersion"), d.get("Timezone"));
   }
 
+  /** Attribute limits, Pinpoint's by default; configurable through {@code spark.lakecast.import.*}. */
+  public record Limits(int maxNameLength, int maxValueLength, int maxValues) implements java.io.Serializable {
+    public static final Limits PINPOINT = new Limits(50, 100, 50);
+  }
+
+  /** Applies the attribute limits to an accepted record (a rejected one passes through). */
+  public static Parsed checkLimits(Parsed parsed, Limits limits) {
+    EndpointImportItem e = parsed.item();
+    if (e == null) {
+      return parsed;
+    }
+    Parsed bad = checkMultiValued("Attributes", e.attributes(), limits);
+    if (bad == null && e.user() != null) {
+      bad = checkMultiValued("User.UserAttributes", e.user().userAttributes(), limits);
+    }
+    if (bad == null && e.metrics() != null) {
+      for (String name : e.metrics().keySet()) {
+        if (name.length() > limits.maxNameLength()) {
+          bad = Parsed.reject(RejectReason.ATTRIBUTE_NAME_TOO_LONG, "Metrics name '" + abbreviate(name) + "' has "
+              + name.length() + " characters; the limit is " + limits.maxNameLength());
+          break;
+        }
+      }
+    }
+    return bad == null ? parsed : bad;
+  }
+
+  private static Parsed checkMultiValued(String member, Map<String, List<String>> m, Limits limits) {
+    if (m == null) {
+      return null;
+    }
+    for (Map.Entry<String, List<String>> a : m.entrySet()) {
+      String name = a.getKey();
+      if (name.length() > limits.maxNameLength()) {
+        return Parsed.reject(RejectReason.ATTRIBUTE_NAME_TOO_LONG, member + " name '" + abbreviate(name) + "' has "
+            + name.length() + " characters; the limit is " + limits.maxNameLength());
+      }
+      List<String> values = a.getValue() == null ? List.of() : a.getValue();
+      if (values.size() > limits.maxValues()) {
+        return Parsed.reject(RejectReason.TOO_MANY_ATTRIBUTE_VALUES, member + "." + name + " has " + values.size()
+            + " values; the limit is " + limits.maxValues());
+      }
+      for (String v : values) {
+        if (v != null && v.length() > limits.maxValueLength()) {
+          return Parsed.reject(RejectReason.ATTRIBUTE_VALUE_TOO_LONG, member + "." + name + " has a value of "
+              + v.length() + " characters; the limit is " + limits.maxValueLength());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
   /** Record-level rules shared by both formats. */
   static Parsed validate(EndpointImportItem item) {
     boolean isUpdate = item.id() != null && !item.id().isBlank();

@@ -108,7 +108,8 @@ public final class ImportEndpointsJob {
         spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s) in " + pieces.size() + " piece(s)");
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     int rawMax = conf.rejectRawMaxChars();
-    FlatMapFunction<ImportPiece, Row> parse = piece -> ImportSource.read(piece, format, hadoop, rawMax);
+    EndpointParser.Limits limits = conf.importLimits();
+    FlatMapFunction<ImportPiece, Row> parse = piece -> ImportSource.read(piece, format, hadoop, rawMax, limits);
     // Parse once into a staging Parquet file: every later step (counts, rejects, the upsert) reads it, columnar,
     // instead of parsing again or caching nested rows in memory.
     String staging = warehouse.root() + "/_staging/import/" + jobId;

@@ -91,7 +91,13 @@ public final class ImportSource {
    * to its end yields one PIECE_UNREADABLE row (after the rows read before the failure).
    */
   public static Iterator<Row> read(ImportPiece piece, Format format, HadoopConf conf, int rawMaxChars) {
-    return new FileRows(piece, format, conf.get(), rawMaxChars);
+    return read(piece, format, conf, rawMaxChars, EndpointParser.Limits.PINPOINT);
+  }
+
+  /** As {@link #read(ImportPiece, Format, HadoopConf, int)}, with the attribute limits to apply. */
+  public static Iterator<Row> read(
+      ImportPiece piece, Format format, HadoopConf conf, int rawMaxChars, EndpointParser.Limits limits) {
+    return new FileRows(piece, format, conf.get(), rawMaxChars, limits);
   }
 
   /** The lazy row iterator over one file. */
@@ -111,7 +117,10 @@ public final class ImportSource {
     private Row next;
     private boolean done;
 
-    FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars) {
+    private final EndpointParser.Limits limits;
+
+    FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits) {
+      this.limits = limits;
       this.piece = piece;
       this.file = piece.file();
       this.line = piece.firstLine() - 1;
@@ -164,7 +173,7 @@ public final class ImportSource {
       while ((text = lines.readLine()) != null) {
         line++;
         if (!text.isBlank()) {
-          EndpointParser.Parsed parsed = EndpointParser.parseJson(text);
+          EndpointParser.Parsed parsed = EndpointParser.checkLimits(EndpointParser.parseJson(text), limits);
           // The raw record is kept for rejects only: accepted rows need not carry it.
           String raw = parsed.rejection() == null ? null : truncate(text, rawMaxChars);
           return EndpointParser.toRow(file, line, raw, parsed);
@@ -198,7 +207,7 @@ public final class ImportSource {
           header = EndpointParser.CsvHeader.of(cells);
           continue;
         }
-        EndpointParser.Parsed parsed = EndpointParser.parseCsv(header, cells);
+        EndpointParser.Parsed parsed = EndpointParser.checkLimits(EndpointParser.parseCsv(header, cells), limits);
         String raw = parsed.rejection() == null ? null : truncate(csv.format(cells.toArray()), rawMaxChars);
         return EndpointParser.toRow(file, startLine, raw, parsed);
       }

@@ -18,6 +18,12 @@ public enum RejectReason {
   MISSING_ADDRESS,
   /** An address that is not valid for its channel (email syntax, phone digits, empty push token). */
   INVALID_ADDRESS,
+  /** An attribute, user attribute or metric name longer than the limit (Pinpoint: 50 characters). */
+  ATTRIBUTE_NAME_TOO_LONG,
+  /** An attribute or user attribute value longer than the limit (Pinpoint: 100 characters). */
+  ATTRIBUTE_VALUE_TOO_LONG,
+  /** More values for one attribute than the limit (Pinpoint: 50). */
+  TOO_MANY_ATTRIBUTE_VALUES,
   /** The whole file could not be read (missing, unreadable, corrupt compression); counted as a failed piece. */
   PIECE_UNREADABLE
 }
