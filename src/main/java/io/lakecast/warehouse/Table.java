@@ -55,9 +55,25 @@ public enum Table {
     return partitionColumns;
   }
 
-  /** Leading columns Delta keeps data-skipping statistics for (the keys and the fields filtered on most). */
-  public int statsColumns() {
-    return this == ENDPOINTS ? 8 : 32;
+  /**
+   * The columns Delta keeps data-skipping statistics (min/max) for: keys and enums only. Statistics live in the
+   * transaction log, which VACUUM never removes, so no column holding personal data (addresses, attributes, raw
+   * records) may have them, or a deleted address would survive there.
+   */
+  public String statsColumns() {
+    return switch (this) {
+      case ENDPOINTS -> "Id,ChannelType,EndpointStatus,OptOut,CohortId";
+      case IMPORT_REJECTS -> "JobId,ApplicationId,line,reason";
+      case SEND_LEDGER -> "ApplicationId,CampaignId,RunId,ActivityId,TreatmentId,EndpointId,Arm,ChannelType,Status";
+      case SEGMENT_MEMBERS -> "ApplicationId,SegmentId,Version,EndpointId";
+      case AUDIT -> "eventTime,eventID,eventName,outcome";
+      case JOBS -> "ApplicationId,Id,Type,JobStatus";
+      case SEGMENTS -> "ApplicationId,SegmentId,Version";
+      case CAMPAIGNS -> "ApplicationId,CampaignId,Version";
+      case ACTIVITIES -> "ApplicationId,CampaignId,Id,RunId";
+      case APPS -> "ApplicationId";
+      case EVENTS -> "";
+    };
   }
 
   public boolean isDelta() {
