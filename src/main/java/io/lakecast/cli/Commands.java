@@ -98,6 +98,99 @@ final class Commands {
     }
   }
 
+  @Command(name = "get-import-jobs", description = "Lists the application's import jobs (GetImportJobs).")
+  static final class GetImportJobs extends AppCommand {
+    @Override
+    Object execute(Context ctx) {
+      new AppCatalog(ctx.warehouse()).require(applicationId);
+      return wrap("ImportJobsResponse", new io.lakecast.model.JobShapes.ImportJobsResponse(
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).listImports(applicationId), null));
+    }
+  }
+
+  @Command(name = "update-endpoint", description = "Creates or updates an endpoint (UpdateEndpoint).")
+  static final class UpdateEndpoint extends AppCommand {
+    @Option(names = "--endpoint-id", required = true) String endpointId;
+
+    @Option(names = "--endpoint-request", required = true, description = "EndpointRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("MessageBody", new io.lakecast.endpoints.EndpointWrites(ctx.warehouse()).updateEndpoint(
+          applicationId, endpointId, RequestArgs.text("--endpoint-request", request),
+          RequestArgs.source("--endpoint-request", request)));
+    }
+  }
+
+  @Command(name = "update-endpoints-batch",
+      description = "Creates or updates up to 100 endpoints (UpdateEndpointsBatch).")
+  static final class UpdateEndpointsBatch extends AppCommand {
+    @Option(names = "--endpoint-batch-request", required = true,
+        description = "EndpointBatchRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("MessageBody", new io.lakecast.endpoints.EndpointWrites(ctx.warehouse()).updateBatch(
+          applicationId, RequestArgs.text("--endpoint-batch-request", request),
+          RequestArgs.source("--endpoint-batch-request", request)));
+    }
+  }
+
+  @Command(name = "get-user-endpoints", description = "Lists a user's endpoints (GetUserEndpoints).")
+  static final class GetUserEndpoints extends AppCommand {
+    @Option(names = "--user-id", required = true) String userId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("EndpointsResponse", new io.lakecast.model.EndpointShapes.EndpointsResponse(
+          new EndpointCatalog(ctx.warehouse()).userEndpoints(applicationId, userId)));
+    }
+  }
+
+  @Command(name = "delete-endpoint",
+      description = "Deletes an endpoint from every table that holds it (DeleteEndpoint); purge makes it final.")
+  static final class DeleteEndpoint extends AppCommand {
+    @Option(names = "--endpoint-id", required = true) String endpointId;
+
+    @Override
+    Object execute(Context ctx) {
+      var endpoint = new EndpointCatalog(ctx.warehouse()).get(applicationId, endpointId);
+      new io.lakecast.endpoints.EndpointDeletion(ctx.warehouse()).delete(applicationId, List.of(endpoint));
+      return wrap("EndpointResponse", endpoint);
+    }
+  }
+
+  @Command(name = "delete-user-endpoints",
+      description = "Deletes every endpoint of a user from every table (DeleteUserEndpoints); purge makes it final.")
+  static final class DeleteUserEndpoints extends AppCommand {
+    @Option(names = "--user-id", required = true) String userId;
+
+    @Override
+    Object execute(Context ctx) {
+      var endpoints = new EndpointCatalog(ctx.warehouse()).userEndpoints(applicationId, userId);
+      new io.lakecast.endpoints.EndpointDeletion(ctx.warehouse()).delete(applicationId, endpoints);
+      return wrap("EndpointsResponse", new io.lakecast.model.EndpointShapes.EndpointsResponse(endpoints));
+    }
+  }
+
+  @Command(name = "purge",
+      description = "Removes files no longer referenced by the Delta tables (VACUUM), so deleted data is gone.")
+  static final class Purge extends WarehouseCommand {
+    @Option(names = "--retention-hours", required = true,
+        description = "History to keep, in hours (0 removes every unreferenced file)")
+    double retentionHours;
+
+    @Override
+    Object execute(Context ctx) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("RetentionHours", retentionHours);
+      body.put("Vacuumed", io.lakecast.endpoints.EndpointDeletion.purge(ctx.warehouse(), retentionHours));
+      return wrap("PurgeResponse", body);
+    }
+  }
+
   @Command(name = "get-endpoint", description = "Shows an endpoint (GetEndpoint).")
   static final class GetEndpoint extends AppCommand {
     @Option(names = "--endpoint-id", required = true) String endpointId;

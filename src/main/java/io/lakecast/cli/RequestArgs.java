@@ -14,14 +14,22 @@ final class RequestArgs {
 
   /** Reads and parses the option's JSON as {@code type} (Pinpoint shape {@code shape}). */
   static <T> T parse(String option, String value, Class<T> type, String shape) {
+    return PinpointJson.parse(text(option, value), type, shape, source(option, value));
+  }
+
+  /** Where the option's JSON comes from, for messages: the file, or the option. */
+  static String source(String option, String value) {
+    return value != null && value.startsWith("file://") ? value.substring("file://".length()) : option;
+  }
+
+  /** The option's JSON text: inline, or read from {@code file://path}. */
+  static String text(String option, String value) {
     if (value == null) {
       throw LakecastErrors.invalidOption(option, "", "inline JSON or file://path");
     }
-    String source = option;
     String json = value;
     if (value.startsWith("file://")) {
       String file = value.substring("file://".length());
-      source = file;
       try {
         json = Files.readString(Path.of(file), StandardCharsets.UTF_8);
       } catch (NoSuchFileException e) {
@@ -30,6 +38,6 @@ final class RequestArgs {
         throw LakecastErrors.cannotReadArgument(option, value, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
-    return PinpointJson.parse(json, type, shape, source);
+    return json;
   }
 }

@@ -35,6 +35,22 @@ public final class EndpointCatalog {
     return toResponse(rows.get(0));
   }
 
+  /** Every endpoint of a user, or NotFound. */
+  public List<EndpointResponse> userEndpoints(String applicationId, String userId) {
+    List<EndpointResponse> out =
+        warehouse.read(Table.ENDPOINTS)
+            .filter(col("ApplicationId").equalTo(applicationId).and(col("User.UserId").equalTo(userId)))
+            .orderBy(col("Id"))
+            .collectAsList()
+            .stream()
+            .map(EndpointCatalog::toResponse)
+            .toList();
+    if (out.isEmpty()) {
+      throw LakecastErrors.notFound("User", userId, applicationId);
+    }
+    return out;
+  }
+
   /** A row of the endpoints table as EndpointResponse. */
   public static EndpointResponse toResponse(Row r) {
     Row d = r.getAs("Demographic");

@@ -1,17 +1,12 @@
 package io.lakecast.endpoints;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
@@ -28,13 +23,11 @@ import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +150,7 @@ public final class ImportEndpointsJob {
       if (imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        merge(appId, EndpointParser.endpoints(parsed));
+        EndpointUpsert.upsert(warehouse, appId, EndpointParser.endpoints(parsed));
         LOG.info("Import job {}: merged {} endpoint(s) in {} ms", jobId, imported, (System.nanoTime() - mergeStart) / 1_000_000);
       }
       String status = failedPieces > 0 ? JobStatus.FAILED.name() : JobStatus.COMPLETED.name();
@@ -173,49 +166,4 @@ public final class ImportEndpointsJob {
     }
   }
 
-  /** Upserts accepted records; of several records with one Id the last in file order wins. */
-  private void merge(String appId, Dataset<Row> accepted) {
-    boolean duplicates = !accepted.groupBy("Id").count().filter(col("count").gt(1)).isEmpty();
-    Dataset<Row> latest =
-        !duplicates
-            ? accepted
-            : accepted
-                .withColumn(
-                    "_rank", row_number().over(Window.partitionBy("Id").orderBy(desc("source"), desc("line"))))
-                .filter(col("_rank").equalTo(1));
-    String now = Ids.now();
-    Dataset<Row> source =
-        latest.select(
-            lit(appId).as("ApplicationId"),
-            col("Id"),
-            col("Address"),
-            col("ChannelType"),
-            coalesce(col("EndpointStatus"), lit("ACTIVE")).as("EndpointStatus"),
-            col("OptOut"),
-            coalesce(col("EffectiveDate"), lit(now)).as("EffectiveDate"),
-            coalesce(col("CreationDate"), lit(now)).as("CreationDate"),
-            col("RequestId"),
-            coalesce(col("CohortId"), pmod(xxhash64(col("Id")), lit(100)).cast("string")).as("CohortId"),
-            col("Demographic"),
-            col("Location"),
-            col("Attributes"),
-            col("Metrics"),
-            col("User"));
-    if (warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).isEmpty()) {
-      // The app's first import: nothing to match, so a plain append does what the MERGE would, cheaper.
-      warehouse.append(Table.ENDPOINTS, source.withColumn("OptOut", coalesce(col("OptOut"), lit("NONE"))));
-      return;
-    }
-    Map<String, Column> insert = EndpointMerge.insert();
-    insert.put("OptOut", coalesce(col(EndpointMerge.SOURCE + ".OptOut"), lit("NONE")));
-    warehouse
-        .delta(Table.ENDPOINTS)
-        .as(EndpointMerge.TARGET)
-        .merge(source.as(EndpointMerge.SOURCE), EndpointMerge.condition(appId))
-        .whenMatched()
-        .update(EndpointMerge.update())
-        .whenNotMatched()
-        .insert(insert)
-        .execute();
-  }
 }

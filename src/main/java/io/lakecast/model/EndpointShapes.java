@@ -72,4 +72,11 @@ public final class EndpointShapes {
       @JsonProperty("OptOut") String optOut,
       @JsonProperty("RequestId") String requestId,
       @JsonProperty("User") EndpointUser user) {}
+
+  /** A list of endpoints (get-user-endpoints, delete-user-endpoints). */
+  public record EndpointsResponse(@JsonProperty("Item") List<EndpointResponse> item) {}
+
+  /** Pinpoint's acknowledgement of an accepted write. */
+  public record MessageBody(
+      @JsonProperty("Message") String message, @JsonProperty("RequestID") String requestId) {}
 }

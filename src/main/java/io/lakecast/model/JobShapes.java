@@ -34,4 +34,8 @@ public final class JobShapes {
       @JsonProperty("TotalPieces") Integer totalPieces,
       @JsonProperty("TotalProcessed") Integer totalProcessed,
       @JsonProperty("Type") String type) {}
+
+  /** get-import-jobs result. */
+  public record ImportJobsResponse(
+      @JsonProperty("Item") List<ImportJobResponse> item, @JsonProperty("NextToken") String nextToken) {}
 }

@@ -39,6 +39,19 @@ public final class JobCatalog {
         .execute();
   }
 
+  /** The application's import jobs, newest first. */
+  public List<ImportJobResponse> listImports(String applicationId) {
+    return warehouse.read(Table.JOBS)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("Type").equalTo("IMPORT")))
+        .orderBy(col("CreationDate").desc())
+        .select("Id")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()
+        .stream()
+        .map(id -> getImport(applicationId, id))
+        .toList();
+  }
+
   /** The import job, or a NotFound error. */
   public ImportJobResponse getImport(String applicationId, String jobId) {
     List<Row> rows =

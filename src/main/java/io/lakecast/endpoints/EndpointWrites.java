@@ -1,0 +1,112 @@
+package io.lakecast.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakecast.LakecastErrors;
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.model.EndpointShapes.MessageBody;
+import io.lakecast.model.Ids;
+import io.lakecast.model.PinpointJson;
+import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.Warehouse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+
+/**
+ * update-endpoint and update-endpoints-batch: the request's records go through the import parser, validation and
+ * limits, then {@link EndpointUpsert}, the same code path as an import. A bad record is a BadRequest naming it.
+ */
+public final class EndpointWrites {
+  /** Pinpoint's limit on EndpointBatchRequest.Item. */
+  public static final int MAX_BATCH_ITEMS = 100;
+  private static final Set<String> RESPONSE_ONLY = Set.of("ApplicationId", "CohortId", "CreationDate");
+  private static final Set<String> ENDPOINT_REQUEST_MEMBERS =
+      new TreeSet<>(Set.of("Address", "Attributes", "ChannelType", "Demographic", "EffectiveDate", "EndpointStatus",
+          "Location", "Metrics", "OptOut", "RequestId", "User"));
+
+  private final Warehouse warehouse;
+
+  public EndpointWrites(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  /** update-endpoint: creates or updates the endpoint with the path's Id. */
+  public MessageBody updateEndpoint(String applicationId, String endpointId, String endpointRequestJson, String source) {
+    JsonNode node = tree(endpointRequestJson, "EndpointRequest", source);
+    for (String member : List.of("Id", "ApplicationId", "CohortId", "CreationDate")) {
+      if (node.has(member)) {
+        throw LakecastErrors.unknownMember("EndpointRequest", member, ENDPOINT_REQUEST_MEMBERS);
+      }
+    }
+    ((ObjectNode) node).put("Id", endpointId);
+    return write(applicationId, List.of(node), "EndpointRequest");
+  }
+
+  /** update-endpoints-batch: up to 100 EndpointBatchItem records. */
+  public MessageBody updateBatch(String applicationId, String batchJson, String source) {
+    JsonNode node = tree(batchJson, "EndpointBatchRequest", source);
+    var names = node.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!n.equals("Item")) {
+        throw LakecastErrors.unknownMember("EndpointBatchRequest", n, List.of("Item"));
+      }
+    }
+    JsonNode items = node.get("Item");
+    if (items == null || !items.isArray()) {
+      throw LakecastErrors.missingMember("EndpointBatchRequest", "Item");
+    }
+    if (items.size() > MAX_BATCH_ITEMS) {
+      throw LakecastErrors.invalidMember("EndpointBatchRequest", "Item", items.size() + " items; at most "
+          + MAX_BATCH_ITEMS + " per request (Pinpoint's limit): split the batch, or import a file with"
+          + " create-import-job");
+    }
+    List<JsonNode> list = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode item = items.get(i);
+      for (String member : RESPONSE_ONLY) {
+        if (item.has(member)) {
+          Set<String> known = new TreeSet<>(ENDPOINT_REQUEST_MEMBERS);
+          known.add("Id");
+          throw LakecastErrors.unknownMember("EndpointBatchRequest", "Item[" + i + "]." + member, known);
+        }
+      }
+      list.add(item);
+    }
+    return write(applicationId, list, "EndpointBatchRequest");
+  }
+
+  private MessageBody write(String applicationId, List<JsonNode> records, String shape) {
+    new AppCatalog(warehouse).require(applicationId);
+    EndpointParser.Limits limits = LakecastConf.from(warehouse.spark()).importLimits();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      EndpointParser.Parsed parsed =
+          EndpointParser.checkLimits(EndpointParser.parseJson(records.get(i).toString()), limits);
+      if (parsed.rejection() != null) {
+        String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + i + "]";
+        throw LakecastErrors.invalidMember(where, "(record)",
+            "[" + parsed.rejection().reason() + "] " + parsed.rejection().message());
+      }
+      rows.add(EndpointParser.toRow(shape, i + 1, null, parsed));
+    }
+    EndpointUpsert.upsert(warehouse, applicationId,
+        EndpointParser.endpoints(warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA)));
+    return new MessageBody("Accepted", Ids.random());
+  }
+
+  private static JsonNode tree(String json, String shape, String source) {
+    try {
+      JsonNode node = PinpointJson.mapper().readTree(json);
+      if (node == null || !node.isObject()) {
+        throw LakecastErrors.malformedJson(shape, source, "expected a JSON object");
+      }
+      return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw PinpointJson.translate(e, shape, source);
+    }
+  }
+}
