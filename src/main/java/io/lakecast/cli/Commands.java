@@ -108,6 +108,43 @@ final class Commands {
     }
   }
 
+  @Command(name = "create-export-job",
+      description = "Exports endpoints as gzip NDJSON of EndpointResponse under S3UrlPrefix (CreateExportJob).")
+  static final class CreateExportJob extends AppCommand {
+    @Option(names = "--export-job-request", required = true,
+        description = "ExportJobRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      var r = RequestArgs.parse("--export-job-request", request, io.lakecast.model.JobShapes.ExportJobRequest.class,
+          "ExportJobRequest");
+      return wrap("ExportJobResponse", new io.lakecast.endpoints.ExportEndpointsJob(ctx.warehouse(),
+          new io.lakecast.endpoints.ExportEndpointsJob.Options(applicationId, r)).run().job());
+    }
+  }
+
+  @Command(name = "get-export-job", description = "Shows an export job (GetExportJob).")
+  static final class GetExportJob extends AppCommand {
+    @Option(names = "--job-id", required = true) String jobId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("ExportJobResponse",
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).getExport(applicationId, jobId));
+    }
+  }
+
+  @Command(name = "get-export-jobs", description = "Lists the application's export jobs (GetExportJobs).")
+  static final class GetExportJobs extends AppCommand {
+    @Override
+    Object execute(Context ctx) {
+      new AppCatalog(ctx.warehouse()).require(applicationId);
+      return wrap("ExportJobsResponse", new io.lakecast.model.JobShapes.ExportJobsResponse(
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).listExports(applicationId), null));
+    }
+  }
+
   @Command(name = "update-endpoint", description = "Creates or updates an endpoint (UpdateEndpoint).")
   static final class UpdateEndpoint extends AppCommand {
     @Option(names = "--endpoint-id", required = true) String endpointId;

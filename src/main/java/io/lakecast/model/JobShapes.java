@@ -38,4 +38,31 @@ public final class JobShapes {
   /** get-import-jobs result. */
   public record ImportJobsResponse(
       @JsonProperty("Item") List<ImportJobResponse> item, @JsonProperty("NextToken") String nextToken) {}
+
+  /** Body of create-export-job; also the job's {@code Definition} ({@code ExportJobResource}). */
+  public record ExportJobRequest(
+      @JsonProperty("RoleArn") String roleArn,
+      @JsonProperty("S3UrlPrefix") String s3UrlPrefix,
+      @JsonProperty("SegmentId") String segmentId,
+      @JsonProperty("SegmentVersion") Integer segmentVersion) {}
+
+  /** An export job as Pinpoint returns it. */
+  public record ExportJobResponse(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("CompletedPieces") Integer completedPieces,
+      @JsonProperty("CompletionDate") String completionDate,
+      @JsonProperty("CreationDate") String creationDate,
+      @JsonProperty("Definition") ExportJobRequest definition,
+      @JsonProperty("FailedPieces") Integer failedPieces,
+      @JsonProperty("Failures") List<String> failures,
+      @JsonProperty("Id") String id,
+      @JsonProperty("JobStatus") String jobStatus,
+      @JsonProperty("TotalFailures") Integer totalFailures,
+      @JsonProperty("TotalPieces") Integer totalPieces,
+      @JsonProperty("TotalProcessed") Integer totalProcessed,
+      @JsonProperty("Type") String type) {}
+
+  /** get-export-jobs result. */
+  public record ExportJobsResponse(
+      @JsonProperty("Item") List<ExportJobResponse> item, @JsonProperty("NextToken") String nextToken) {}
 }
