@@ -123,7 +123,7 @@ public final class RunCampaignActivityJob {
         new SegmentCatalog(warehouse).get(appId, campaign.segmentId(), campaign.segmentVersion());
     LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
     Dataset<Row> members =
-        new SegmentEvaluator(warehouse, appId).members(SegmentCatalog.definition(segment), options.at());
+        new SegmentEvaluator(warehouse, appId).members(segment, options.at());
     Dataset<Row> classified =
         classify(members, CampaignMessages.channels(messages))
             .persist(StorageLevel.MEMORY_AND_DISK());

@@ -287,9 +287,24 @@ public final class EndpointParser {
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
+  /**
+   * A record holding only {@code User.UserId}: in an import with DefineSegment it adds all endpoints of that user to
+   * the segment (Pinpoint's user-ID-only files); it never creates an endpoint.
+   */
+  public static boolean isUserReference(EndpointImportItem e) {
+    return (e.id() == null || e.id().isBlank()) && e.channelType() == null && e.address() == null
+        && e.user() != null && e.user().userId() != null && e.user().userAttributes() == null
+        && e.attributes() == null && e.demographic() == null && e.location() == null && e.metrics() == null
+        && e.optOut() == null && e.endpointStatus() == null && e.effectiveDate() == null && e.requestId() == null
+        && e.cohortId() == null && e.creationDate() == null;
+  }
+
   /** Record-level rules shared by both formats. */
   static Parsed validate(EndpointImportItem item) {
     boolean isUpdate = item.id() != null && !item.id().isBlank();
+    if (isUserReference(item)) {
+      return Parsed.ok(item);
+    }
     if (!isUpdate && item.channelType() == null) {
       return Parsed.reject(
           RejectReason.MISSING_CHANNEL_TYPE, "ChannelType is required for a new endpoint (a record without Id)");
@@ -338,6 +353,9 @@ public final class EndpointParser {
     if (item.id() != null && !item.id().isBlank()) {
       return item.id();
     }
+    if (isUserReference(item)) {
+      return null;
+    }
     return derivedId(item.channelType().name(), item.address());
   }
 
@@ -375,7 +393,7 @@ public final class EndpointParser {
   /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
   public static Dataset<Row> endpoints(Dataset<Row> parsed) {
     return parsed
-        .filter(col("reason").isNull())
+        .filter(col("reason").isNull().and(col("Id").isNotNull()))
         .select(col("source"), col("line"), from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
         .select(col("source"), col("line"), col("e.*"));
   }

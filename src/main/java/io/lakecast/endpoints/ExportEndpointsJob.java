@@ -62,7 +62,7 @@ public final class ExportEndpointsJob {
     Dataset<Row> endpoints;
     if (def.segmentId() != null) {
       var segment = new SegmentCatalog(warehouse).get(appId, def.segmentId(), def.segmentVersion());
-      endpoints = new SegmentEvaluator(warehouse, appId).members(SegmentCatalog.definition(segment), null);
+      endpoints = new SegmentEvaluator(warehouse, appId).members(segment, null);
     } else {
       endpoints = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     }

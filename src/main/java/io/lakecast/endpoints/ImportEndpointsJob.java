@@ -55,10 +55,13 @@ public final class ImportEndpointsJob {
       if (request.format() == null) {
         throw LakecastErrors.missingMember("ImportJobRequest", "Format");
       }
-      if (Boolean.TRUE.equals(request.defineSegment())) {
-        throw LakecastErrors.unsupported(
-            "ImportJobRequest", "DefineSegment", "RegisterEndpoints (imported segments come in a later release)");
+      if (request.segmentId() != null && !Boolean.TRUE.equals(request.defineSegment())) {
+        throw LakecastErrors.invalidMember("ImportJobRequest", "SegmentId", "it is used with DefineSegment: true");
       }
+    }
+
+    boolean defineSegment() {
+      return Boolean.TRUE.equals(request.defineSegment());
     }
 
     boolean register() {
@@ -77,12 +80,68 @@ public final class ImportEndpointsJob {
     this.options = options;
   }
 
+  /**
+   * Records holding only User.UserId reference all endpoints of that user: accepted with DefineSegment, else
+   * rejected, since without a segment they would do nothing.
+   */
+  static Dataset<Row> userReferences(Dataset<Row> parsed, boolean defineSegment) {
+    if (defineSegment) {
+      return parsed;
+    }
+    Column userRef = col("reason").isNull().and(col("Id").isNull());
+    return parsed
+        .withColumn("message", when(userRef, lit("A record with only User.UserId adds that user's endpoints to an"
+            + " imported segment; set DefineSegment, or give ChannelType and Address to create an endpoint"))
+            .otherwise(col("message")))
+        .withColumn("raw", when(userRef, col("endpoint")).otherwise(col("raw")))
+        .withColumn("reason", when(userRef, lit(RejectReason.MISSING_CHANNEL_TYPE.name())).otherwise(col("reason")));
+  }
+
+  /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
+  private ImportJobRequest defineSegment(String appId, ImportJobRequest def, Dataset<Row> parsed, String url) {
+    var spark = warehouse.spark();
+    Dataset<Row> direct = EndpointParser.endpoints(parsed).select(col("Id").as("EndpointId"));
+    Dataset<Row> users =
+        parsed
+            .filter(col("reason").isNull().and(col("Id").isNull()))
+            .select(org.apache.spark.sql.functions.from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS)
+                .getField("User").getField("UserId").as("UserId"))
+            .distinct();
+    Dataset<Row> endpoints = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
+    Dataset<Row> viaUsers =
+        endpoints.join(users, endpoints.col("User.UserId").equalTo(users.col("UserId")), "left_semi")
+            .select(col("Id").as("EndpointId"));
+    String membersPath = warehouse.root() + "/_staging/segment-members/" + Ids.random();
+    direct.union(viaUsers).distinct().write().parquet(membersPath);
+    Dataset<Row> members = spark.read().parquet(membersPath);
+    java.util.Map<String, Integer> channelCounts = new java.util.TreeMap<>();
+    int size = 0;
+    for (Row r : members.join(endpoints, members.col("EndpointId").equalTo(endpoints.col("Id")), "left")
+        .groupBy(endpoints.col("ChannelType")).agg(count(lit(1))).collectAsList()) {
+      channelCounts.put(r.isNullAt(0) ? "UNREGISTERED" : r.getString(0), (int) r.getLong(1));
+      size += (int) r.getLong(1);
+    }
+    var importDefinition = new io.lakecast.model.SegmentShapes.SegmentImportResource(
+        channelCounts, def.externalId(), def.format().name(), def.roleArn() == null ? "" : def.roleArn(), url, size);
+    var segment = new io.lakecast.segments.SegmentCatalog(warehouse)
+        .defineImported(appId, def.segmentId(), def.segmentName(), importDefinition);
+    warehouse.append(Table.SEGMENT_MEMBERS, members.select(lit(appId).as("ApplicationId"),
+        lit(segment.id()).as("SegmentId"), lit(segment.version()).as("Version"), col("EndpointId")));
+    warehouse.delete(membersPath);
+    LOG.info("Import segment {} v{}: {} member(s) {}", segment.id(), segment.version(), size, channelCounts);
+    return new ImportJobRequest(def.defineSegment(), def.externalId(), def.format(), def.registerEndpoints(),
+        def.roleArn(), def.s3Url(), segment.id(), segment.name());
+  }
+
   public Result run() {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     String appId = options.applicationId();
     new AppCatalog(warehouse).require(appId);
     ImportJobRequest def = options.request();
+    if (options.defineSegment() && def.segmentId() != null) {
+      new io.lakecast.segments.SegmentCatalog(warehouse).get(appId, def.segmentId(), null);
+    }
     Format format = def.format();
     String url = ImportSource.normalize(def.s3Url());
     String jobId = Ids.random();
@@ -113,7 +172,7 @@ public final class ImportEndpointsJob {
         .flatMap(parse, Encoders.row(EndpointParser.PARSED_SCHEMA))
         .write()
         .parquet(staging);
-    Dataset<Row> parsed = spark.read().parquet(staging);
+    Dataset<Row> parsed = userReferences(spark.read().parquet(staging), options.defineSegment());
     try {
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
       Row stats =
@@ -152,6 +211,9 @@ public final class ImportEndpointsJob {
         long mergeStart = System.nanoTime();
         EndpointUpsert.upsert(warehouse, appId, EndpointParser.endpoints(parsed));
         LOG.info("Import job {}: merged {} endpoint(s) in {} ms", jobId, imported, (System.nanoTime() - mergeStart) / 1_000_000);
+      }
+      if (options.defineSegment()) {
+        def = defineSegment(appId, def, parsed, url);
       }
       String status = failedPieces > 0 ? JobStatus.FAILED.name() : JobStatus.COMPLETED.name();
       ImportJobResponse job =

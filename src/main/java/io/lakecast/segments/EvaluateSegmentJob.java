@@ -65,7 +65,7 @@ public final class EvaluateSegmentJob {
         "Evaluate segment " + segment.id() + " v" + segment.version() + " as of " + options.asOf());
     Dataset<Row> members =
         new SegmentEvaluator(warehouse, options.applicationId())
-            .members(SegmentCatalog.definition(segment), options.asOf())
+            .members(segment, options.asOf())
             .select(col("Id").as("EndpointId"), col("User").getField("UserId").as("UserId"), col("ChannelType"));
     String output = null;
     Dataset<Row> counted = members;

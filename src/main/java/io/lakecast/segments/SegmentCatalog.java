@@ -7,6 +7,7 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.Ids;
 import io.lakecast.model.PinpointEnums.SegmentType;
 import io.lakecast.model.PinpointJson;
+import io.lakecast.model.SegmentShapes.SegmentImportResource;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
 import io.lakecast.model.SegmentShapes.WriteSegmentRequest;
 import io.lakecast.warehouse.AppCatalog;
@@ -62,6 +63,37 @@ public final class SegmentCatalog {
         RowFactory.create(
             applicationId, segmentId, latest.version() + 1, name, SegmentType.DIMENSIONAL.name(),
             PinpointJson.compact(stored), null, latest.creationDate(), Ids.now());
+    warehouse.append(Table.SEGMENTS, warehouse.spark().createDataFrame(List.of(row), Table.SEGMENTS.schema()));
+    return response(row);
+  }
+
+  /**
+   * Creates (no {@code segmentId}) or adds a version to an IMPORT segment whose members an import job just wrote.
+   * Returns the new version; the caller writes {@code segment_members} for it.
+   */
+  public SegmentResponse defineImported(
+      String applicationId, String segmentId, String segmentName, SegmentImportResource importDefinition) {
+    String id = segmentId;
+    int version = 1;
+    String created = Ids.now();
+    String name = segmentName;
+    if (segmentId != null) {
+      SegmentResponse latest = get(applicationId, segmentId, null);
+      if (!SegmentType.IMPORT.name().equals(latest.segmentType())) {
+        throw LakecastErrors.invalidMember("ImportJobRequest", "SegmentId", "segment '" + segmentId + "' is "
+            + latest.segmentType() + "; an import can only define or update an IMPORT segment");
+      }
+      version = latest.version() + 1;
+      created = latest.creationDate();
+      name = segmentName != null ? segmentName : latest.name();
+    } else {
+      id = Ids.random();
+    }
+    Row row =
+        RowFactory.create(
+            applicationId, id, version, name, SegmentType.IMPORT.name(),
+            PinpointJson.compact(new WriteSegmentRequest(null, name, null, null)),
+            PinpointJson.compact(importDefinition), created, Ids.now());
     warehouse.append(Table.SEGMENTS, warehouse.spark().createDataFrame(List.of(row), Table.SEGMENTS.schema()));
     return response(row);
   }
@@ -134,9 +166,14 @@ public final class SegmentCatalog {
         PinpointJson.parse(r.getString(5), WriteSegmentRequest.class, "WriteSegmentRequest", "segments table");
     String appId = r.getString(0);
     String id = r.getString(1);
+    SegmentImportResource imported =
+        r.isNullAt(6)
+            ? null
+            : PinpointJson.parse(r.getString(6), SegmentImportResource.class, "SegmentImportResource",
+                "segments table");
     return new SegmentResponse(
         appId, Ids.arn(conf.region(), conf.accountId(), "apps/" + appId + "/segments/" + id), r.getString(7),
-        def.dimensions(), id, null, r.getString(8), r.getString(3), def.segmentGroups(), r.getString(4),
+        def.dimensions(), id, imported, r.getString(8), r.getString(3), def.segmentGroups(), r.getString(4),
         def.tags(), r.getInt(2));
   }
 }

@@ -39,6 +39,26 @@ public final class SegmentEvaluator {
     return new Context(asOf, new SegmentCatalog(warehouse).sources(applicationId));
   }
 
+  /**
+   * The endpoints of a stored segment version: an IMPORT segment's recorded members, a DIMENSIONAL segment's
+   * definition evaluated as of {@code asOf}.
+   */
+  public Dataset<Row> members(io.lakecast.model.SegmentShapes.SegmentResponse segment, Instant asOf) {
+    if (!"IMPORT".equals(segment.segmentType())) {
+      return members(SegmentCatalog.definition(segment), asOf);
+    }
+    Dataset<Row> ids =
+        warehouse.read(Table.SEGMENT_MEMBERS)
+            .filter(col("ApplicationId").equalTo(applicationId)
+                .and(col("SegmentId").equalTo(segment.id()))
+                .and(col("Version").equalTo(segment.version())))
+            .select(col("EndpointId").as("_member_id"))
+            .distinct();
+    Dataset<Row> endpoints =
+        warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(applicationId));
+    return endpoints.join(ids, endpoints.col("Id").equalTo(ids.col("_member_id")), "left_semi");
+  }
+
   /** The endpoints of the segment definition, as of {@code asOf}. */
   public Dataset<Row> members(WriteSegmentRequest definition, Instant asOf) {
     Context ctx = context(asOf);
