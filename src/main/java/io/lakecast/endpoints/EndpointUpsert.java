@@ -69,5 +69,58 @@ public final class EndpointUpsert {
         .whenNotMatched()
         .insert(insert)
         .execute();
+    deactivateSameAddress(warehouse, appId, latest);
+    syncUserAttributes(warehouse, appId, latest);
+  }
+
+  /**
+   * Pinpoint's rule: updating an endpoint marks the app's other endpoints with the same ChannelType and Address
+   * INACTIVE. (Within one first import of an app, two Ids with one address both stay ACTIVE.)
+   */
+  static void deactivateSameAddress(Warehouse warehouse, String appId, Dataset<Row> latest) {
+    Dataset<Row> addresses =
+        latest.filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
+            .groupBy(col("ChannelType"), col("Address"))
+            .agg(org.apache.spark.sql.functions.max(col("Id")).as("Id"));
+    warehouse
+        .delta(Table.ENDPOINTS)
+        .as("t")
+        .merge(addresses.as("s"), col("t.ApplicationId").equalTo(lit(appId))
+            .and(col("t.ChannelType").equalTo(col("s.ChannelType")))
+            .and(col("t.Address").equalTo(col("s.Address")))
+            .and(col("t.Id").notEqual(col("s.Id")))
+            .and(col("t.EndpointStatus").notEqual(lit("INACTIVE"))))
+        .whenMatched()
+        .update(Map.of("EndpointStatus", lit("INACTIVE")))
+        .execute();
+  }
+
+  /**
+   * User attributes belong to the user: the UserAttributes a record carries (the last record per user, in file
+   * order) are merged key by key into every endpoint with the same User.UserId.
+   */
+  static void syncUserAttributes(Warehouse warehouse, String appId, Dataset<Row> latest) {
+    Dataset<Row> withAttributes =
+        latest.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()));
+    if (withAttributes.isEmpty()) {
+      return;
+    }
+    Dataset<Row> perUser =
+        withAttributes
+            .withColumn("_rank", row_number().over(
+                Window.partitionBy(col("User.UserId")).orderBy(desc("source"), desc("line"))))
+            .filter(col("_rank").equalTo(1))
+            .select(col("User.UserId").as("UserId"), col("User.UserAttributes").as("UserAttributes"));
+    Column target = col("t.User");
+    warehouse
+        .delta(Table.ENDPOINTS)
+        .as("t")
+        .merge(perUser.as("s"), col("t.ApplicationId").equalTo(lit(appId))
+            .and(target.getField("UserId").equalTo(col("s.UserId"))))
+        .whenMatched()
+        .update(Map.of("User", org.apache.spark.sql.functions.struct(
+            EndpointMerge.mergeMaps(target.getField("UserAttributes"), col("s.UserAttributes")).as("UserAttributes"),
+            target.getField("UserId").as("UserId"))))
+        .execute();
   }
 }

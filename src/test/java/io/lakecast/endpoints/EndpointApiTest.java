@@ -21,6 +21,9 @@ class EndpointApiTest {
     SparkTestSession.withWarehouse(warehouse);
     appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"api\"}").ok()
         .at("/ApplicationResponse/Id").asText();
+    // An app's very first write is an append (see README); every test here exercises the merge path.
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "seed", "--endpoint-request",
+        "{\"ChannelType\":\"EMAIL\",\"Address\":\"seed@example.com\"}").ok();
   }
 
   static JsonNode endpoint(String id) {
@@ -62,6 +65,31 @@ class EndpointApiTest {
     assertThat(items).hasSize(2);
     assertThat(items).anySatisfy(i -> assertThat(i.get("Id").asText())
         .isEqualTo(EndpointParser.derivedId("EMAIL", "bu@example.com")));
+  }
+
+  @Test
+  void anotherEndpointWithTheSameAddressBecomesInactive() {
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "old-phone", "--endpoint-request",
+        "{\"ChannelType\":\"SMS\",\"Address\":\"+12065550900\"}").ok();
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "new-phone", "--endpoint-request",
+        "{\"ChannelType\":\"SMS\",\"Address\":\"+12065550900\"}").ok();
+    assertThat(endpoint("old-phone").get("EndpointStatus").asText()).isEqualTo("INACTIVE");
+    assertThat(endpoint("new-phone").get("EndpointStatus").asText()).isEqualTo("ACTIVE");
+  }
+
+  @Test
+  void userAttributesAreSharedByAllEndpointsOfTheUser() {
+    Cli.run("update-endpoints-batch", "--application-id", appId, "--endpoint-batch-request",
+        "{\"Item\":[{\"Id\":\"ua-1\",\"ChannelType\":\"EMAIL\",\"Address\":\"ua@example.com\","
+            + "\"User\":{\"UserId\":\"ua\",\"UserAttributes\":{\"Tier\":[\"Silver\"],\"Lang\":[\"en\"]}}},"
+            + "{\"Id\":\"ua-2\",\"ChannelType\":\"SMS\",\"Address\":\"+12065550901\",\"User\":{\"UserId\":\"ua\"}}]}")
+        .ok();
+    assertThat(endpoint("ua-2").at("/User/UserAttributes/Tier/0").asText()).isEqualTo("Silver");
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "ua-2", "--endpoint-request",
+        "{\"User\":{\"UserId\":\"ua\",\"UserAttributes\":{\"Tier\":[\"Gold\"]}}}").ok();
+    JsonNode first = endpoint("ua-1");
+    assertThat(first.at("/User/UserAttributes/Tier/0").asText()).as("synchronized").isEqualTo("Gold");
+    assertThat(first.at("/User/UserAttributes/Lang/0").asText()).as("other keys kept").isEqualTo("en");
   }
 
   @Test
