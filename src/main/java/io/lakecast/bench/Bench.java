@@ -150,12 +150,21 @@ public final class Bench {
           .run().sent();
       return sent[0];
     }));
+    Path changedCsv = dir.resolve("endpoints-changed.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(changedCsv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 7, Format.CSV, w, 10);
+    }
+    ImportJobRequest reimport =
+        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + changedCsv, null, null);
+    rows.add(timed("(e) re-import of the same endpoints, 10% changed (MERGE)", "", () ->
+        new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, reimport)).run().imported()));
     List<Row4> annotated = new ArrayList<>();
     annotated.add(rows.get(0));
     annotated.add(new Row4(rows.get(1).name(), rows.get(1).seconds(), imported[0] + " endpoints"));
     annotated.add(new Row4(rows.get(2).name(), rows.get(2).seconds(), members[0] + " members"));
     annotated.add(rows.get(3));
     annotated.add(new Row4(rows.get(4).name(), rows.get(4).seconds(), sent[0] + " messages"));
+    annotated.add(rows.get(5));
     return annotated;
   }
 

@@ -117,6 +117,21 @@ public final class EndpointGenerator {
 
   /** Writes {@code count} endpoints in {@code format} to {@code out}. */
   public static void write(long count, long seed, Format format, Writer out) throws IOException {
+    write(count, seed, format, out, 0);
+  }
+
+  /**
+   * As {@link #write(long, long, Format, Writer)}, with every {@code changeEvery}-th endpoint changed (another Plan
+   * and one more purchase): the same Ids, for re-import benchmarks. 0 changes nothing.
+   */
+  public static void write(long count, long seed, Format format, Writer out, int changeEvery) throws IOException {
+    if (changeEvery > 0) {
+      long[] n = {0};
+      java.util.List<EndpointImportItem> changed = new java.util.ArrayList<>();
+      generate(count, seed, e -> changed.add(n[0]++ % changeEvery == 0 ? change(e) : e));
+      writeItems(changed, format, out);
+      return;
+    }
     if (format == Format.JSON) {
       IOException[] failure = {null};
       generate(
@@ -142,15 +157,8 @@ public final class EndpointGenerator {
         count,
         seed,
         e -> {
-          List<String> interests = e.attributes().get("Interests");
           try {
-            csv.printRecord(
-                e.id(), e.channelType().name(), e.address(), e.optOut(), e.location().country(), e.location().city(),
-                e.demographic().platform(), e.demographic().make(), e.demographic().model(),
-                e.demographic().appVersion(), e.demographic().timezone(), interests.get(0),
-                interests.size() > 1 ? interests.get(1) : "", e.attributes().get("Plan").get(0),
-                fmt(e.metrics().get("purchases")), fmt(e.metrics().get("sessions")), e.user().userId(),
-                e.user().userAttributes().get("Tier").get(0));
+            csv.printRecord(csvRow(e));
           } catch (IOException ex) {
             failure[0] = ex;
           }
@@ -159,6 +167,41 @@ public final class EndpointGenerator {
     if (failure[0] != null) {
       throw failure[0];
     }
+  }
+
+  private static EndpointImportItem change(EndpointImportItem e) {
+    Map<String, List<String>> attributes = new LinkedHashMap<>(e.attributes());
+    attributes.put("Plan", List.of("Changed"));
+    Map<String, Double> metrics = new LinkedHashMap<>(e.metrics());
+    metrics.put("purchases", metrics.get("purchases") + 1);
+    return new EndpointImportItem(e.address(), attributes, e.channelType(), e.demographic(), e.effectiveDate(),
+        e.endpointStatus(), e.id(), e.location(), metrics, e.optOut(), e.requestId(), e.user(), null, null, null);
+  }
+
+  private static void writeItems(List<EndpointImportItem> items, Format format, Writer out) throws IOException {
+    if (format == Format.JSON) {
+      for (EndpointImportItem e : items) {
+        out.write(PinpointJson.compact(e));
+        out.write('\n');
+      }
+      return;
+    }
+    CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get());
+    csv.printRecord(CSV_HEADER);
+    for (EndpointImportItem e : items) {
+      csv.printRecord(csvRow(e));
+    }
+    csv.flush();
+  }
+
+  private static List<Object> csvRow(EndpointImportItem e) {
+    List<String> interests = e.attributes().get("Interests");
+    return List.of(
+        e.id(), e.channelType().name(), e.address(), e.optOut(), e.location().country(), e.location().city(),
+        e.demographic().platform(), e.demographic().make(), e.demographic().model(), e.demographic().appVersion(),
+        e.demographic().timezone(), interests.get(0), interests.size() > 1 ? interests.get(1) : "",
+        e.attributes().get("Plan").get(0), fmt(e.metrics().get("purchases")), fmt(e.metrics().get("sessions")),
+        e.user().userId(), e.user().userAttributes().get("Tier").get(0));
   }
 
   private static String fmt(double d) {
