@@ -94,7 +94,8 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       return wrap("ImportJobResponse",
-          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).getImport(applicationId, jobId));
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).get(applicationId, jobId, "IMPORT",
+              ImportJobRequest.class));
     }
   }
 
@@ -103,8 +104,9 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       new AppCatalog(ctx.warehouse()).require(applicationId);
-      return wrap("ImportJobsResponse", new io.lakecast.model.JobShapes.ImportJobsResponse(
-          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).listImports(applicationId), null));
+      return wrap("ImportJobsResponse", new io.lakecast.model.JobShapes.JobsResponse<>(
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).list(applicationId, "IMPORT", ImportJobRequest.class),
+          null));
     }
   }
 
@@ -131,7 +133,8 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       return wrap("ExportJobResponse",
-          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).getExport(applicationId, jobId));
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).get(applicationId, jobId, "EXPORT",
+              io.lakecast.model.JobShapes.ExportJobRequest.class));
     }
   }
 
@@ -140,8 +143,10 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       new AppCatalog(ctx.warehouse()).require(applicationId);
-      return wrap("ExportJobsResponse", new io.lakecast.model.JobShapes.ExportJobsResponse(
-          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).listExports(applicationId), null));
+      return wrap("ExportJobsResponse", new io.lakecast.model.JobShapes.JobsResponse<>(
+          new io.lakecast.warehouse.JobCatalog(ctx.warehouse()).list(applicationId, "EXPORT",
+              io.lakecast.model.JobShapes.ExportJobRequest.class),
+          null));
     }
   }
 

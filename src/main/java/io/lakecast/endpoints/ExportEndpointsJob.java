@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.lakecast.LakecastErrors;
 import io.lakecast.model.Ids;
 import io.lakecast.model.JobShapes.ExportJobRequest;
-import io.lakecast.model.JobShapes.ExportJobResponse;
+import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.segments.SegmentEvaluator;
@@ -42,7 +42,7 @@ public final class ExportEndpointsJob {
   }
 
   /** The job as printed, and the endpoints written. */
-  public record Result(ExportJobResponse job, long exported) {}
+  public record Result(JobResponse<ExportJobRequest> job, long exported) {}
 
   private final Warehouse warehouse;
   private final Options options;
@@ -74,8 +74,8 @@ public final class ExportEndpointsJob {
     long exported = written.count();
     int files = warehouse.spark().read().text(target).inputFiles().length;
     LOG.info("Export job {}: {} endpoint(s) in {} file(s) under {}", jobId, exported, files, target);
-    ExportJobResponse job =
-        new ExportJobResponse(appId, files, Ids.now(), created, def, 0, null, jobId, JobStatus.COMPLETED.name(), 0,
+    JobResponse<ExportJobRequest> job =
+        new JobResponse<>(appId, files, Ids.now(), created, def, 0, null, jobId, JobStatus.COMPLETED.name(), 0,
             files, (int) exported, "EXPORT");
     new JobCatalog(warehouse).put(job);
     return new Result(job, exported);

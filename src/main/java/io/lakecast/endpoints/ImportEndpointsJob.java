@@ -12,7 +12,7 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.Ids;
 import io.lakecast.model.JobShapes.ImportJobRequest;
-import io.lakecast.model.JobShapes.ImportJobResponse;
+import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.warehouse.AppCatalog;
@@ -70,7 +70,7 @@ public final class ImportEndpointsJob {
   }
 
   /** What the import did. {@code job} is the ImportJobResponse the command prints. */
-  public record Result(ImportJobResponse job, long processed, long imported, long rejected, int failedPieces) {}
+  public record Result(JobResponse<ImportJobRequest> job, long processed, long imported, long rejected, int failedPieces) {}
 
   private final Warehouse warehouse;
   private final Options options;
@@ -151,7 +151,7 @@ public final class ImportEndpointsJob {
     List<String> files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
     LOG.info("Import job {}: {} {} file(s) under {}", jobId, files.size(), format, url);
     jobs.put(
-        new ImportJobResponse(
+        new JobResponse<>(
             appId, 0, null, created, def, 0, null, jobId, JobStatus.PROCESSING.name(), 0, files.size(), 0, "IMPORT"));
 
     List<ImportPiece> pieces =
@@ -216,8 +216,8 @@ public final class ImportEndpointsJob {
         def = defineSegment(appId, def, parsed, url);
       }
       String status = failedPieces > 0 ? JobStatus.FAILED.name() : JobStatus.COMPLETED.name();
-      ImportJobResponse job =
-          new ImportJobResponse(
+      JobResponse<ImportJobRequest> job =
+          new JobResponse<>(
               appId, files.size() - failedPieces, Ids.now(), created, def, failedPieces,
               failures.isEmpty() ? null : failures, jobId, status, (int) rejected, files.size(), (int) processed,
               "IMPORT");

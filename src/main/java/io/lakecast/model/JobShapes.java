@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.lakecast.model.PinpointEnums.Format;
 import java.util.List;
 
-/** Import job shapes: {@code ImportJobRequest} (echoed as {@code Definition}) and {@code ImportJobResponse}. */
+/** Import and export job shapes: the requests (echoed as {@code Definition}) and the job responses. */
 public final class JobShapes {
   private JobShapes() {}
 
@@ -19,13 +19,16 @@ public final class JobShapes {
       @JsonProperty("SegmentId") String segmentId,
       @JsonProperty("SegmentName") String segmentName) {}
 
-  /** An import job as Pinpoint returns it. */
-  public record ImportJobResponse(
+  /**
+   * An import or export job as Pinpoint returns it ({@code ImportJobResponse} / {@code ExportJobResponse}: the same
+   * members, {@code Type} IMPORT or EXPORT, {@code Definition} the request).
+   */
+  public record JobResponse<D>(
       @JsonProperty("ApplicationId") String applicationId,
       @JsonProperty("CompletedPieces") Integer completedPieces,
       @JsonProperty("CompletionDate") String completionDate,
       @JsonProperty("CreationDate") String creationDate,
-      @JsonProperty("Definition") ImportJobRequest definition,
+      @JsonProperty("Definition") D definition,
       @JsonProperty("FailedPieces") Integer failedPieces,
       @JsonProperty("Failures") List<String> failures,
       @JsonProperty("Id") String id,
@@ -35,9 +38,9 @@ public final class JobShapes {
       @JsonProperty("TotalProcessed") Integer totalProcessed,
       @JsonProperty("Type") String type) {}
 
-  /** get-import-jobs result. */
-  public record ImportJobsResponse(
-      @JsonProperty("Item") List<ImportJobResponse> item, @JsonProperty("NextToken") String nextToken) {}
+  /** get-import-jobs / get-export-jobs result. */
+  public record JobsResponse<D>(
+      @JsonProperty("Item") List<JobResponse<D>> item, @JsonProperty("NextToken") String nextToken) {}
 
   /** Body of create-export-job; also the job's {@code Definition} ({@code ExportJobResource}). */
   public record ExportJobRequest(
@@ -46,23 +49,4 @@ public final class JobShapes {
       @JsonProperty("SegmentId") String segmentId,
       @JsonProperty("SegmentVersion") Integer segmentVersion) {}
 
-  /** An export job as Pinpoint returns it. */
-  public record ExportJobResponse(
-      @JsonProperty("ApplicationId") String applicationId,
-      @JsonProperty("CompletedPieces") Integer completedPieces,
-      @JsonProperty("CompletionDate") String completionDate,
-      @JsonProperty("CreationDate") String creationDate,
-      @JsonProperty("Definition") ExportJobRequest definition,
-      @JsonProperty("FailedPieces") Integer failedPieces,
-      @JsonProperty("Failures") List<String> failures,
-      @JsonProperty("Id") String id,
-      @JsonProperty("JobStatus") String jobStatus,
-      @JsonProperty("TotalFailures") Integer totalFailures,
-      @JsonProperty("TotalPieces") Integer totalPieces,
-      @JsonProperty("TotalProcessed") Integer totalProcessed,
-      @JsonProperty("Type") String type) {}
-
-  /** get-export-jobs result. */
-  public record ExportJobsResponse(
-      @JsonProperty("Item") List<ExportJobResponse> item, @JsonProperty("NextToken") String nextToken) {}
 }

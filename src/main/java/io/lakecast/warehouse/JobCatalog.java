@@ -3,8 +3,7 @@ package io.lakecast.warehouse;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.LakecastErrors;
-import io.lakecast.model.JobShapes.ImportJobRequest;
-import io.lakecast.model.JobShapes.ImportJobResponse;
+import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointJson;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -19,8 +18,8 @@ public final class JobCatalog {
     this.warehouse = warehouse;
   }
 
-  /** Writes the import job's current state. */
-  public void put(ImportJobResponse job) {
+  /** Writes the job's current state. */
+  public void put(JobResponse<?> job) {
     write(RowFactory.create(
         job.applicationId(), job.id(), job.type(), job.jobStatus(), PinpointJson.compact(job.definition()),
         job.creationDate(), job.completionDate(), job.totalPieces(), job.completedPieces(), job.failedPieces(),
@@ -28,29 +27,20 @@ public final class JobCatalog {
         job.failures() == null ? null : job.failures().toArray(String[]::new)));
   }
 
-  /** Writes the export job's current state. */
-  public void put(io.lakecast.model.JobShapes.ExportJobResponse job) {
-    write(RowFactory.create(
-        job.applicationId(), job.id(), job.type(), job.jobStatus(), PinpointJson.compact(job.definition()),
-        job.creationDate(), job.completionDate(), job.totalPieces(), job.completedPieces(), job.failedPieces(),
-        job.totalProcessed(), job.totalFailures(),
-        job.failures() == null ? null : job.failures().toArray(String[]::new)));
-  }
-
-  /** The export job, or a NotFound error. */
-  public io.lakecast.model.JobShapes.ExportJobResponse getExport(String applicationId, String jobId) {
-    Row r = row(applicationId, jobId, "EXPORT", "Export job");
-    return new io.lakecast.model.JobShapes.ExportJobResponse(
+  /** The job of {@code type} (IMPORT or EXPORT), or NotFound. */
+  public <D> JobResponse<D> get(String applicationId, String jobId, String type, Class<D> definition) {
+    Row r = row(applicationId, jobId, type, type.equals("IMPORT") ? "Import job" : "Export job");
+    String shape = definition.getSimpleName().replace("Request", "Resource");
+    return new JobResponse<>(
         r.getString(0), (Integer) r.get(8), r.getString(6), r.getString(5),
-        PinpointJson.parse(r.getString(4), io.lakecast.model.JobShapes.ExportJobRequest.class, "ExportJobResource",
-            "jobs table"),
+        PinpointJson.parse(r.getString(4), definition, shape, "jobs table"),
         (Integer) r.get(9), r.isNullAt(12) ? null : r.<String>getList(12), r.getString(1), r.getString(3),
         (Integer) r.get(11), (Integer) r.get(7), (Integer) r.get(10), r.getString(2));
   }
 
-  /** The application's export jobs, newest first. */
-  public List<io.lakecast.model.JobShapes.ExportJobResponse> listExports(String applicationId) {
-    return ids(applicationId, "EXPORT").stream().map(id -> getExport(applicationId, id)).toList();
+  /** The application's jobs of {@code type}, newest first. */
+  public <D> List<JobResponse<D>> list(String applicationId, String type, Class<D> definition) {
+    return ids(applicationId, type).stream().map(id -> get(applicationId, id, type, definition)).toList();
   }
 
   private List<String> ids(String applicationId, String type) {
@@ -88,18 +78,4 @@ public final class JobCatalog {
         .execute();
   }
 
-  /** The application's import jobs, newest first. */
-  public List<ImportJobResponse> listImports(String applicationId) {
-    return ids(applicationId, "IMPORT").stream().map(id -> getImport(applicationId, id)).toList();
-  }
-
-  /** The import job, or a NotFound error. */
-  public ImportJobResponse getImport(String applicationId, String jobId) {
-    Row r = row(applicationId, jobId, "IMPORT", "Import job");
-    return new ImportJobResponse(
-        r.getString(0), (Integer) r.get(8), r.getString(6), r.getString(5),
-        PinpointJson.parse(r.getString(4), ImportJobRequest.class, "ImportJobResource", "jobs table"),
-        (Integer) r.get(9), r.isNullAt(12) ? null : r.<String>getList(12), r.getString(1), r.getString(3),
-        (Integer) r.get(11), (Integer) r.get(7), (Integer) r.get(10), r.getString(2));
-  }
 }
