@@ -29,7 +29,10 @@ public final class JobCatalog {
 
   /** The job of {@code type} (IMPORT or EXPORT), or NotFound. */
   public <D> JobResponse<D> get(String applicationId, String jobId, String type, Class<D> definition) {
-    Row r = row(applicationId, jobId, type, type.equals("IMPORT") ? "Import job" : "Export job");
+    return response(row(applicationId, jobId, type, type.equals("IMPORT") ? "Import job" : "Export job"), definition);
+  }
+
+  private static <D> JobResponse<D> response(Row r, Class<D> definition) {
     String shape = definition.getSimpleName().replace("Request", "Resource");
     return new JobResponse<>(
         r.getString(0), (Integer) r.get(8), r.getString(6), r.getString(5),
@@ -40,16 +43,13 @@ public final class JobCatalog {
 
   /** The application's jobs of {@code type}, newest first. */
   public <D> List<JobResponse<D>> list(String applicationId, String type, Class<D> definition) {
-    return ids(applicationId, type).stream().map(id -> get(applicationId, id, type, definition)).toList();
-  }
-
-  private List<String> ids(String applicationId, String type) {
     return warehouse.read(Table.JOBS)
         .filter(col("ApplicationId").equalTo(applicationId).and(col("Type").equalTo(type)))
         .orderBy(col("CreationDate").desc())
-        .select("Id")
-        .as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
+        .collectAsList()
+        .stream()
+        .map(r -> response(r, definition))
+        .toList();
   }
 
   private Row row(String applicationId, String jobId, String type, String what) {
