@@ -147,13 +147,18 @@ public final class SegmentCatalog {
     return response(found.get(0));
   }
 
-  /** Source-segment lookup for compiling groups: reads this catalog. */
+  /**
+   * Source-segment lookup for compiling groups: reads this catalog once per (id, version). Compiling, the recency
+   * check and the imported-source walk each resolve the same sources, so lookups are remembered.
+   */
   public SegmentPredicates.Sources sources(String applicationId) {
-    return (id, version) -> {
-      SegmentResponse s = get(applicationId, id, version);
-      return new SegmentPredicates.Source(
-          s.id(), s.version(), io.lakecast.model.PinpointEnums.SegmentType.valueOf(s.segmentType()), definition(s));
-    };
+    java.util.Map<String, SegmentPredicates.Source> resolved = new java.util.HashMap<>();
+    return (id, version) ->
+        resolved.computeIfAbsent(id + "@" + version, key -> {
+          SegmentResponse s = get(applicationId, id, version);
+          return new SegmentPredicates.Source(s.id(), s.version(),
+              io.lakecast.model.PinpointEnums.SegmentType.valueOf(s.segmentType()), definition(s));
+        });
   }
 
   /** The parsed definition of a stored segment. */
