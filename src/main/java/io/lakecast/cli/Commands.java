@@ -180,6 +180,26 @@ final class Commands {
     }
   }
 
+  @Command(name = "remove-attributes",
+      description = "Stops capturing attributes of one type, by name or glob, on every later write (RemoveAttributes).")
+  static final class RemoveAttributes extends AppCommand {
+    @Option(names = "--attribute-type", required = true,
+        description = "endpoint-custom-attributes, endpoint-metric-attributes or endpoint-user-attributes")
+    String attributeType;
+
+    @Option(names = "--update-attributes-request", required = true,
+        description = "UpdateAttributesRequest JSON ({\"Blacklist\": [names or globs]}), inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      var kind = io.lakecast.endpoints.AttributeCapture.AttributeKind.of(attributeType);
+      var r = RequestArgs.parse("--update-attributes-request", request,
+          io.lakecast.model.AppShapes.UpdateAttributesRequest.class, "UpdateAttributesRequest");
+      return wrap("AttributesResource", new AppCatalog(ctx.warehouse()).removeAttributes(applicationId, kind, r));
+    }
+  }
+
   @Command(name = "get-user-endpoints", description = "Lists a user's endpoints (GetUserEndpoints).")
   static final class GetUserEndpoints extends AppCommand {
     @Option(names = "--user-id", required = true) String userId;

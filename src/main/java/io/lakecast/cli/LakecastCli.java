@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       Commands.GetEndpoint.class,
       Commands.UpdateEndpoint.class,
       Commands.UpdateEndpointsBatch.class,
+      Commands.RemoveAttributes.class,
       Commands.GetUserEndpoints.class,
       Commands.DeleteEndpoint.class,
       Commands.DeleteUserEndpoints.class,

@@ -25,8 +25,13 @@ import org.apache.spark.sql.expressions.Window;
 public final class EndpointUpsert {
   private EndpointUpsert() {}
 
-  /** Upserts accepted records; of several records with one Id the last in file order wins. */
-  public static void upsert(Warehouse warehouse, String appId, Dataset<Row> accepted) {
+  /**
+   * Upserts accepted records; of several records with one Id the last in file order wins. Attributes the app has
+   * removed (remove-attributes) are dropped from the records first.
+   */
+  public static void upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
+    Dataset<Row> accepted =
+        AttributeCapture.dropRemoved(records, new io.lakecast.warehouse.AppCatalog(warehouse).removedAttributes(appId));
     boolean duplicates = !accepted.groupBy("Id").count().filter(col("count").gt(1)).isEmpty();
     Dataset<Row> latest =
         !duplicates

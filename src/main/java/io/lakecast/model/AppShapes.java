@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
-/** Application (project) shapes: {@code CreateApplicationRequest}, {@code ApplicationResponse}. */
+/**
+ * Application (project) shapes: {@code CreateApplicationRequest}, {@code ApplicationResponse}, and the
+ * remove-attributes pair {@code UpdateAttributesRequest} / {@code AttributesResource}.
+ */
 public final class AppShapes {
   private AppShapes() {}
 
@@ -23,4 +26,13 @@ public final class AppShapes {
   /** get-apps result. */
   public record ApplicationsResponse(
       @JsonProperty("Item") List<ApplicationResponse> item, @JsonProperty("NextToken") String nextToken) {}
+
+  /** Body of remove-attributes: exact attribute names or glob patterns ({@code *}, {@code ?}). */
+  public record UpdateAttributesRequest(@JsonProperty("Blacklist") List<String> blacklist) {}
+
+  /** remove-attributes result: the names and patterns now removed for the attribute type. */
+  public record AttributesResource(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("AttributeType") String attributeType,
+      @JsonProperty("Attributes") List<String> attributes) {}
 }

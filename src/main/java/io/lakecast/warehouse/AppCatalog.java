@@ -1,16 +1,26 @@
 package io.lakecast.warehouse;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
+import io.lakecast.endpoints.AttributeCapture.AttributeKind;
 import io.lakecast.model.AppShapes.ApplicationResponse;
+import io.lakecast.model.AppShapes.AttributesResource;
+import io.lakecast.model.AppShapes.UpdateAttributesRequest;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
 import io.lakecast.model.Ids;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -36,7 +46,7 @@ public final class AppCatalog {
     Row row =
         RowFactory.create(
             app.id(), app.arn(), app.name(),
-            app.tags() == null ? null : CollectionConverters.asScala(app.tags()), app.creationDate());
+            app.tags() == null ? null : CollectionConverters.asScala(app.tags()), app.creationDate(), null);
     warehouse.append(
         Table.APPS, warehouse.spark().createDataFrame(List.of(row), Table.APPS.schema()));
     return app;
@@ -59,6 +69,51 @@ public final class AppCatalog {
       throw LakecastErrors.appNotFound(applicationId);
     }
     return toResponse(rows.get(0));
+  }
+
+  /**
+   * remove-attributes: adds names or globs to the application's list of attributes of one kind that are no longer
+   * captured (the list only grows, as in Pinpoint), and returns the whole list for that kind.
+   */
+  public AttributesResource removeAttributes(String applicationId, AttributeKind kind, UpdateAttributesRequest request) {
+    require(applicationId);
+    if (request == null || request.blacklist() == null || request.blacklist().isEmpty()) {
+      throw LakecastErrors.missingMember("UpdateAttributesRequest", "Blacklist");
+    }
+    for (int i = 0; i < request.blacklist().size(); i++) {
+      String name = request.blacklist().get(i);
+      if (name == null || name.isBlank()) {
+        throw LakecastErrors.invalidMember("UpdateAttributesRequest", "Blacklist[" + i + "]",
+            "an attribute name or a glob such as 'promo_*' is expected, not an empty string");
+      }
+    }
+    Map<AttributeKind, List<String>> removed = new EnumMap<>(AttributeKind.class);
+    removed.putAll(removedAttributes(applicationId));
+    TreeSet<String> names = new TreeSet<>(removed.getOrDefault(kind, List.of()));
+    names.addAll(request.blacklist());
+    removed.put(kind, List.copyOf(names));
+    List<Column> entries = new ArrayList<>();
+    removed.forEach((k, v) -> {
+      entries.add(lit(k.wireName));
+      entries.add(array(v.stream().map(functions::lit).toArray(Column[]::new)));
+    });
+    warehouse.delta(Table.APPS).update(
+        col("ApplicationId").equalTo(applicationId),
+        Map.of("RemovedAttributes", map(entries.toArray(Column[]::new))));
+    return new AttributesResource(applicationId, kind.wireName, List.copyOf(names));
+  }
+
+  /** The application's removed attribute names and globs by kind (empty when none were removed). */
+  public Map<AttributeKind, List<String>> removedAttributes(String applicationId) {
+    List<Row> rows = warehouse.read(Table.APPS).filter(col("ApplicationId").equalTo(applicationId))
+        .select(col("RemovedAttributes")).limit(1).collectAsList();
+    Map<AttributeKind, List<String>> out = new EnumMap<>(AttributeKind.class);
+    if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
+      return out;
+    }
+    Map<String, scala.collection.Seq<String>> m = rows.get(0).getJavaMap(0);
+    m.forEach((k, v) -> out.put(AttributeKind.of(k), CollectionConverters.asJava(v)));
+    return out;
   }
 
   private static ApplicationResponse toResponse(Row r) {

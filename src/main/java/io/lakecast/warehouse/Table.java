@@ -122,7 +122,9 @@ public enum Table {
     public static final StructType APPS =
         struct(
             f("ApplicationId", StringType), f("Arn", StringType), f("Name", StringType),
-            f("tags", createMapType(StringType, StringType, true)), f("CreationDate", StringType));
+            f("tags", createMapType(StringType, StringType, true)), f("CreationDate", StringType),
+            // remove-attributes: attribute type -> names or globs no longer captured on writes
+            f("RemovedAttributes", MULTI_VALUED));
 
     public static final StructType JOBS =
         struct(

@@ -4,7 +4,9 @@ import io.delta.tables.DeltaTable;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -63,8 +65,26 @@ public final class Warehouse {
           // statistics on every nested leaf of the endpoint.
           .property("delta.dataSkippingStatsColumns", table.statsColumns())
           .execute();
+    } else {
+      upgrade(table, path);
     }
     ensured.add(table);
+  }
+
+  /**
+   * Adds the columns a newer Lakecast declares to a table written by an older one (nullable columns only, so old
+   * rows read as null). An empty append with schema merging is one Delta commit that changes only the schema.
+   */
+  private void upgrade(Table table, String path) {
+    Set<String> present = Set.of(spark.read().format("delta").load(path).schema().fieldNames());
+    List<String> missing =
+        Arrays.stream(table.schema().fieldNames()).filter(n -> !present.contains(n)).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    LOG.info("Upgrading table {}: adding column(s) {}", table.tableName(), missing);
+    spark.createDataFrame(List.of(), table.schema())
+        .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
   }
 
   /** The table's current rows (an empty frame of its schema for an events store not yet written). */
