@@ -56,6 +56,13 @@ public final class LakecastConf {
   public static final String IMPORT_MAX_ATTRIBUTE_VALUES = PREFIX + "import.maxAttributeValues";
   public static final int IMPORT_MAX_ATTRIBUTE_VALUES_DEFAULT = 50;
 
+  /**
+   * Most endpoints one User.UserId may have in an application; a record that would add one more is rejected
+   * (TOO_MANY_ENDPOINTS_FOR_USER). Pinpoint's published quota is 15; Lakecast's default is the stricter 10.
+   */
+  public static final String IMPORT_MAX_ENDPOINTS_PER_USER = PREFIX + "import.maxEndpointsPerUser";
+  public static final int IMPORT_MAX_ENDPOINTS_PER_USER_DEFAULT = 10;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -136,6 +143,15 @@ public final class LakecastConf {
   }
 
   /** The attribute limits imports apply. */
+  /** {@link #IMPORT_MAX_ENDPOINTS_PER_USER}, at least 1. */
+  public int maxEndpointsPerUser() {
+    int max = getInt(IMPORT_MAX_ENDPOINTS_PER_USER, IMPORT_MAX_ENDPOINTS_PER_USER_DEFAULT);
+    if (max < 1) {
+      throw LakecastErrors.invalidConf(IMPORT_MAX_ENDPOINTS_PER_USER, String.valueOf(max), "a positive integer");
+    }
+    return max;
+  }
+
   public io.lakecast.endpoints.EndpointParser.Limits importLimits() {
     return new io.lakecast.endpoints.EndpointParser.Limits(
         getInt(IMPORT_MAX_ATTRIBUTE_NAME_LENGTH, IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT),

@@ -31,7 +31,10 @@ import io.lakecast.warehouse.Table;
  * a rejection with a reason code and a message naming the member. Pure: no Spark session, no I/O.
  */
 public final class EndpointParser {
-  /** Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint. */
+  /**
+   * Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint's Id and
+   * User.UserId (flat, for the checks across records) and the endpoint as JSON.
+   */
   public static final StructType PARSED_SCHEMA =
       new StructType()
           .add("source", "string")
@@ -40,6 +43,7 @@ public final class EndpointParser {
           .add("message", "string")
           .add("raw", "string")
           .add("Id", "string")
+          .add("UserId", "string")
           .add("endpoint", "string");
 
   static final Set<String> DEMOGRAPHIC_MEMBERS =
@@ -375,7 +379,7 @@ public final class EndpointParser {
     if (parsed.rejection() != null) {
       return new GenericRowWithSchema(
           new Object[] {
-            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null
+            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null, null
           },
           PARSED_SCHEMA);
     }
@@ -387,7 +391,10 @@ public final class EndpointParser {
             id, e.location(), e.metrics(), e.optOut(), e.requestId(), e.user(), e.applicationId(), e.cohortId(),
             e.creationDate());
     return new GenericRowWithSchema(
-        new Object[] {source, line, null, null, null, id, PinpointJson.compact(withId)}, PARSED_SCHEMA);
+        new Object[] {
+          source, line, null, null, null, id, e.user() == null ? null : e.user().userId(), PinpointJson.compact(withId)
+        },
+        PARSED_SCHEMA);
   }
 
   /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */

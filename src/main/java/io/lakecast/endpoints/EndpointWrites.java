@@ -1,5 +1,7 @@
 package io.lakecast.endpoints;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakecast.LakecastErrors;
@@ -8,11 +10,13 @@ import io.lakecast.model.EndpointShapes.MessageBody;
 import io.lakecast.model.Ids;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -93,8 +97,18 @@ public final class EndpointWrites {
       }
       rows.add(EndpointParser.toRow(shape, i + 1, null, parsed));
     }
-    EndpointUpsert.upsert(warehouse, applicationId,
-        EndpointParser.endpoints(warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA)));
+    Dataset<Row> parsed = warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA);
+    int max = LakecastConf.from(warehouse.spark()).maxEndpointsPerUser();
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(applicationId))
+        .select(col("Id"), col("User.UserId").as("UserId"));
+    List<Row> over = UserEndpointLimit.overLimit(parsed, stored, max).orderBy(col("line")).limit(1).collectAsList();
+    if (!over.isEmpty()) {
+      Row o = over.get(0);
+      String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + (o.getLong(1) - 1) + "]";
+      throw LakecastErrors.invalidMember(where, "User.UserId", "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER
+          + "] " + UserEndpointLimit.message(o.getString(2), o.getLong(4), max));
+    }
+    EndpointUpsert.upsert(warehouse, applicationId, EndpointParser.endpoints(parsed));
     return new MessageBody("Accepted", Ids.random());
   }
 

@@ -97,6 +97,23 @@ public final class ImportEndpointsJob {
         .withColumn("reason", when(userRef, lit(RejectReason.MISSING_CHANNEL_TYPE.name())).otherwise(col("reason")));
   }
 
+  /**
+   * Rejects the records that would give a user more endpoints than the limit. The over-limit records (usually none)
+   * are written aside once, so the rest of the job reads them instead of recomputing.
+   */
+  private Dataset<Row> checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
+    LakecastSession.describe(warehouse.spark(), "import", "Check at most " + max + " endpoints per user");
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId))
+        .select(col("Id"), col("User.UserId").as("UserId"));
+    UserEndpointLimit.overLimit(parsed.filter(col("reason").isNull()), stored, max).write().parquet(overLimitPath);
+    Dataset<Row> over = warehouse.spark().read().parquet(overLimitPath);
+    if (over.isEmpty()) {
+      return parsed;
+    }
+    LOG.info("Import: {} record(s) over the limit of {} endpoints per user", over.count(), max);
+    return UserEndpointLimit.reject(parsed, over, max);
+  }
+
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
   private ImportJobRequest defineSegment(String appId, ImportJobRequest def, Dataset<Row> parsed, String url) {
     var spark = warehouse.spark();
@@ -173,7 +190,11 @@ public final class ImportEndpointsJob {
         .write()
         .parquet(staging);
     Dataset<Row> parsed = userReferences(spark.read().parquet(staging), options.defineSegment());
+    String overLimitPath = staging + "-over-limit";
     try {
+      if (options.register()) {
+        parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
+      }
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
       Row stats =
           parsed
@@ -225,6 +246,7 @@ public final class ImportEndpointsJob {
       return new Result(job, processed, imported, rejected, failedPieces);
     } finally {
       warehouse.delete(staging);
+      warehouse.delete(overLimitPath);
     }
   }
 

@@ -24,6 +24,11 @@ public enum RejectReason {
   ATTRIBUTE_VALUE_TOO_LONG,
   /** More values for one attribute than the limit (Pinpoint: 50). */
   TOO_MANY_ATTRIBUTE_VALUES,
+  /**
+   * The record would give its User.UserId more endpoints than the limit (Lakecast's default 10; Pinpoint's quota
+   * 15); earlier Ids of the user in file order are kept.
+   */
+  TOO_MANY_ENDPOINTS_FOR_USER,
   /** The whole file could not be read (missing, unreadable, corrupt compression); counted as a failed piece. */
   PIECE_UNREADABLE
 }

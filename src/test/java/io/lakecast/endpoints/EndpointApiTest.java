@@ -120,6 +120,36 @@ class EndpointApiTest {
   }
 
   @Test
+  void aUserHasAtMostTenEndpoints() {
+    StringBuilder eleven = new StringBuilder("{\"Item\":[");
+    for (int i = 1; i <= 11; i++) {
+      eleven.append(i == 1 ? "" : ",").append("{\"Id\":\"many-").append(i)
+          .append("\",\"ChannelType\":\"EMAIL\",\"Address\":\"many").append(i)
+          .append("@example.com\",\"User\":{\"UserId\":\"many\"}}");
+    }
+    Run tooMany = Cli.run("update-endpoints-batch", "--application-id", appId, "--endpoint-batch-request",
+        eleven.append("]}").toString());
+    assertThat(tooMany.exitCode()).isEqualTo(2);
+    assertThat(tooMany.err()).contains("EndpointBatchRequest.Item[10]", "TOO_MANY_ENDPOINTS_FOR_USER", "'many'",
+        "11 endpoints", "at most 10");
+    assertThat(Cli.run("get-user-endpoints", "--application-id", appId, "--user-id", "many").exitCode())
+        .as("nothing of a refused batch is written").isEqualTo(1);
+
+    Cli.run("update-endpoints-batch", "--application-id", appId, "--endpoint-batch-request",
+        eleven.toString().replace(",{\"Id\":\"many-11\",\"ChannelType\":\"EMAIL\",\"Address\":"
+            + "\"many11@example.com\",\"User\":{\"UserId\":\"many\"}}", "")).ok();
+    Run eleventh = Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "many-11",
+        "--endpoint-request", "{\"ChannelType\":\"SMS\",\"Address\":\"+12065550911\","
+            + "\"User\":{\"UserId\":\"many\"}}");
+    assertThat(eleventh.exitCode()).isEqualTo(2);
+    assertThat(eleventh.err()).contains("EndpointRequest", "TOO_MANY_ENDPOINTS_FOR_USER");
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "many-3", "--endpoint-request",
+        "{\"Attributes\":{\"Plan\":[\"Pro\"]},\"User\":{\"UserId\":\"many\"}}").ok();
+    assertThat(Cli.run("get-user-endpoints", "--application-id", appId, "--user-id", "many").ok()
+        .at("/EndpointsResponse/Item")).hasSize(10);
+  }
+
+  @Test
   void importJobsAreListedNewestFirst() {
     Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"jobs/specs/endpoints-example.ndjson\",\"Format\":\"JSON\"}").ok();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed corpus of malformed import records ({@code golden/endpoints/malformed}, 39 cases between good
+ * The committed corpus of malformed import records ({@code golden/endpoints/malformed}, 41 cases between good
  * rows): each yields exactly its expected reason code at its file and line, every good row is imported, and the
  * counts reconcile.
  */
@@ -59,16 +59,16 @@ class MalformedCorpusTest {
 
   @Test
   void everyGoodRowIsImportedAndCountsReconcile() {
-    assertThat(json.get("TotalProcessed").asInt()).isEqualTo(55);
-    assertThat(json.get("TotalFailures").asInt()).isEqualTo(27);
+    assertThat(json.get("TotalProcessed").asInt()).isEqualTo(67);
+    assertThat(json.get("TotalFailures").asInt()).isEqualTo(29);
     assertThat(csv.get("TotalPieces").asInt()).isEqualTo(3);
     assertThat(csv.get("TotalProcessed").asInt()).isEqualTo(23);
     assertThat(csv.get("TotalFailures").asInt()).isEqualTo(12);
     long endpoints = spark.read().format("delta").load(warehouse + "/endpoints")
         .filter(col("ApplicationId").equalTo(appId)).count();
     assertThat(endpoints).as("imported = processed - failures")
-        .isEqualTo(55 - 27 + 23 - 12)
-        .isEqualTo(39);
+        .isEqualTo(67 - 29 + 23 - 12)
+        .isEqualTo(49);
     String multiLine = Cli.run("get-endpoint", "--application-id", appId, "--endpoint-id",
         EndpointParser.derivedId("EMAIL", "goodcsv9@example.com")).ok().at("/EndpointResponse/Attributes/Interests/0")
         .asText();
