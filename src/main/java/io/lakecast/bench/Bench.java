@@ -156,7 +156,7 @@ public final class Bench {
     }
     ImportJobRequest reimport =
         new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + changedCsv, null, null);
-    rows.add(timed("(e) re-import of the same endpoints, 10% changed (MERGE)", "", () ->
+    rows.add(timed("(e) re-import of the same endpoints, 10% changed", "", () ->
         new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, reimport)).run().imported()));
     List<Row4> annotated = new ArrayList<>();
     annotated.add(rows.get(0));

@@ -63,6 +63,13 @@ public final class LakecastConf {
   public static final String IMPORT_MAX_ENDPOINTS_PER_USER = PREFIX + "import.maxEndpointsPerUser";
   public static final int IMPORT_MAX_ENDPOINTS_PER_USER_DEFAULT = 10;
 
+  /**
+   * Most changed records an endpoint write applies with Delta MERGE (touching few files); more are applied by one
+   * broadcast pass that rewrites the application's endpoints. 0 always rewrites.
+   */
+  public static final String UPSERT_MERGE_MAX_ROWS = PREFIX + "upsert.mergeMaxRows";
+  public static final int UPSERT_MERGE_MAX_ROWS_DEFAULT = 10_000;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -143,6 +150,15 @@ public final class LakecastConf {
   }
 
   /** The attribute limits imports apply. */
+  /** {@link #UPSERT_MERGE_MAX_ROWS}, at least 0. */
+  public int upsertMergeMaxRows() {
+    int max = getInt(UPSERT_MERGE_MAX_ROWS, UPSERT_MERGE_MAX_ROWS_DEFAULT);
+    if (max < 0) {
+      throw LakecastErrors.invalidConf(UPSERT_MERGE_MAX_ROWS, String.valueOf(max), "a row count of at least 0");
+    }
+    return max;
+  }
+
   /** {@link #IMPORT_MAX_ENDPOINTS_PER_USER}, at least 1. */
   public int maxEndpointsPerUser() {
     int max = getInt(IMPORT_MAX_ENDPOINTS_PER_USER, IMPORT_MAX_ENDPOINTS_PER_USER_DEFAULT);

@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The column assignments of the endpoint upsert (Delta MERGE keyed by ApplicationId and Id): members absent from
  * the incoming row keep the stored value; an attribute key present replaces that key's values; CreationDate and
- * CohortId are kept from the stored endpoint.
+ * CohortId are kept from the stored endpoint; RecordHash becomes the incoming record's. The same assignments serve
+ * the MERGE and the broadcast rewrite of {@link EndpointUpsert}.
  */
 public final class EndpointMerge {
   private EndpointMerge() {}
@@ -45,6 +46,7 @@ public final class EndpointMerge {
       Column t = col(TARGET + "." + n);
       switch (n) {
         case "ApplicationId", "Id", "CreationDate", "CohortId" -> {}
+        case "RecordHash" -> set.put(n, s);
         case "Attributes", "Metrics" -> set.put(n, mergeMaps(t, s));
         case "User" -> set.put(
             n,

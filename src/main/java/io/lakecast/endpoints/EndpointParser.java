@@ -32,8 +32,8 @@ import io.lakecast.warehouse.Table;
  */
 public final class EndpointParser {
   /**
-   * Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint's Id and
-   * User.UserId (flat, for the checks across records) and the endpoint as JSON.
+   * Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint's Id,
+   * User.UserId, ChannelType and Address (flat, for the rules across records) and the endpoint as JSON.
    */
   public static final StructType PARSED_SCHEMA =
       new StructType()
@@ -44,6 +44,8 @@ public final class EndpointParser {
           .add("raw", "string")
           .add("Id", "string")
           .add("UserId", "string")
+          .add("ChannelType", "string")
+          .add("Address", "string")
           .add("endpoint", "string");
 
   static final Set<String> DEMOGRAPHIC_MEMBERS =
@@ -379,7 +381,8 @@ public final class EndpointParser {
     if (parsed.rejection() != null) {
       return new GenericRowWithSchema(
           new Object[] {
-            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null, null
+            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null, null,
+            null, null
           },
           PARSED_SCHEMA);
     }
@@ -392,15 +395,20 @@ public final class EndpointParser {
             e.creationDate());
     return new GenericRowWithSchema(
         new Object[] {
-          source, line, null, null, null, id, e.user() == null ? null : e.user().userId(), PinpointJson.compact(withId)
+          source, line, null, null, null, id, e.user() == null ? null : e.user().userId(),
+          e.channelType() == null ? null : e.channelType().name(), e.address(), PinpointJson.compact(withId)
         },
         PARSED_SCHEMA);
   }
 
+  /** The accepted records (not rejected, with an Id: user references have none) of parsed rows. */
+  public static Dataset<Row> accepted(Dataset<Row> parsed) {
+    return parsed.filter(col("reason").isNull().and(col("Id").isNotNull()));
+  }
+
   /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
   public static Dataset<Row> endpoints(Dataset<Row> parsed) {
-    return parsed
-        .filter(col("reason").isNull().and(col("Id").isNotNull()))
+    return accepted(parsed)
         .select(col("source"), col("line"), from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
         .select(col("source"), col("line"), col("e.*"));
   }

@@ -1,68 +1,208 @@
 package io.lakecast.endpoints;
 
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.endpoints.AttributeCapture.AttributeKind;
 import io.lakecast.model.Ids;
+import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.LakecastSession;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one write path for endpoints, used by imports and by update-endpoint(s): a Delta MERGE keyed by
- * (ApplicationId, Id) with {@link EndpointMerge}'s assignments, or a plain append for an application's first
- * endpoints.
+ * The one write path for endpoints, used by imports and by update-endpoint(s). Input: accepted parsed records
+ * ({@link EndpointParser#PARSED_SCHEMA} rows with an Id). Of several records with one Id the last in file order wins.
+ *
+ * <ol>
+ *   <li>An application's first write is a plain append.
+ *   <li>Otherwise each record's hash is compared with the stored {@code RecordHash} of its endpoint; a record that
+ *       wrote the endpoint as it is now is skipped (re-importing a file writes only what changed).
+ *   <li>The changed records are applied with {@link EndpointMerge}'s assignments, then Pinpoint's two side effects:
+ *       other endpoints with the same ChannelType and Address become INACTIVE, and user attributes are merged into
+ *       every endpoint of the user. A few changed records go through Delta MERGEs (they touch few files); many go
+ *       through one pass over the application's endpoints with the changes broadcast, replacing its partition in
+ *       one commit (a MERGE would shuffle every stored row). Both paths give the same table; a test holds them to
+ *       it.
+ * </ol>
  */
 public final class EndpointUpsert {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointUpsert.class);
+  /** Above this many stored endpoints the (Id, RecordHash) keys are joined by shuffle, not broadcast (16 B each). */
+  private static final long BROADCAST_KEYS_MAX = 5_000_000;
+  /** Above this many changed records the rewrite joins them by shuffle, not broadcast. */
+  private static final long BROADCAST_CHANGES_MAX = 500_000;
+
   private EndpointUpsert() {}
 
   /**
-   * Upserts accepted records; of several records with one Id the last in file order wins. Attributes the app has
-   * removed (remove-attributes) are dropped from the records first.
+   * What the upsert did: how it wrote ({@code append}, {@code unchanged}, {@code merge} or {@code rewrite}) and how
+   * many records changed an endpoint (not counted for the append, -1).
    */
-  public static void upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
-    Dataset<Row> accepted =
-        AttributeCapture.dropRemoved(records, new io.lakecast.warehouse.AppCatalog(warehouse).removedAttributes(appId));
-    boolean duplicates = !accepted.groupBy("Id").count().filter(col("count").gt(1)).isEmpty();
-    Dataset<Row> latest =
-        !duplicates
-            ? accepted
-            : accepted
-                .withColumn(
-                    "_rank", row_number().over(Window.partitionBy("Id").orderBy(desc("source"), desc("line"))))
-                .filter(col("_rank").equalTo(1));
+  public record Result(String path, long changed) {}
+
+  /** Upserts accepted records of one application. */
+  public static Result upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
+    var spark = warehouse.spark();
+    LakecastConf conf = LakecastConf.from(spark);
+    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     String now = Ids.now();
-    Dataset<Row> source =
-        latest.select(
-            lit(appId).as("ApplicationId"),
-            col("Id"),
-            col("Address"),
-            col("ChannelType"),
-            coalesce(col("EndpointStatus"), lit("ACTIVE")).as("EndpointStatus"),
-            col("OptOut"),
-            coalesce(col("EffectiveDate"), lit(now)).as("EffectiveDate"),
-            coalesce(col("CreationDate"), lit(now)).as("CreationDate"),
-            col("RequestId"),
-            coalesce(col("CohortId"), pmod(xxhash64(col("Id")), lit(100)).cast("string")).as("CohortId"),
-            col("Demographic"),
-            col("Location"),
-            col("Attributes"),
-            col("Metrics"),
-            col("User"));
-    if (warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).isEmpty()) {
-      // The app's first import: nothing to match, so a plain append does what the MERGE would, cheaper.
+    Dataset<Row> latest = latest(records).withColumn("RecordHash", xxhash64(col("endpoint")));
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
+    long storedCount = stored.count();
+    if (storedCount == 0) {
+      // The app's first write: nothing to match, so a plain append does what the MERGE would, cheaper.
+      Dataset<Row> source = source(latest, removed, appId, now);
       warehouse.append(Table.ENDPOINTS, source.withColumn("OptOut", coalesce(col("OptOut"), lit("NONE"))));
-      return;
+      return new Result("append", -1);
     }
+    String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
+    long started = System.nanoTime();
+    try {
+      LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
+      Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"));
+      if (storedCount <= BROADCAST_KEYS_MAX) {
+        keys = broadcast(keys);
+      }
+      Dataset<Row> withKey = latest.withColumn("_idHash", xxhash64(col("Id")));
+      Dataset<Row> changed = withKey
+          .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash"))
+              .and(withKey.col("RecordHash").equalTo(keys.col("_storedHash"))), "left_anti")
+          .drop("_idHash");
+      // The changed records, as endpoint rows, are written aside once: every later step reads them.
+      source(changed, removed, appId, now).write().parquet(staging);
+      Dataset<Row> source = spark.read().parquet(staging);
+      long changes = source.count();
+      LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored ({} ms)", appId, changes,
+          storedCount, (System.nanoTime() - started) / 1_000_000);
+      if (changes == 0) {
+        return new Result("unchanged", 0);
+      }
+      Dataset<Row> keepers = addressKeepers(latest, source);
+      Dataset<Row> perUser = userAttributes(latest, source, removed, appId, now);
+      if (changes <= conf.upsertMergeMaxRows()) {
+        LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
+        merge(warehouse, appId, source, keepers, perUser);
+        LOG.info("Upsert into {}: merged in {} ms", appId, (System.nanoTime() - started) / 1_000_000);
+        return new Result("merge", changes);
+      }
+      LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
+      rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
+      LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
+          (System.nanoTime() - started) / 1_000_000);
+      return new Result("rewrite", changes);
+    } finally {
+      warehouse.delete(staging);
+    }
+  }
+
+  /** The last record of each Id in file order (the sort only runs when some Id repeats). */
+  static Dataset<Row> latest(Dataset<Row> records) {
+    boolean duplicates =
+        !records.groupBy(xxhash64(col("Id")).as("h")).count().filter(col("count").gt(1)).isEmpty();
+    return !duplicates
+        ? records
+        : records
+            .withColumn("_rank", row_number().over(Window.partitionBy("Id").orderBy(desc("source"), desc("line"))))
+            .filter(col("_rank").equalTo(1))
+            .drop("_rank");
+  }
+
+  /**
+   * Parsed records as endpoint rows in the table's columns plus {@code source} and {@code line}: removed attributes
+   * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId.
+   */
+  static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now) {
+    Dataset<Row> e =
+        records.select(
+                col("source"), col("line"), col("RecordHash"),
+                from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
+            .select(col("source"), col("line"), col("RecordHash"), col("e.*"));
+    e = AttributeCapture.dropRemoved(e, removed);
+    return e.select(
+        lit(appId).as("ApplicationId"),
+        col("Id"),
+        col("Address"),
+        col("ChannelType"),
+        coalesce(col("EndpointStatus"), lit("ACTIVE")).as("EndpointStatus"),
+        col("OptOut"),
+        coalesce(col("EffectiveDate"), lit(now)).as("EffectiveDate"),
+        coalesce(col("CreationDate"), lit(now)).as("CreationDate"),
+        col("RequestId"),
+        coalesce(col("CohortId"), pmod(xxhash64(col("Id")), lit(100)).cast("string")).as("CohortId"),
+        col("Demographic"),
+        col("Location"),
+        col("Attributes"),
+        col("Metrics"),
+        col("User"),
+        col("RecordHash"),
+        col("source"),
+        col("line"));
+  }
+
+  /**
+   * Per ChannelType and Address of a changed record: the Id that keeps it ACTIVE, the last record with that address
+   * in file order among all the write's records (changed or not), as if every record were written in order.
+   */
+  static Dataset<Row> addressKeepers(Dataset<Row> latest, Dataset<Row> source) {
+    Dataset<Row> changed = source.filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
+        .select(col("ChannelType"), col("Address")).distinct();
+    return latest
+        .filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
+        .join(broadcast(changed), new String[] {"ChannelType", "Address"}, "left_semi")
+        .withColumn("_rank", row_number().over(
+            Window.partitionBy(col("ChannelType"), col("Address")).orderBy(desc("source"), desc("line"))))
+        .filter(col("_rank").equalTo(1))
+        .select(col("ChannelType").as("_channel"), col("Address").as("_address"), col("Id").as("_keeper"));
+  }
+
+  /**
+   * Per user of a changed record: the UserAttributes of the user's last record carrying some, in file order among
+   * all the write's records, and that record's Id.
+   */
+  static Dataset<Row> userAttributes(
+      Dataset<Row> latest, Dataset<Row> source, Map<AttributeKind, List<String>> removed, String appId, String now) {
+    Dataset<Row> users = source.filter(col("User.UserId").isNotNull()).select(col("User.UserId").as("UserId"))
+        .distinct();
+    Dataset<Row> records = latest.join(broadcast(users), new String[] {"UserId"}, "left_semi");
+    return source(records, removed, appId, now)
+        .filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
+        .withColumn("_rank", row_number().over(
+            Window.partitionBy(col("User.UserId")).orderBy(desc("source"), desc("line"))))
+        .filter(col("_rank").equalTo(1))
+        .select(col("User.UserId").as("_user"), col("User.UserAttributes").as("_attributes"), col("Id").as("_from"));
+  }
+
+  /** Whether two multi-valued maps hold the same keys and values (Spark cannot compare maps directly). */
+  static Column sameMap(Column a, Column b) {
+    return array_sort(map_entries(a)).eqNullSafe(array_sort(map_entries(b)));
+  }
+
+  /** The few-changes path: a MERGE of the changes, then one MERGE per side effect. */
+  static void merge(Warehouse warehouse, String appId, Dataset<Row> source, Dataset<Row> keepers,
+      Dataset<Row> perUser) {
     Map<String, Column> insert = EndpointMerge.insert();
     insert.put("OptOut", coalesce(col(EndpointMerge.SOURCE + ".OptOut"), lit("NONE")));
     warehouse
@@ -74,58 +214,82 @@ public final class EndpointUpsert {
         .whenNotMatched()
         .insert(insert)
         .execute();
-    deactivateSameAddress(warehouse, appId, latest);
-    syncUserAttributes(warehouse, appId, latest);
-  }
-
-  /**
-   * Pinpoint's rule: updating an endpoint marks the app's other endpoints with the same ChannelType and Address
-   * INACTIVE. (Within one first import of an app, two Ids with one address both stay ACTIVE.)
-   */
-  static void deactivateSameAddress(Warehouse warehouse, String appId, Dataset<Row> latest) {
-    Dataset<Row> addresses =
-        latest.filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
-            .groupBy(col("ChannelType"), col("Address"))
-            .agg(org.apache.spark.sql.functions.max(col("Id")).as("Id"));
     warehouse
         .delta(Table.ENDPOINTS)
         .as("t")
-        .merge(addresses.as("s"), col("t.ApplicationId").equalTo(lit(appId))
-            .and(col("t.ChannelType").equalTo(col("s.ChannelType")))
-            .and(col("t.Address").equalTo(col("s.Address")))
-            .and(col("t.Id").notEqual(col("s.Id")))
+        .merge(keepers.as("s"), col("t.ApplicationId").equalTo(lit(appId))
+            .and(col("t.ChannelType").equalTo(col("s._channel")))
+            .and(col("t.Address").equalTo(col("s._address")))
+            .and(col("t.Id").notEqual(col("s._keeper")))
             .and(col("t.EndpointStatus").notEqual(lit("INACTIVE"))))
         .whenMatched()
-        .update(Map.of("EndpointStatus", lit("INACTIVE")))
+        .update(Map.of("EndpointStatus", lit("INACTIVE"), "RecordHash", lit(null).cast("long")))
         .execute();
-  }
-
-  /**
-   * User attributes belong to the user: the UserAttributes a record carries (the last record per user, in file
-   * order) are merged key by key into every endpoint with the same User.UserId.
-   */
-  static void syncUserAttributes(Warehouse warehouse, String appId, Dataset<Row> latest) {
-    Dataset<Row> withAttributes =
-        latest.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()));
-    if (withAttributes.isEmpty()) {
+    if (perUser.isEmpty()) {
       return;
     }
-    Dataset<Row> perUser =
-        withAttributes
-            .withColumn("_rank", row_number().over(
-                Window.partitionBy(col("User.UserId")).orderBy(desc("source"), desc("line"))))
-            .filter(col("_rank").equalTo(1))
-            .select(col("User.UserId").as("UserId"), col("User.UserAttributes").as("UserAttributes"));
-    Column target = col("t.User");
+    Column attributes = col("t.User.UserAttributes");
+    Column merged = EndpointMerge.mergeMaps(attributes, col("s._attributes"));
     warehouse
         .delta(Table.ENDPOINTS)
         .as("t")
         .merge(perUser.as("s"), col("t.ApplicationId").equalTo(lit(appId))
-            .and(target.getField("UserId").equalTo(col("s.UserId"))))
-        .whenMatched()
-        .update(Map.of("User", org.apache.spark.sql.functions.struct(
-            EndpointMerge.mergeMaps(target.getField("UserAttributes"), col("s.UserAttributes")).as("UserAttributes"),
-            target.getField("UserId").as("UserId"))))
+            .and(col("t.User.UserId").equalTo(col("s._user"))))
+        .whenMatched(col("t.Id").notEqual(col("s._from")).and(sameMap(merged, attributes).unary_$bang()))
+        .update(Map.of(
+            "User", struct(merged.as("UserAttributes"), col("t.User.UserId").as("UserId")),
+            "RecordHash", lit(null).cast("long")))
         .execute();
+  }
+
+  /**
+   * The many-changes path: one pass over the application's stored endpoints with the changes (and the two side
+   * effects' keys) broadcast, the new endpoints added, and the application's partition replaced in one commit.
+   */
+  static void rewrite(Warehouse warehouse, String appId, Dataset<Row> stored, Dataset<Row> source,
+      Dataset<Row> keepers, Dataset<Row> perUser, boolean small) {
+    String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
+    Dataset<Row> s = small ? broadcast(source) : source;
+    Map<String, Column> update = EndpointMerge.update();
+    Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(s.as(EndpointMerge.SOURCE),
+        col(EndpointMerge.TARGET + ".Id").equalTo(col(EndpointMerge.SOURCE + ".Id")), "left");
+    Column matched = col(EndpointMerge.SOURCE + ".Id").isNotNull();
+    Dataset<Row> updated = joined.select(Arrays.stream(columns).map(n -> {
+      Column kept = col(EndpointMerge.TARGET + "." + n);
+      return (update.containsKey(n) ? when(matched, update.get(n)).otherwise(kept) : kept).as(n);
+    }).toArray(Column[]::new));
+    Dataset<Row> sourceIds = source.select(col("Id"));
+    Dataset<Row> storedIds = stored.select(col("Id")).join(small ? broadcast(sourceIds) : sourceIds, "Id");
+    Dataset<Row> inserted = source
+        .join(small ? broadcast(storedIds) : storedIds, source.col("Id").equalTo(storedIds.col("Id")), "left_anti")
+        .withColumn("OptOut", coalesce(col("OptOut"), lit("NONE")))
+        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
+    Dataset<Row> written = updated.unionByName(inserted);
+
+    written = written.join(small ? broadcast(keepers) : keepers,
+        col("ChannelType").equalTo(col("_channel")).and(col("Address").equalTo(col("_address"))), "left");
+    Column deactivate = col("_keeper").isNotNull().and(col("Id").notEqual(col("_keeper")))
+        .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
+    written = written
+        .withColumn("RecordHash", when(deactivate, lit(null).cast("long")).otherwise(col("RecordHash")))
+        .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")));
+
+    written = written.join(small ? broadcast(perUser) : perUser, col("User.UserId").equalTo(col("_user")), "left");
+    Column attributes = col("User.UserAttributes");
+    Column merged = EndpointMerge.mergeMaps(attributes, col("_attributes"));
+    Column sync = col("_attributes").isNotNull().and(col("Id").notEqual(col("_from")))
+        .and(sameMap(merged, attributes).unary_$bang());
+    written = written
+        .withColumn("RecordHash", when(sync, lit(null).cast("long")).otherwise(col("RecordHash")))
+        .withColumn("User", when(sync, struct(merged.as("UserAttributes"), col("User.UserId").as("UserId")))
+            .otherwise(col("User")));
+
+    written
+        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", "ApplicationId = '" + appId.replace("'", "''") + "'")
+        .save(warehouse.path(Table.ENDPOINTS));
   }
 }

@@ -108,7 +108,7 @@ public final class EndpointWrites {
       throw LakecastErrors.invalidMember(where, "User.UserId", "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER
           + "] " + UserEndpointLimit.message(o.getString(2), o.getLong(4), max));
     }
-    EndpointUpsert.upsert(warehouse, applicationId, EndpointParser.endpoints(parsed));
+    EndpointUpsert.upsert(warehouse, applicationId, parsed);
     return new MessageBody("Accepted", Ids.random());
   }
 

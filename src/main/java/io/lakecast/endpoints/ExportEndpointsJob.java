@@ -67,10 +67,10 @@ public final class ExportEndpointsJob {
       endpoints = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     }
     Column[] columns =
-        Arrays.stream(Table.Schemas.ENDPOINTS.fieldNames()).map(n -> endpoints.col(n)).toArray(Column[]::new);
+        Arrays.stream(Table.Schemas.ENDPOINT_RESPONSE.fieldNames()).map(n -> endpoints.col(n)).toArray(Column[]::new);
     LakecastSession.describe(warehouse.spark(), "export-" + jobId, "Export endpoints to " + target);
     endpoints.select(columns).write().mode("overwrite").option("compression", "gzip").json(target);
-    Dataset<Row> written = warehouse.spark().read().schema(Table.Schemas.ENDPOINTS).json(target);
+    Dataset<Row> written = warehouse.spark().read().schema(Table.Schemas.ENDPOINT_RESPONSE).json(target);
     long exported = written.count();
     int files = warehouse.spark().read().text(target).inputFiles().length;
     LOG.info("Export job {}: {} endpoint(s) in {} file(s) under {}", jobId, exported, files, target);

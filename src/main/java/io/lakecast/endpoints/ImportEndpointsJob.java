@@ -117,7 +117,7 @@ public final class ImportEndpointsJob {
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
   private ImportJobRequest defineSegment(String appId, ImportJobRequest def, Dataset<Row> parsed, String url) {
     var spark = warehouse.spark();
-    Dataset<Row> direct = EndpointParser.endpoints(parsed).select(col("Id").as("EndpointId"));
+    Dataset<Row> direct = EndpointParser.accepted(parsed).select(col("Id").as("EndpointId"));
     Dataset<Row> users =
         parsed
             .filter(col("reason").isNull().and(col("Id").isNull()))
@@ -189,11 +189,15 @@ public final class ImportEndpointsJob {
         .flatMap(parse, Encoders.row(EndpointParser.PARSED_SCHEMA))
         .write()
         .parquet(staging);
+    LOG.info("Import job {}: parsed {} piece(s) in {} ms", jobId, pieces.size(), (System.nanoTime() - started) / 1_000_000);
     Dataset<Row> parsed = userReferences(spark.read().parquet(staging), options.defineSegment());
     String overLimitPath = staging + "-over-limit";
     try {
       if (options.register()) {
+        long limitStart = System.nanoTime();
         parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
+        LOG.info("Import job {}: checked at most {} endpoints per user in {} ms", jobId, conf.maxEndpointsPerUser(),
+            (System.nanoTime() - limitStart) / 1_000_000);
       }
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
       Row stats =
@@ -209,8 +213,8 @@ public final class ImportEndpointsJob {
       int failedPieces = (int) stats.getLong(2);
       long imported = processed - rejected;
       LOG.info(
-          "Import job {}: parsed {} record(s) in {} ms: {} accepted, {} rejected, {} unreadable file(s)",
-          jobId, processed, (System.nanoTime() - started) / 1_000_000, imported, rejected, failedPieces);
+          "Import job {}: {} record(s): {} accepted, {} rejected, {} unreadable file(s)",
+          jobId, processed, imported, rejected, failedPieces);
 
       List<String> failures = new ArrayList<>();
       if (rejected > 0 || failedPieces > 0) {
@@ -230,8 +234,9 @@ public final class ImportEndpointsJob {
       if (imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        EndpointUpsert.upsert(warehouse, appId, EndpointParser.endpoints(parsed));
-        LOG.info("Import job {}: merged {} endpoint(s) in {} ms", jobId, imported, (System.nanoTime() - mergeStart) / 1_000_000);
+        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, EndpointParser.accepted(parsed));
+        LOG.info("Import job {}: {} endpoint(s) written ({}, {} changed) in {} ms", jobId, imported, written.path(),
+            written.changed() < 0 ? "all" : written.changed(), (System.nanoTime() - mergeStart) / 1_000_000);
       }
       if (options.defineSegment()) {
         def = defineSegment(appId, def, parsed, url);

@@ -116,8 +116,15 @@ public enum Table {
             f("Demographic", DEMOGRAPHIC), f("Location", LOCATION), f("Attributes", MULTI_VALUED),
             f("Metrics", createMapType(StringType, DoubleType, true)), f("User", USER));
 
-    public static final StructType ENDPOINTS =
+    /** An endpoint as EndpointResponse has it: what exports write. */
+    public static final StructType ENDPOINT_RESPONSE =
         struct(f("ApplicationId", StringType)).merge(ENDPOINT_MEMBERS, true);
+
+    /**
+     * The endpoints table: EndpointResponse plus {@code RecordHash}, the hash of the import record that last wrote
+     * the endpoint (null once another endpoint's write changed it), so re-importing an unchanged record is skipped.
+     */
+    public static final StructType ENDPOINTS = ENDPOINT_RESPONSE.add(f("RecordHash", LongType));
 
     public static final StructType APPS =
         struct(

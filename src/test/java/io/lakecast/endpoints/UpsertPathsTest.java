@@ -1,0 +1,166 @@
+package io.lakecast.endpoints;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.model.AppShapes.CreateApplicationRequest;
+import io.lakecast.testing.SparkTestSession;
+import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.Table;
+import io.lakecast.warehouse.Warehouse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The two ways EndpointUpsert applies changed records — Delta MERGEs for a few, one broadcast rewrite for many —
+ * give the same table after every write of a scenario that exercises each merge rule, and unchanged records are
+ * skipped.
+ */
+@SuppressWarnings("unchecked")
+class UpsertPathsTest {
+  @TempDir Path root;
+  final SparkSession spark = SparkTestSession.get();
+
+  @AfterEach
+  void defaults() {
+    spark.conf().unset(LakecastConf.UPSERT_MERGE_MAX_ROWS);
+  }
+
+  /** First write: 40 endpoints of 10 users, every record dated so that both warehouses hold the same values. */
+  static List<String> initial() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      out.add("{\"Id\":\"e" + i + "\",\"ChannelType\":\"" + (i % 2 == 0 ? "EMAIL" : "SMS") + "\",\"Address\":\""
+          + (i % 2 == 0 ? "p" + i + "@example.com" : "+1206555" + (1000 + i)) + "\","
+          + "\"Attributes\":{\"Plan\":[\"Free\"],\"Interests\":[\"Music\",\"Travel\"]},\"Metrics\":{\"visits\":" + i
+          + "},\"User\":{\"UserId\":\"u" + (i % 10) + "\""
+          + (i < 10 ? ",\"UserAttributes\":{\"Tier\":[\"Silver\"],\"Lang\":[\"en\"]}" : "") + "},"
+          + "\"EffectiveDate\":\"2026-01-01T00:00:00Z\",\"CreationDate\":\"2026-01-01T00:00:00Z\"}");
+    }
+    return out;
+  }
+
+  /** A later file: the same records, some changed, new ones, and one of each side effect. */
+  static List<String> changes() {
+    List<String> out = new ArrayList<>(initial());
+    String d = "\"EffectiveDate\":\"2026-02-01T00:00:00Z\"";
+    out.set(3, "{\"Id\":\"e3\",\"Attributes\":{\"Plan\":[\"Pro\"]},\"Metrics\":{\"purchases\":1}," + d + "}");
+    out.set(4, "{\"Id\":\"e4\",\"Demographic\":{\"Platform\":\"ios\"},\"OptOut\":\"ALL\"," + d + "}");
+    out.set(5, "{\"Id\":\"e5\",\"User\":{\"UserId\":\"u5\",\"UserAttributes\":{\"Tier\":[\"Gold\"]}}," + d + "}");
+    out.set(6, "{\"Id\":\"e6\",\"User\":{\"UserId\":\"u9\"}," + d + "}");
+    out.add("{\"Id\":\"n1\",\"ChannelType\":\"EMAIL\",\"Address\":\"p2@example.com\",\"User\":{\"UserId\":\"u2\"},"
+        + d + ",\"CreationDate\":\"2026-02-01T00:00:00Z\"}");
+    out.add("{\"Id\":\"n2\",\"ChannelType\":\"GCM\",\"Address\":\"token-n2\",\"Location\":{\"Country\":\"DE\"},"
+        + d + ",\"CreationDate\":\"2026-02-01T00:00:00Z\"}");
+    out.add("{\"Id\":\"e7\",\"Attributes\":{\"Plan\":[\"Team\"]}," + d + "}");
+    out.add("{\"Id\":\"e7\",\"Attributes\":{\"Plan\":[\"Last wins\"]}," + d + "}");
+    return out;
+  }
+
+  Dataset<Row> records(List<String> lines) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      EndpointParser.Parsed parsed = EndpointParser.parseJson(lines.get(i));
+      assertThat(parsed.rejection()).as(lines.get(i)).isNull();
+      rows.add(EndpointParser.toRow("file", i + 1, null, parsed));
+    }
+    return spark.createDataFrame(rows, EndpointParser.PARSED_SCHEMA);
+  }
+
+  /** Runs the scenario in a fresh warehouse; returns the table after each write and each write's result. */
+  List<Object> scenario(String name, int mergeMaxRows) {
+    spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, String.valueOf(mergeMaxRows));
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve(name).toAbsolutePath());
+    String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("paths", null)).id();
+    List<Object> out = new ArrayList<>();
+    for (List<String> write : List.of(initial(), initial(), changes(), changes())) {
+      EndpointUpsert.Result result = EndpointUpsert.upsert(warehouse, app, records(write));
+      out.add(result);
+      out.add(table(warehouse, app));
+    }
+    return out;
+  }
+
+  static List<String> table(Warehouse warehouse, String app) {
+    List<String> rows = new ArrayList<>();
+    for (Row r : warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).orderBy("Id")
+        .drop("ApplicationId").collectAsList()) {
+      rows.add(String.valueOf(canonical(r)));
+    }
+    return rows;
+  }
+
+  /** Rows with map keys sorted, so that the comparison does not depend on map entry order. */
+  static Object canonical(Object v) {
+    if (v instanceof Row r) {
+      Map<String, Object> m = new TreeMap<>();
+      for (int i = 0; i < r.length(); i++) {
+        m.put(r.schema().fields()[i].name(), canonical(r.get(i)));
+      }
+      return m;
+    }
+    if (v instanceof scala.collection.Map<?, ?> m) {
+      Map<String, Object> sorted = new TreeMap<>();
+      CollectionConverters.asJava(m).forEach((k, x) -> sorted.put(String.valueOf(k), canonical(x)));
+      return sorted;
+    }
+    if (v instanceof scala.collection.Seq<?> s) {
+      return CollectionConverters.asJava(s).stream().map(UpsertPathsTest::canonical).toList();
+    }
+    return v;
+  }
+
+  @Test
+  void mergeAndRewriteGiveTheSameTableAndSkipUnchangedRecords() {
+    List<Object> merged = scenario("merge", 10_000);
+    List<Object> rewritten = scenario("rewrite", 0);
+    assertThat(merged.get(0)).isEqualTo(new EndpointUpsert.Result("append", -1));
+    assertThat(merged.get(2)).as("the same file again changes nothing")
+        .isEqualTo(new EndpointUpsert.Result("unchanged", 0));
+    assertThat(((EndpointUpsert.Result) merged.get(4)).path()).isEqualTo("merge");
+    assertThat(((EndpointUpsert.Result) rewritten.get(4)).path()).isEqualTo("rewrite");
+    assertThat(((EndpointUpsert.Result) merged.get(4)).changed()).as("e3 e4 e5 e6 e7 n1 n2").isEqualTo(7);
+    for (int i = 1; i < merged.size(); i += 2) {
+      assertThat(rewritten.get(i)).as("table after write " + (i / 2 + 1)).isEqualTo(merged.get(i));
+    }
+    assertThat(withoutHash(rewritten.get(7))).as("the same changes again leave the endpoints as they were")
+        .isEqualTo(withoutHash(rewritten.get(5)));
+    long touchedBySideEffects = ((List<String>) rewritten.get(5)).stream().filter(r -> r.contains("RecordHash=null"))
+        .count();
+    assertThat(touchedBySideEffects).isBetween(1L, 20L);
+    assertThat(((EndpointUpsert.Result) rewritten.get(6)).changed())
+        .as("only endpoints that another record's side effect touched are written again")
+        .isEqualTo(touchedBySideEffects);
+
+    String after = String.join("\n", (List<String>) rewritten.get(5));
+    assertThat(rowOf(rewritten.get(5), "e3")).contains("Plan=[Pro]", "Interests=[Music, Travel]", "purchases=1.0",
+        "visits=3.0", "EffectiveDate=2026-02-01T00:00:00Z", "CreationDate=2026-01-01T00:00:00Z");
+    assertThat(rowOf(rewritten.get(5), "e2")).as("same address as n1").contains("EndpointStatus=INACTIVE");
+    assertThat(rowOf(rewritten.get(5), "n1")).contains("EndpointStatus=ACTIVE", "OptOut=NONE");
+    assertThat(rowOf(rewritten.get(5), "e15")).as("u5's attributes synchronized")
+        .contains("Tier=[Gold]", "UserId=u5").doesNotContain("Lang=");
+    assertThat(rowOf(rewritten.get(5), "e5")).contains("Tier=[Gold]", "Lang=[en]");
+    assertThat(rowOf(rewritten.get(5), "e6")).contains("UserId=u9");
+    assertThat(rowOf(rewritten.get(5), "e7")).contains("Plan=[Last wins]");
+    assertThat(after).contains("Id=n2");
+  }
+
+  static List<String> withoutHash(Object table) {
+    return ((List<String>) table).stream().map(r -> r.replaceAll("RecordHash=[^,]*, ", "")).toList();
+  }
+
+  static String rowOf(Object table, String id) {
+    return ((List<String>) table).stream().filter(r -> r.contains(", Id=" + id + ",")).findFirst().orElseThrow();
+  }
+}
