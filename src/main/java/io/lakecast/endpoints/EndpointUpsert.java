@@ -100,8 +100,10 @@ public final class EndpointUpsert {
       if (changes == 0) {
         return new Result("unchanged", 0);
       }
-      Dataset<Row> keepers = addressKeepers(latest, source);
-      Dataset<Row> perUser = userAttributes(latest, source, removed, appId, now);
+      related(latest, source).write().parquet(staging + "-related");
+      Dataset<Row> related = spark.read().parquet(staging + "-related");
+      Dataset<Row> keepers = addressKeepers(related);
+      Dataset<Row> perUser = userAttributes(related, removed, appId, now);
       if (changes <= conf.upsertMergeMaxRows()) {
         LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
         merge(warehouse, appId, source, keepers, perUser);
@@ -115,6 +117,7 @@ public final class EndpointUpsert {
       return new Result("rewrite", changes);
     } finally {
       warehouse.delete(staging);
+      warehouse.delete(staging + "-related");
     }
   }
 
@@ -163,15 +166,30 @@ public final class EndpointUpsert {
   }
 
   /**
+   * The write's records (changed or not) that the two side effects look at: those with the ChannelType and Address
+   * of a changed record ({@code _byAddress}) and those of a changed record's user ({@code _byUser}). One pass over
+   * the records, with the changed addresses and users broadcast.
+   */
+  static Dataset<Row> related(Dataset<Row> latest, Dataset<Row> source) {
+    Dataset<Row> addresses = source.filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
+        .select(col("ChannelType").as("_c"), col("Address").as("_a"), lit(true).as("_byAddress")).distinct();
+    Dataset<Row> users = source.filter(col("User.UserId").isNotNull())
+        .select(col("User.UserId").as("_u"), lit(true).as("_byUser")).distinct();
+    return latest
+        .join(broadcast(addresses), col("ChannelType").equalTo(col("_c")).and(col("Address").equalTo(col("_a"))),
+            "left")
+        .join(broadcast(users), col("UserId").equalTo(col("_u")), "left")
+        .filter(col("_byAddress").isNotNull().or(col("_byUser").isNotNull()))
+        .drop("_c", "_a", "_u");
+  }
+
+  /**
    * Per ChannelType and Address of a changed record: the Id that keeps it ACTIVE, the last record with that address
    * in file order among all the write's records (changed or not), as if every record were written in order.
    */
-  static Dataset<Row> addressKeepers(Dataset<Row> latest, Dataset<Row> source) {
-    Dataset<Row> changed = source.filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
-        .select(col("ChannelType"), col("Address")).distinct();
-    return latest
-        .filter(col("Address").isNotNull().and(col("ChannelType").isNotNull()))
-        .join(broadcast(changed), new String[] {"ChannelType", "Address"}, "left_semi")
+  static Dataset<Row> addressKeepers(Dataset<Row> related) {
+    return related
+        .filter(col("_byAddress").isNotNull())
         .withColumn("_rank", row_number().over(
             Window.partitionBy(col("ChannelType"), col("Address")).orderBy(desc("source"), desc("line"))))
         .filter(col("_rank").equalTo(1))
@@ -183,11 +201,8 @@ public final class EndpointUpsert {
    * all the write's records, and that record's Id.
    */
   static Dataset<Row> userAttributes(
-      Dataset<Row> latest, Dataset<Row> source, Map<AttributeKind, List<String>> removed, String appId, String now) {
-    Dataset<Row> users = source.filter(col("User.UserId").isNotNull()).select(col("User.UserId").as("UserId"))
-        .distinct();
-    Dataset<Row> records = latest.join(broadcast(users), new String[] {"UserId"}, "left_semi");
-    return source(records, removed, appId, now)
+      Dataset<Row> related, Map<AttributeKind, List<String>> removed, String appId, String now) {
+    return source(related.filter(col("_byUser").isNotNull()), removed, appId, now)
         .filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
         .withColumn("_rank", row_number().over(
             Window.partitionBy(col("User.UserId")).orderBy(desc("source"), desc("line"))))
