@@ -10,7 +10,6 @@ import io.lakecast.model.EndpointShapes.MessageBody;
 import io.lakecast.model.Ids;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.warehouse.AppCatalog;
-import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,16 +98,19 @@ public final class EndpointWrites {
     }
     Dataset<Row> parsed = warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA);
     int max = LakecastConf.from(warehouse.spark()).maxEndpointsPerUser();
-    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(applicationId))
-        .select(col("Id"), col("User.UserId").as("UserId"));
-    List<Row> over = UserEndpointLimit.overLimit(parsed, stored, max).orderBy(col("line")).limit(1).collectAsList();
+    UserEndpointLimit.Outcome limit =
+        UserEndpointLimit.check(parsed, ImportEndpointsJob.storedForLimit(warehouse, applicationId), max);
+    List<Row> over = limit.over().orderBy(col("line")).limit(1).collectAsList();
     if (!over.isEmpty()) {
       Row o = over.get(0);
       String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + (o.getLong(1) - 1) + "]";
       throw LakecastErrors.invalidMember(where, "User.UserId", "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER
           + "] " + UserEndpointLimit.message(o.getString(2), o.getLong(4), max));
     }
+    List<Row> displaced = limit.displaced().collectAsList();
     EndpointUpsert.upsert(warehouse, applicationId, parsed);
+    UserEndpointLimit.displace(warehouse, applicationId, warehouse.spark().createDataFrame(displaced,
+        limit.displaced().schema()));
     return new MessageBody("Accepted", Ids.random());
   }
 

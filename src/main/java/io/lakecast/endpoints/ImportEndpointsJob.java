@@ -98,20 +98,28 @@ public final class ImportEndpointsJob {
   }
 
   /**
-   * Rejects the records that would give a user more endpoints than the limit. The over-limit records (usually none)
-   * are written aside once, so the rest of the job reads them instead of recomputing.
+   * Rejects the records that would give a user more endpoints than the limit, and notes (under
+   * {@code overLimitPath + "-displaced"}) the stored push endpoints that new ones displace. Both sets (usually
+   * empty) are written aside once, so the rest of the job reads them instead of recomputing.
    */
   private Dataset<Row> checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
     LakecastSession.describe(warehouse.spark(), "import", "Check at most " + max + " endpoints per user");
-    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId))
-        .select(col("Id"), col("User.UserId").as("UserId"));
-    UserEndpointLimit.overLimit(parsed.filter(col("reason").isNull()), stored, max).write().parquet(overLimitPath);
+    UserEndpointLimit.Outcome outcome =
+        UserEndpointLimit.check(parsed.filter(col("reason").isNull()), storedForLimit(warehouse, appId), max);
+    outcome.over().write().parquet(overLimitPath);
+    outcome.displaced().write().parquet(overLimitPath + "-displaced");
     Dataset<Row> over = warehouse.spark().read().parquet(overLimitPath);
     if (over.isEmpty()) {
       return parsed;
     }
     LOG.info("Import: {} record(s) over the limit of {} endpoints per user", over.count(), max);
     return UserEndpointLimit.reject(parsed, over, max);
+  }
+
+  /** The stored endpoints' columns the per-user limit looks at. */
+  static Dataset<Row> storedForLimit(Warehouse warehouse, String appId) {
+    return warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId))
+        .select(col("Id"), col("User.UserId").as("UserId"), col("ChannelType"), col("EffectiveDate"));
   }
 
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
@@ -235,6 +243,12 @@ public final class ImportEndpointsJob {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, EndpointParser.accepted(parsed));
+        long displaced = UserEndpointLimit.displace(warehouse, appId,
+            spark.read().parquet(overLimitPath + "-displaced"));
+        if (displaced > 0) {
+          LOG.info("Import job {}: {} push endpoint(s) displaced by newer ones of the same user (INACTIVE, no UserId)",
+              jobId, displaced);
+        }
         LOG.info("Import job {}: {} endpoint(s) written ({}, {} changed) in {} ms", jobId, imported, written.path(),
             written.changed() < 0 ? "all" : written.changed(), (System.nanoTime() - mergeStart) / 1_000_000);
       }
@@ -252,6 +266,7 @@ public final class ImportEndpointsJob {
     } finally {
       warehouse.delete(staging);
       warehouse.delete(overLimitPath);
+      warehouse.delete(overLimitPath + "-displaced");
     }
   }
 

@@ -26,7 +26,8 @@ public enum RejectReason {
   TOO_MANY_ATTRIBUTE_VALUES,
   /**
    * The record would give its User.UserId more endpoints than the limit (Lakecast's default 10; Pinpoint's quota
-   * 15); earlier Ids of the user in file order are kept.
+   * 15); earlier Ids of the user in file order are kept. A push endpoint instead displaces the user's oldest stored
+   * push endpoint while there is one.
    */
   TOO_MANY_ENDPOINTS_FOR_USER,
   /** The whole file could not be read (missing, unreadable, corrupt compression); counted as a failed piece. */

@@ -6,12 +6,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,24 +26,40 @@ import org.apache.spark.sql.expressions.Window;
  * <p>A user's endpoints after the write are the stored ones (less those the incoming records move to another user)
  * plus the incoming Ids new to that user. Updates of endpoints the user already has never count against the limit,
  * so a user already over it (say, after lowering the limit) can still be updated. New Ids are admitted in file
- * order (first appearance of the Id); every record of an Id past the limit is over it.
+ * order (first appearance of the Id); every record of an Id past the limit is over it — except that, as in Pinpoint,
+ * a new push endpoint (ADM, APNS*, BAIDU, GCM) past the limit displaces the user's push endpoint with the oldest
+ * EffectiveDate, which becomes INACTIVE and loses its UserId.
  */
 public final class UserEndpointLimit {
   private UserEndpointLimit() {}
 
+  /** Pinpoint's push channels: a new push endpoint past the limit displaces the user's oldest one. */
+  public static final List<String> PUSH_CHANNELS =
+      List.of("ADM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "BAIDU", "GCM");
+
   /**
-   * The incoming records over the limit.
+   * What the limit does to a write: the records it rejects, and the stored push endpoints that new push endpoints
+   * displace.
+   *
+   * @param over {@code source}, {@code line}, {@code UserId}, {@code Id}, {@code Endpoints} (how many endpoints the
+   *     user would have with that Id): rejected
+   * @param displaced {@code Id}: stored push endpoints to mark INACTIVE and detach from their user
+   */
+  public record Outcome(Dataset<Row> over, Dataset<Row> displaced) {}
+
+  /**
+   * Applies the limit.
    *
    * @param incoming accepted records: {@code source}, {@code line}, {@code Id}, {@code UserId} (null for records
-   *     without a user, which cannot exceed the limit)
-   * @param stored the application's stored endpoints: {@code Id}, {@code UserId}
-   * @return {@code source}, {@code line}, {@code UserId}, {@code Id}, {@code Endpoints} (how many endpoints the
-   *     user would have with that Id)
+   *     without a user, which cannot exceed the limit), {@code ChannelType}
+   * @param stored the application's stored endpoints: {@code Id}, {@code UserId}, {@code ChannelType},
+   *     {@code EffectiveDate}
    */
-  public static Dataset<Row> overLimit(Dataset<Row> incoming, Dataset<Row> stored, int max) {
+  public static Outcome check(Dataset<Row> incoming, Dataset<Row> stored, int max) {
     Dataset<Row> in = incoming.filter(col("UserId").isNotNull().and(col("Id").isNotNull()))
-        .select(col("source"), col("line"), col("Id"), col("UserId"));
-    Dataset<Row> have = stored.filter(col("UserId").isNotNull()).select(col("Id"), col("UserId"));
+        .select(col("source"), col("line"), col("Id"), col("UserId"), col("ChannelType"));
+    Dataset<Row> have = stored.filter(col("UserId").isNotNull())
+        .select(col("Id"), col("UserId"), col("ChannelType"), col("EffectiveDate"));
     // Cheap screen: a user with at most `max` rows across both sides cannot be over the limit. Only the rest (usually
     // nobody) go through the exact computation below.
     // (On 64-bit hashes of the user ids: a tenth of the bytes to shuffle; a collision only adds a suspect.)
@@ -58,16 +76,46 @@ public final class UserEndpointLimit {
     Dataset<Row> kept = haveS.join(moved, haveS.col("Id").equalTo(moved.col("Id")), "left_anti");
     Dataset<Row> keptPerUser = kept.groupBy(col("UserId")).agg(count(lit(1)).as("kept"));
     Dataset<Row> newIds = inS.groupBy(col("UserId"), col("Id"))
-        .agg(min(struct(col("source"), col("line"))).as("first"))
-        .join(kept, new String[] {"UserId", "Id"}, "left_anti");
+        .agg(min(struct(col("source"), col("line"))).as("first"), max(col("ChannelType")).as("channel"))
+        .join(kept.select(col("UserId"), col("Id")), new String[] {"UserId", "Id"}, "left_anti");
     Dataset<Row> ranked = newIds
         .withColumn("rank", row_number().over(Window.partitionBy(col("UserId")).orderBy(col("first"))))
         .join(keptPerUser, new String[] {"UserId"}, "left")
         .withColumn("Endpoints", coalesce(col("kept"), lit(0L)).plus(col("rank")))
-        .filter(col("Endpoints").gt(max))
-        .select(col("UserId"), col("Id"), col("Endpoints"));
-    return inS.join(ranked, new String[] {"UserId", "Id"})
+        .filter(col("Endpoints").gt(max));
+    // Push endpoints past the limit each displace one of the user's stored push endpoints that this write leaves
+    // alone, oldest EffectiveDate first; without one left to displace they are rejected like the others.
+    Dataset<Row> pushOver = ranked.filter(col("channel").isin(PUSH_CHANNELS.toArray()))
+        .withColumn("_n", row_number().over(Window.partitionBy(col("UserId")).orderBy(col("first"))));
+    Dataset<Row> candidates = kept.filter(col("ChannelType").isin(PUSH_CHANNELS.toArray()))
+        .join(in.select(col("Id")).distinct(), new String[] {"Id"}, "left_anti")
+        .withColumn("_n", row_number().over(Window.partitionBy(col("UserId"))
+            .orderBy(col("EffectiveDate").asc_nulls_first(), col("Id"))))
+        .select(col("UserId"), col("_n"), col("Id").as("_displaced"));
+    Dataset<Row> pairs = pushOver.join(candidates, new String[] {"UserId", "_n"});
+    Dataset<Row> rejected = ranked.join(pairs.select(col("UserId"), col("Id")), new String[] {"UserId", "Id"},
+        "left_anti").select(col("UserId"), col("Id"), col("Endpoints"));
+    Dataset<Row> over = inS.join(rejected, new String[] {"UserId", "Id"})
         .select(col("source"), col("line"), col("UserId"), col("Id"), col("Endpoints"));
+    return new Outcome(over, pairs.select(col("_displaced").as("Id")));
+  }
+
+  /**
+   * Detaches displaced push endpoints from their user and marks them INACTIVE (Pinpoint's rule for a user's push
+   * endpoint past the limit). Returns how many.
+   */
+  public static long displace(io.lakecast.warehouse.Warehouse warehouse, String appId, Dataset<Row> displaced) {
+    List<Object> ids = displaced.collectAsList().stream().map(r -> (Object) r.getString(0)).toList();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    warehouse.delta(io.lakecast.warehouse.Table.ENDPOINTS).update(
+        col("ApplicationId").equalTo(appId).and(col("Id").isin(ids.toArray())),
+        java.util.Map.of(
+            "EndpointStatus", lit("INACTIVE"),
+            "User", struct(col("User.UserAttributes").as("UserAttributes"), lit(null).cast("string").as("UserId")),
+            "RecordHash", lit(null).cast("long")));
+    return ids.size();
   }
 
   /** The message of a record over the limit. */

@@ -150,6 +150,27 @@ class EndpointApiTest {
   }
 
   @Test
+  void aNewPushTokenPastTheLimitDisplacesTheUsersOldestOne() {
+    StringBuilder ten = new StringBuilder("{\"Item\":[");
+    for (int i = 1; i <= 10; i++) {
+      ten.append(i == 1 ? "" : ",").append("{\"Id\":\"device-").append(i)
+          .append("\",\"ChannelType\":\"GCM\",\"Address\":\"token-").append(i)
+          .append("\",\"EffectiveDate\":\"2026-03-").append(String.format("%02d", 20 - i))
+          .append("T00:00:00Z\",\"User\":{\"UserId\":\"phone-user\"}}");
+    }
+    Cli.run("update-endpoints-batch", "--application-id", appId, "--endpoint-batch-request", ten + "]}").ok();
+    Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "device-11", "--endpoint-request",
+        "{\"ChannelType\":\"GCM\",\"Address\":\"token-11\",\"User\":{\"UserId\":\"phone-user\"}}").ok();
+    JsonNode items = Cli.run("get-user-endpoints", "--application-id", appId, "--user-id", "phone-user").ok()
+        .at("/EndpointsResponse/Item");
+    assertThat(items).hasSize(10);
+    JsonNode oldest = endpoint("device-10");
+    assertThat(oldest.get("EndpointStatus").asText()).isEqualTo("INACTIVE");
+    assertThat(oldest.at("/User/UserId").isMissingNode() || oldest.at("/User/UserId").isNull()).isTrue();
+    assertThat(endpoint("device-11").get("EndpointStatus").asText()).isEqualTo("ACTIVE");
+  }
+
+  @Test
   void importJobsAreListedNewestFirst() {
     Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"jobs/specs/endpoints-example.ndjson\",\"Format\":\"JSON\"}").ok();
