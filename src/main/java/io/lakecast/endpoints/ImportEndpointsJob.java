@@ -173,7 +173,17 @@ public final class ImportEndpointsJob {
     String created = Ids.now();
     JobCatalog jobs = new JobCatalog(warehouse);
 
-    List<String> files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
+    jobs.put(new JobResponse<>(
+        appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
+    List<String> files;
+    try {
+      files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
+    } catch (io.lakecast.LakecastException e) {
+      // Nothing to read: the job is recorded as FAILED with the reason, as get-import-job(s) will show it.
+      jobs.put(new JobResponse<>(appId, 0, Ids.now(), created, def, 0, List.of(e.getMessage()), jobId,
+          JobStatus.FAILED.name(), 0, 0, 0, "IMPORT"));
+      throw e;
+    }
     LOG.info("Import job {}: {} {} file(s) under {}", jobId, files.size(), format, url);
     jobs.put(
         new JobResponse<>(
