@@ -18,6 +18,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * "At most N endpoints per User.UserId": which incoming records would give a user more endpoints than the limit.
@@ -47,6 +48,11 @@ public final class UserEndpointLimit {
    */
   public record Outcome(Dataset<Row> over, Dataset<Row> displaced) {}
 
+  /** The columns of {@link Outcome#over()} and {@link Outcome#displaced()}, for the usual empty outcome. */
+  static final StructType OVER = new StructType().add("source", "string").add("line", "long")
+      .add("UserId", "string").add("Id", "string").add("Endpoints", "long");
+  static final StructType DISPLACED = new StructType().add("Id", "string");
+
   /**
    * Applies the limit.
    *
@@ -60,12 +66,17 @@ public final class UserEndpointLimit {
         .select(col("source"), col("line"), col("Id"), col("UserId"), col("ChannelType"));
     Dataset<Row> have = stored.filter(col("UserId").isNotNull())
         .select(col("Id"), col("UserId"), col("ChannelType"), col("EffectiveDate"));
-    // Cheap screen: a user with at most `max` rows across both sides cannot be over the limit. Only the rest (usually
-    // nobody) go through the exact computation below.
+    // Cheap screen, one aggregation: a user with at most `max` rows across both sides cannot be over the limit. Only
+    // the rest (usually nobody, and then nothing more runs) go through the exact computation below.
     // (On 64-bit hashes of the user ids: a tenth of the bytes to shuffle; a collision only adds a suspect.)
-    Dataset<Row> suspects = in.select(xxhash64(col("UserId")).as("_u")).union(have.select(xxhash64(col("UserId"))))
+    List<Row> suspectList = in.select(xxhash64(col("UserId")).as("_u")).union(have.select(xxhash64(col("UserId"))))
         .groupBy(col("_u")).agg(count(lit(1)).as("n"))
-        .filter(col("n").gt(max)).select(col("_u"));
+        .filter(col("n").gt(max)).select(col("_u")).collectAsList();
+    var spark = incoming.sparkSession();
+    if (suspectList.isEmpty()) {
+      return new Outcome(spark.createDataFrame(List.of(), OVER), spark.createDataFrame(List.of(), DISPLACED));
+    }
+    Dataset<Row> suspects = spark.createDataFrame(suspectList, new StructType().add("_u", "long"));
     Dataset<Row> inS = in.join(broadcast(suspects), xxhash64(in.col("UserId")).equalTo(suspects.col("_u")), "left_semi");
     Dataset<Row> haveS =
         have.join(broadcast(suspects), xxhash64(have.col("UserId")).equalTo(suspects.col("_u")), "left_semi");
