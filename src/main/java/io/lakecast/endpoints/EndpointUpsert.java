@@ -29,6 +29,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public final class EndpointUpsert {
       related(latest, source).write().parquet(staging + "-related");
       Dataset<Row> related = spark.read().parquet(staging + "-related");
       Dataset<Row> keepers = addressKeepers(related);
-      Dataset<Row> perUser = userAttributes(related, removed, appId, now);
+      Dataset<Row> perUser = userAttributes(related, removed);
       if (changes <= conf.upsertMergeMaxRows()) {
         LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
         merge(warehouse, appId, source, keepers, perUser);
@@ -200,9 +201,12 @@ public final class EndpointUpsert {
    * Per user of a changed record: the UserAttributes of the user's last record carrying some, in file order among
    * all the write's records, and that record's Id.
    */
-  static Dataset<Row> userAttributes(
-      Dataset<Row> related, Map<AttributeKind, List<String>> removed, String appId, String now) {
-    return source(related.filter(col("_byUser").isNotNull()), removed, appId, now)
+  static Dataset<Row> userAttributes(Dataset<Row> related, Map<AttributeKind, List<String>> removed) {
+    // Only the User member is read from the records' JSON: the rest of the endpoint is not needed here.
+    Dataset<Row> users = related.filter(col("_byUser").isNotNull()).select(col("source"), col("line"), col("Id"),
+        from_json(col("endpoint"), new StructType().add("User", Table.Schemas.USER)).getField("User").as("User"));
+    return AttributeCapture.dropRemoved(users, Map.of(AttributeKind.USER, removed.getOrDefault(AttributeKind.USER,
+            List.of())))
         .filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
         .withColumn("_rank", row_number().over(
             Window.partitionBy(col("User.UserId")).orderBy(desc("source"), desc("line"))))
