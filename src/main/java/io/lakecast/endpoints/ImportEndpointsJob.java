@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * create-import-job: reads CSV or NDJSON endpoint files from any Hadoop URI, rejects bad records into
- * {@code import_rejects} with file, line and reason, and upserts the good ones into {@code endpoints} with one Delta
- * MERGE. Counts always reconcile: TotalProcessed = imported + TotalFailures.
+ * {@code import_rejects} with file, line and reason, applies the per-user endpoint limit, and upserts the good ones
+ * into {@code endpoints} through {@link EndpointUpsert} (unchanged records skipped). Counts always reconcile:
+ * TotalProcessed = imported + TotalFailures.
  */
 public final class ImportEndpointsJob {
   private static final Logger LOG = LoggerFactory.getLogger(ImportEndpointsJob.class);
