@@ -149,7 +149,6 @@ public final class LakecastConf {
     }
   }
 
-  /** The attribute limits imports apply. */
   /** {@link #UPSERT_MERGE_MAX_ROWS}, at least 0. */
   public int upsertMergeMaxRows() {
     int max = getInt(UPSERT_MERGE_MAX_ROWS, UPSERT_MERGE_MAX_ROWS_DEFAULT);
@@ -168,6 +167,7 @@ public final class LakecastConf {
     return max;
   }
 
+  /** The attribute limits imports apply. */
   public io.lakecast.endpoints.EndpointParser.Limits importLimits() {
     return new io.lakecast.endpoints.EndpointParser.Limits(
         getInt(IMPORT_MAX_ATTRIBUTE_NAME_LENGTH, IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT),

@@ -1,7 +1,7 @@
 package io.lakecast.warehouse;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 
@@ -10,8 +10,8 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.endpoints.AttributeCapture.AttributeKind;
 import io.lakecast.model.AppShapes.ApplicationResponse;
 import io.lakecast.model.AppShapes.AttributesResource;
-import io.lakecast.model.AppShapes.UpdateAttributesRequest;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
+import io.lakecast.model.AppShapes.UpdateAttributesRequest;
 import io.lakecast.model.Ids;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Applications (Pinpoint projects) in the {@code apps} table. */
