@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -99,18 +100,18 @@ public final class EndpointWrites {
     Dataset<Row> parsed = warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA);
     int max = LakecastConf.from(warehouse.spark()).maxEndpointsPerUser();
     UserEndpointLimit.Outcome limit =
-        UserEndpointLimit.check(parsed, ImportEndpointsJob.storedForLimit(warehouse, applicationId), max);
-    List<Row> over = limit.over().orderBy(col("line")).limit(1).collectAsList();
+        UserEndpointLimit.check(parsed, UserEndpointLimit.stored(warehouse, applicationId), max);
+    List<Row> over = limit.over().orderBy(col("line")).select(col("line"), UserEndpointLimit.message(max))
+        .limit(1).collectAsList();
     if (!over.isEmpty()) {
-      Row o = over.get(0);
-      String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + (o.getLong(1) - 1) + "]";
-      throw LakecastErrors.invalidMember(where, "User.UserId", "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER
-          + "] " + UserEndpointLimit.message(o.getString(2), o.getLong(4), max));
+      String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + (over.get(0).getLong(0) - 1) + "]";
+      throw LakecastErrors.invalidMember(where, "User.UserId",
+          "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER + "] " + over.get(0).getString(1));
     }
-    List<Row> displaced = limit.displaced().collectAsList();
+    // Collected before the upsert: afterwards the stored endpoints it was computed from have changed.
+    List<String> displaced = limit.displaced().as(Encoders.STRING()).collectAsList();
     EndpointUpsert.upsert(warehouse, applicationId, parsed);
-    UserEndpointLimit.displace(warehouse, applicationId, warehouse.spark().createDataFrame(displaced,
-        limit.displaced().schema()));
+    UserEndpointLimit.displace(warehouse, applicationId, displaced);
     return new MessageBody("Accepted", Ids.random());
   }
 

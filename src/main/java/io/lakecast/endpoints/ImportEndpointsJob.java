@@ -106,7 +106,7 @@ public final class ImportEndpointsJob {
   private Dataset<Row> checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
     LakecastSession.describe(warehouse.spark(), "import", "Check at most " + max + " endpoints per user");
     UserEndpointLimit.Outcome outcome =
-        UserEndpointLimit.check(parsed.filter(col("reason").isNull()), storedForLimit(warehouse, appId), max);
+        UserEndpointLimit.check(parsed.filter(col("reason").isNull()), UserEndpointLimit.stored(warehouse, appId), max);
     outcome.over().write().parquet(overLimitPath);
     outcome.displaced().write().parquet(overLimitPath + "-displaced");
     Dataset<Row> over = warehouse.spark().read().parquet(overLimitPath);
@@ -115,12 +115,6 @@ public final class ImportEndpointsJob {
     }
     LOG.info("Import: {} record(s) over the limit of {} endpoints per user", over.count(), max);
     return UserEndpointLimit.reject(parsed, over, max);
-  }
-
-  /** The stored endpoints' columns the per-user limit looks at. */
-  static Dataset<Row> storedForLimit(Warehouse warehouse, String appId) {
-    return warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId))
-        .select(col("Id"), col("User.UserId").as("UserId"), col("ChannelType"), col("EffectiveDate"));
   }
 
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
@@ -254,11 +248,12 @@ public final class ImportEndpointsJob {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, EndpointParser.accepted(parsed));
-        long displaced = UserEndpointLimit.displace(warehouse, appId,
-            spark.read().parquet(overLimitPath + "-displaced"));
-        if (displaced > 0) {
+        List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
+            .collectAsList();
+        UserEndpointLimit.displace(warehouse, appId, displaced);
+        if (!displaced.isEmpty()) {
           LOG.info("Import job {}: {} push endpoint(s) displaced by newer ones of the same user (INACTIVE, no UserId)",
-              jobId, displaced);
+              jobId, displaced.size());
         }
         LOG.info("Import job {}: {} endpoint(s) written ({}, {} changed) in {} ms", jobId, imported, written.path(),
             written.changed() < 0 ? "all" : written.changed(), (System.nanoTime() - mergeStart) / 1_000_000);

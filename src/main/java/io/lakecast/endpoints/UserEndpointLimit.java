@@ -14,6 +14,8 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
+import io.lakecast.warehouse.Table;
+import io.lakecast.warehouse.Warehouse;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -111,28 +113,32 @@ public final class UserEndpointLimit {
     return new Outcome(over, pairs.select(col("_displaced").as("Id")));
   }
 
+  /** The application's stored endpoints, in the columns {@link #check} reads. */
+  public static Dataset<Row> stored(Warehouse warehouse, String appId) {
+    return warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId))
+        .select(col("Id"), col("User.UserId").as("UserId"), col("ChannelType"), col("EffectiveDate"));
+  }
+
   /**
    * Detaches displaced push endpoints from their user and marks them INACTIVE (Pinpoint's rule for a user's push
-   * endpoint past the limit). Returns how many.
+   * endpoint past the limit).
    */
-  public static long displace(io.lakecast.warehouse.Warehouse warehouse, String appId, Dataset<Row> displaced) {
-    List<Object> ids = displaced.collectAsList().stream().map(r -> (Object) r.getString(0)).toList();
-    if (ids.isEmpty()) {
-      return 0;
+  public static void displace(Warehouse warehouse, String appId, List<String> displacedIds) {
+    if (displacedIds.isEmpty()) {
+      return;
     }
-    warehouse.delta(io.lakecast.warehouse.Table.ENDPOINTS).update(
-        col("ApplicationId").equalTo(appId).and(col("Id").isin(ids.toArray())),
+    warehouse.delta(Table.ENDPOINTS).update(
+        col("ApplicationId").equalTo(appId).and(col("Id").isin(displacedIds.toArray())),
         java.util.Map.of(
             "EndpointStatus", lit("INACTIVE"),
             "User", struct(col("User.UserAttributes").as("UserAttributes"), lit(null).cast("string").as("UserId")),
             "RecordHash", lit(null).cast("long")));
-    return ids.size();
   }
 
-  /** The message of a record over the limit. */
-  public static String message(String userId, long endpoints, int max) {
-    return "User.UserId '" + userId + "' would have " + endpoints + " endpoints; at most " + max
-        + " per user (spark.lakecast.import.maxEndpointsPerUser)";
+  /** The rejection message of each row of {@link Outcome#over()}. */
+  public static Column message(int max) {
+    return concat(lit("User.UserId '"), col("UserId"), lit("' would have "), col("Endpoints").cast("string"),
+        lit(" endpoints; at most " + max + " per user (spark.lakecast.import.maxEndpointsPerUser)"));
   }
 
   /**
@@ -140,17 +146,13 @@ public final class UserEndpointLimit {
    * TOO_MANY_ENDPOINTS_FOR_USER rejections (the endpoint JSON as the raw record).
    */
   public static Dataset<Row> reject(Dataset<Row> parsed, Dataset<Row> over, int max) {
-    Dataset<Row> marks = over.select(col("source"), col("line"),
-        concat(lit("User.UserId '"), col("UserId"), lit("' would have "), col("Endpoints").cast("string"),
-            lit(" endpoints; at most " + max + " per user (spark.lakecast.import.maxEndpointsPerUser)"))
-            .as("_over"));
+    Dataset<Row> marks = over.select(col("source"), col("line"), message(max).as("_over"));
     Column isOver = col("_over").isNotNull();
     return parsed.join(marks, new String[] {"source", "line"}, "left")
         .withColumn("reason", when(isOver, lit(RejectReason.TOO_MANY_ENDPOINTS_FOR_USER.name()))
             .otherwise(col("reason")))
         .withColumn("message", when(isOver, col("_over")).otherwise(col("message")))
         .withColumn("raw", when(isOver, col("endpoint")).otherwise(col("raw")))
-        .select(java.util.Arrays.stream(parsed.columns()).map(org.apache.spark.sql.functions::col)
-            .toArray(Column[]::new));
+        .select(java.util.Arrays.stream(parsed.columns()).map(c -> col(c)).toArray(Column[]::new));
   }
 }
