@@ -14,6 +14,8 @@ import io.lakecast.warehouse.Table;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -63,13 +65,52 @@ public final class EndpointMerge {
     return set;
   }
 
-  /** Assignments for a new endpoint: every column from the source. */
+  /** Assignments for a new endpoint: every column from the source, OptOut defaulting to NONE. */
   public static Map<String, Column> insert() {
     Map<String, Column> set = new LinkedHashMap<>();
     for (String n : Table.Schemas.ENDPOINTS.fieldNames()) {
       set.put(n, col(SOURCE + "." + n));
     }
+    set.put("OptOut", coalesce(col(SOURCE + ".OptOut"), lit("NONE")));
     return set;
+  }
+
+  /** Source rows as new endpoints: {@link #insert()}'s assignments as the table's columns. */
+  public static Dataset<Row> inserted(Dataset<Row> source) {
+    return source.as(SOURCE)
+        .select(insert().entrySet().stream().map(e -> e.getValue().as(e.getKey())).toArray(Column[]::new));
+  }
+
+  /** Null RecordHash: the endpoint no longer is what its last record wrote. */
+  public static final Column NO_HASH = lit(null).cast("long");
+
+  /**
+   * Pinpoint's same-address rule for an endpoint with the same ChannelType and Address as a record of the write:
+   * it becomes INACTIVE unless it is {@code keeper}, the Id of the last such record (and stays so if it already is).
+   */
+  public static Column deactivates(Column id, Column status, Column keeper) {
+    return keeper.isNotNull().and(id.notEqual(keeper)).and(status.notEqual(lit("INACTIVE")));
+  }
+
+  /**
+   * Pinpoint's user-attribute rule for an endpoint of a user whose last record in the write carries
+   * {@code incoming} UserAttributes (from record {@code from}): they are merged in, when that changes anything.
+   */
+  public static Column syncs(Column id, Column user, Column incoming, Column from) {
+    Column attributes = user.getField("UserAttributes");
+    return incoming.isNotNull().and(id.notEqual(from))
+        .and(not(sameMap(mergeMaps(attributes, incoming), attributes)));
+  }
+
+  /** The user after {@link #syncs}: incoming UserAttributes merged key by key, UserId kept. */
+  public static Column synced(Column user, Column incoming) {
+    return functions.struct(mergeMaps(user.getField("UserAttributes"), incoming).as("UserAttributes"),
+        user.getField("UserId").as("UserId"));
+  }
+
+  /** Whether two multi-valued maps hold the same keys and values (Spark cannot compare maps directly). */
+  static Column sameMap(Column a, Column b) {
+    return functions.array_sort(functions.map_entries(a)).eqNullSafe(functions.array_sort(functions.map_entries(b)));
   }
 
   /** Keys present in {@code s} replace the same keys of {@code t}; other keys of {@code t} stay. */

@@ -1,17 +1,14 @@
 package io.lakecast.endpoints;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -25,6 +22,7 @@ import io.lakecast.warehouse.Warehouse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -75,8 +73,7 @@ public final class EndpointUpsert {
     long storedCount = stored.count();
     if (storedCount == 0) {
       // The app's first write: nothing to match, so a plain append does what the MERGE would, cheaper.
-      Dataset<Row> source = source(latest, removed, appId, now);
-      warehouse.append(Table.ENDPOINTS, source.withColumn("OptOut", coalesce(col("OptOut"), lit("NONE"))));
+      warehouse.append(Table.ENDPOINTS, EndpointMerge.inserted(source(latest, removed, appId, now)));
       return new Result("append", -1);
     }
     String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
@@ -214,16 +211,9 @@ public final class EndpointUpsert {
         .select(col("User.UserId").as("_user"), col("User.UserAttributes").as("_attributes"), col("Id").as("_from"));
   }
 
-  /** Whether two multi-valued maps hold the same keys and values (Spark cannot compare maps directly). */
-  static Column sameMap(Column a, Column b) {
-    return array_sort(map_entries(a)).eqNullSafe(array_sort(map_entries(b)));
-  }
-
   /** The few-changes path: a MERGE of the changes, then one MERGE per side effect. */
   static void merge(Warehouse warehouse, String appId, Dataset<Row> source, Dataset<Row> keepers,
       Dataset<Row> perUser) {
-    Map<String, Column> insert = EndpointMerge.insert();
-    insert.put("OptOut", coalesce(col(EndpointMerge.SOURCE + ".OptOut"), lit("NONE")));
     warehouse
         .delta(Table.ENDPOINTS)
         .as(EndpointMerge.TARGET)
@@ -231,7 +221,7 @@ public final class EndpointUpsert {
         .whenMatched()
         .update(EndpointMerge.update())
         .whenNotMatched()
-        .insert(insert)
+        .insert(EndpointMerge.insert())
         .execute();
     warehouse
         .delta(Table.ENDPOINTS)
@@ -239,25 +229,22 @@ public final class EndpointUpsert {
         .merge(keepers.as("s"), col("t.ApplicationId").equalTo(lit(appId))
             .and(col("t.ChannelType").equalTo(col("s._channel")))
             .and(col("t.Address").equalTo(col("s._address")))
-            .and(col("t.Id").notEqual(col("s._keeper")))
-            .and(col("t.EndpointStatus").notEqual(lit("INACTIVE"))))
+            .and(EndpointMerge.deactivates(col("t.Id"), col("t.EndpointStatus"), col("s._keeper"))))
         .whenMatched()
-        .update(Map.of("EndpointStatus", lit("INACTIVE"), "RecordHash", lit(null).cast("long")))
+        .update(Map.of("EndpointStatus", lit("INACTIVE"), "RecordHash", EndpointMerge.NO_HASH))
         .execute();
     if (perUser.isEmpty()) {
       return;
     }
-    Column attributes = col("t.User.UserAttributes");
-    Column merged = EndpointMerge.mergeMaps(attributes, col("s._attributes"));
     warehouse
         .delta(Table.ENDPOINTS)
         .as("t")
         .merge(perUser.as("s"), col("t.ApplicationId").equalTo(lit(appId))
             .and(col("t.User.UserId").equalTo(col("s._user"))))
-        .whenMatched(col("t.Id").notEqual(col("s._from")).and(sameMap(merged, attributes).unary_$bang()))
+        .whenMatched(EndpointMerge.syncs(col("t.Id"), col("t.User"), col("s._attributes"), col("s._from")))
         .update(Map.of(
-            "User", struct(merged.as("UserAttributes"), col("t.User.UserId").as("UserId")),
-            "RecordHash", lit(null).cast("long")))
+            "User", EndpointMerge.synced(col("t.User"), col("s._attributes")),
+            "RecordHash", EndpointMerge.NO_HASH))
         .execute();
   }
 
@@ -267,43 +254,29 @@ public final class EndpointUpsert {
    */
   static void rewrite(Warehouse warehouse, String appId, Dataset<Row> stored, Dataset<Row> source,
       Dataset<Row> keepers, Dataset<Row> perUser, boolean small) {
+    UnaryOperator<Dataset<Row>> hint = d -> small ? broadcast(d) : d;
     String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
-    Dataset<Row> s = small ? broadcast(source) : source;
     Map<String, Column> update = EndpointMerge.update();
-    Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(s.as(EndpointMerge.SOURCE),
+    Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(hint.apply(source).as(EndpointMerge.SOURCE),
         col(EndpointMerge.TARGET + ".Id").equalTo(col(EndpointMerge.SOURCE + ".Id")), "left");
     Column matched = col(EndpointMerge.SOURCE + ".Id").isNotNull();
     Dataset<Row> updated = joined.select(Arrays.stream(columns).map(n -> {
       Column kept = col(EndpointMerge.TARGET + "." + n);
       return (update.containsKey(n) ? when(matched, update.get(n)).otherwise(kept) : kept).as(n);
     }).toArray(Column[]::new));
-    Dataset<Row> sourceIds = source.select(col("Id"));
-    Dataset<Row> storedIds = stored.select(col("Id")).join(small ? broadcast(sourceIds) : sourceIds, "Id");
-    Dataset<Row> inserted = source
-        .join(small ? broadcast(storedIds) : storedIds, source.col("Id").equalTo(storedIds.col("Id")), "left_anti")
-        .withColumn("OptOut", coalesce(col("OptOut"), lit("NONE")))
-        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
-    Dataset<Row> written = updated.unionByName(inserted);
-
-    written = written.join(small ? broadcast(keepers) : keepers,
-        col("ChannelType").equalTo(col("_channel")).and(col("Address").equalTo(col("_address"))), "left");
-    Column deactivate = col("_keeper").isNotNull().and(col("Id").notEqual(col("_keeper")))
-        .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
-    written = written
-        .withColumn("RecordHash", when(deactivate, lit(null).cast("long")).otherwise(col("RecordHash")))
-        .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")));
-
-    written = written.join(small ? broadcast(perUser) : perUser, col("User.UserId").equalTo(col("_user")), "left");
-    Column attributes = col("User.UserAttributes");
-    Column merged = EndpointMerge.mergeMaps(attributes, col("_attributes"));
-    Column sync = col("_attributes").isNotNull().and(col("Id").notEqual(col("_from")))
-        .and(sameMap(merged, attributes).unary_$bang());
-    written = written
-        .withColumn("RecordHash", when(sync, lit(null).cast("long")).otherwise(col("RecordHash")))
-        .withColumn("User", when(sync, struct(merged.as("UserAttributes"), col("User.UserId").as("UserId")))
-            .otherwise(col("User")));
-
+    Dataset<Row> storedIds = stored.select(col("Id")).join(hint.apply(source.select(col("Id"))), "Id");
+    Dataset<Row> inserted = EndpointMerge.inserted(
+        source.join(hint.apply(storedIds), source.col("Id").equalTo(storedIds.col("Id")), "left_anti"));
+    Dataset<Row> written = updated.unionByName(inserted)
+        .join(hint.apply(keepers),
+            col("ChannelType").equalTo(col("_channel")).and(col("Address").equalTo(col("_address"))), "left")
+        .join(hint.apply(perUser), col("User.UserId").equalTo(col("_user")), "left");
+    Column deactivate = EndpointMerge.deactivates(col("Id"), col("EndpointStatus"), col("_keeper"));
+    Column sync = EndpointMerge.syncs(col("Id"), col("User"), col("_attributes"), col("_from"));
     written
+        .withColumn("RecordHash", when(deactivate.or(sync), EndpointMerge.NO_HASH).otherwise(col("RecordHash")))
+        .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")))
+        .withColumn("User", when(sync, EndpointMerge.synced(col("User"), col("_attributes"))).otherwise(col("User")))
         .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new))
         .write()
         .format("delta")
