@@ -45,8 +45,7 @@ class CampaignChainGoldenTest {
   static void setUp() throws IOException {
     spark = SparkTestSession.withWarehouse(warehouse);
     expected = PinpointJson.mapper().readTree(GOLDEN.resolve("expected.json").toFile());
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"golden\"}")
-        .ok().at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("golden");
   }
 
   @Test

@@ -20,8 +20,7 @@ class CliBadInputTest {
   @BeforeAll
   static void app() {
     SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"cli\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("cli");
   }
 
   @Test

@@ -33,8 +33,7 @@ class DeletionTest {
   static void audienceWithHistory() {
     spark = SparkTestSession.withWarehouse(warehouse);
     spark.conf().set("spark.sql.parquet.compression.codec", "uncompressed");
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"gdpr\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("gdpr");
     String csv = "ChannelType,Address,User.UserId,Metrics.purchases\n"
         + "EMAIL," + EMAIL + ",zed,1\n"
         + "SMS," + PHONE + ",zed,1\n"

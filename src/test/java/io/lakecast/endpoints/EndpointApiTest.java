@@ -19,8 +19,7 @@ class EndpointApiTest {
   @BeforeAll
   static void app() {
     SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"api\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("api");
     // An app's very first write is an append (see README); every test here exercises the merge path.
     Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "seed", "--endpoint-request",
         "{\"ChannelType\":\"EMAIL\",\"Address\":\"seed@example.com\"}").ok();

@@ -26,8 +26,7 @@ class ExportRoundTripTest {
   @BeforeAll
   static void audience() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    source = Cli.run("create-app", "--create-application-request", "{\"Name\":\"source\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    source = Cli.createApp("source");
     Cli.run("create-import-job", "--application-id", source, "--import-job-request",
         "{\"S3Url\":\"src/test/resources/golden/segments/dimensions/endpoints.ndjson\",\"Format\":\"JSON\"}").ok();
   }
@@ -61,8 +60,7 @@ class ExportRoundTripTest {
     assertThat(Cli.run("get-export-job", "--application-id", source, "--job-id", job.get("Id").asText()).ok()
         .at("/ExportJobResponse/Definition/S3UrlPrefix").asText()).isEqualTo(prefix.toString());
 
-    String target = Cli.run("create-app", "--create-application-request", "{\"Name\":\"target\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    String target = Cli.createApp("target");
     JsonNode imported = Cli.run("create-import-job", "--application-id", target, "--import-job-request",
         "{\"S3Url\":\"" + prefix + "\",\"Format\":\"JSON\"}").ok().get("ImportJobResponse");
     assertThat(imported.get("TotalFailures").asInt()).isZero();

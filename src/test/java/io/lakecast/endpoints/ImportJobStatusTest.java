@@ -25,8 +25,7 @@ class ImportJobStatusTest {
   @BeforeAll
   static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"status\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("status");
   }
 
   /** The job's JobStatus in every version of the jobs table, oldest first. */

@@ -33,8 +33,7 @@ class MalformedCorpusTest {
   @BeforeAll
   static void importCorpus() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"corpus\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("corpus");
     String folder = CORPUS.toAbsolutePath().toString();
     json = Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"" + folder + "\",\"Format\":\"JSON\"}").ok().get("ImportJobResponse");

@@ -30,8 +30,7 @@ class RemoveAttributesTest {
   @BeforeAll
   static void app() {
     SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"remove\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("remove");
     Cli.run("update-endpoint", "--application-id", appId, "--endpoint-id", "r-1", "--endpoint-request",
         "{\"ChannelType\":\"EMAIL\",\"Address\":\"r1@example.com\","
             + "\"Attributes\":{\"promo_spring\":[\"yes\"],\"Plan\":[\"Free\"]},"

@@ -49,8 +49,7 @@ class S3ImportIT {
         "{\"ApplicationId\":\"old\",\"Id\":\"x1\",\"ChannelType\":\"SMS\",\"Address\":\"+12065550199\","
             + "\"CohortId\":\"7\",\"EndpointStatus\":\"ACTIVE\",\"OptOut\":\"NONE\","
             + "\"CreationDate\":\"2024-01-01T00:00:00.000Z\"}\n", true);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"s3\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("s3");
   }
 
   static void put(FileSystem fs, String uri, String content, boolean gzip) throws Exception {
@@ -101,8 +100,7 @@ class S3ImportIT {
     String local = spark.conf().get("spark.lakecast.warehouse");
     spark.conf().set("spark.lakecast.warehouse", "s3a://lakecast-warehouse/prod");
     try {
-      String app = Cli.run("create-app", "--create-application-request", "{\"Name\":\"in s3\"}").ok()
-          .at("/ApplicationResponse/Id").asText();
+      String app = Cli.createApp("in s3");
       JsonNode job = Cli.run("create-import-job", "--application-id", app, "--import-job-request",
           "{\"S3Url\":\"s3://pinpoint-exports/audience/2026/12/endpoints.json\",\"Format\":\"JSON\"}").ok()
           .get("ImportJobResponse");

@@ -20,8 +20,7 @@ class ImportedSegmentTest {
   @BeforeAll
   static void audience() {
     SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"imported\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("imported");
     Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"src/test/resources/golden/segments/lifecycle/endpoints.ndjson\",\"Format\":\"JSON\"}").ok();
   }

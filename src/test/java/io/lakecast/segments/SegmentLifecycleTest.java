@@ -37,8 +37,7 @@ class SegmentLifecycleTest {
   @BeforeAll
   static void endpoints() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.run("create-app", "--create-application-request", "{\"Name\":\"segments\"}").ok()
-        .at("/ApplicationResponse/Id").asText();
+    appId = Cli.createApp("segments");
     Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"src/test/resources/golden/segments/lifecycle/endpoints.ndjson\",\"Format\":\"JSON\"}").ok();
   }

@@ -37,4 +37,10 @@ public final class Cli {
     int code = LakecastCli.execute(new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
   }
+
+  /** create-app with that name; returns the new application's Id. */
+  public static String createApp(String name) {
+    return run("create-app", "--create-application-request", "{\"Name\":\"" + name + "\"}").ok()
+        .at("/ApplicationResponse/Id").asText();
+  }
 }
