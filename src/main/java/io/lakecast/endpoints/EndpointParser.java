@@ -1,7 +1,8 @@
 package io.lakecast.endpoints;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakecast.LakecastException;
@@ -20,9 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
 import io.lakecast.warehouse.Table;
 
@@ -32,8 +33,10 @@ import io.lakecast.warehouse.Table;
  */
 public final class EndpointParser {
   /**
-   * Columns of a parsed record: where it came from, why it was rejected (null when accepted), the endpoint's Id,
-   * User.UserId, ChannelType and Address (flat, for the rules across records) and the endpoint as JSON.
+   * Columns of a parsed record: where it came from and why it was rejected (null when accepted); for an accepted one
+   * {@code RecordHash} (a hash of the record's text, so that re-importing an unchanged record is skipped), a flat copy
+   * of User.UserId for the rules across records, and from {@link #MEMBERS_AT} on the endpoint members as the
+   * endpoints table nests them ({@code Table.Schemas.ENDPOINT_MEMBERS}), Id filled in.
    */
   public static final StructType PARSED_SCHEMA =
       new StructType()
@@ -42,11 +45,12 @@ public final class EndpointParser {
           .add("reason", "string")
           .add("message", "string")
           .add("raw", "string")
-          .add("Id", "string")
+          .add("RecordHash", "long")
           .add("UserId", "string")
-          .add("ChannelType", "string")
-          .add("Address", "string")
-          .add("endpoint", "string");
+          .merge(Table.Schemas.ENDPOINT_MEMBERS, true);
+
+  /** Index of the first endpoint member ({@code Id}) in {@link #PARSED_SCHEMA}. */
+  static final int MEMBERS_AT = 7;
 
   static final Set<String> DEMOGRAPHIC_MEMBERS =
       Set.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
@@ -99,14 +103,21 @@ public final class EndpointParser {
   }
 
   /**
-   * A CSV header compiled once per file: each column's dot-notation member. A repeated {@code Attributes.x} or
-   * {@code User.UserAttributes.x} column adds one more value to that attribute (Pinpoint's multi-value rule).
+   * A CSV header compiled once per file: each column's dot-notation member, as a slot the row loop fills without
+   * looking at the name again. A repeated {@code Attributes.x} or {@code User.UserAttributes.x} column adds one more
+   * value to that attribute (Pinpoint's multi-value rule).
    */
-  public record CsvHeader(List<String> columns, List<String> unknown) {
+  public record CsvHeader(List<String> columns, List<String> unknown, Slot[] slots) {
+    /** Where a column's value goes: its kind, and the member or attribute name. */
+    record Slot(Kind kind, String name) {}
+
+    enum Kind { TOP, DEMOGRAPHIC, LOCATION, LATITUDE, LONGITUDE, ATTRIBUTE, USER_ATTRIBUTE, METRIC, USER_ID }
+
     /** Compiles a header row; a leading BOM is ignored. */
     public static CsvHeader of(List<String> names) {
       List<String> cols = new ArrayList<>(names.size());
       List<String> unknown = new ArrayList<>();
+      Slot[] slots = new Slot[names.size()];
       for (int i = 0; i < names.size(); i++) {
         String n = names.get(i) == null ? "" : names.get(i).trim();
         if (i == 0) {
@@ -116,8 +127,30 @@ public final class EndpointParser {
         if (!isKnownColumn(n)) {
           unknown.add(n);
         }
+        slots[i] = slot(n);
       }
-      return new CsvHeader(List.copyOf(cols), List.copyOf(unknown));
+      return new CsvHeader(List.copyOf(cols), List.copyOf(unknown), slots);
+    }
+
+    private static Slot slot(String col) {
+      if (col.startsWith("Attributes.")) {
+        return new Slot(Kind.ATTRIBUTE, col.substring(11));
+      } else if (col.startsWith("User.UserAttributes.")) {
+        return new Slot(Kind.USER_ATTRIBUTE, col.substring(20));
+      } else if (col.startsWith("Metrics.")) {
+        return new Slot(Kind.METRIC, col.substring(8));
+      } else if (col.equals("Location.Latitude")) {
+        return new Slot(Kind.LATITUDE, col);
+      } else if (col.equals("Location.Longitude")) {
+        return new Slot(Kind.LONGITUDE, col);
+      } else if (col.startsWith("Demographic.")) {
+        return new Slot(Kind.DEMOGRAPHIC, col.substring(12));
+      } else if (col.startsWith("Location.")) {
+        return new Slot(Kind.LOCATION, col.substring(9));
+      } else if (col.equals("User.UserId")) {
+        return new Slot(Kind.USER_ID, col);
+      }
+      return new Slot(Kind.TOP, col);
     }
 
     static boolean isKnownColumn(String n) {
@@ -150,12 +183,12 @@ public final class EndpointParser {
           RejectReason.MALFORMED_CSV,
           "Row has " + cells.size() + " cells but the header has " + header.columns().size() + " columns");
     }
-    Map<String, String> top = new LinkedHashMap<>();
-    Map<String, String> demo = new LinkedHashMap<>();
-    Map<String, String> loc = new LinkedHashMap<>();
-    Map<String, List<String>> attrs = new LinkedHashMap<>();
-    Map<String, List<String>> userAttrs = new LinkedHashMap<>();
-    Map<String, Double> metrics = new LinkedHashMap<>();
+    Map<String, String> top = new java.util.HashMap<>();
+    Map<String, String> demo = null;
+    Map<String, String> loc = null;
+    Map<String, List<String>> attrs = null;
+    Map<String, List<String>> userAttrs = null;
+    Map<String, Double> metrics = null;
     Double lat = null;
     Double lon = null;
     String userId = null;
@@ -164,35 +197,40 @@ public final class EndpointParser {
       if (v == null || v.isEmpty()) {
         continue;
       }
-      String col = header.columns().get(i);
-      if (col.startsWith("Attributes.")) {
-        attrs.computeIfAbsent(col.substring(11), k -> new ArrayList<>()).add(v);
-      } else if (col.startsWith("User.UserAttributes.")) {
-        userAttrs.computeIfAbsent(col.substring(20), k -> new ArrayList<>()).add(v);
-      } else if (col.startsWith("Metrics.")) {
-        Double d = parseDouble(v);
-        if (d == null) {
-          return Parsed.reject(RejectReason.TYPE_MISMATCH, col + ": '" + v + "' is not a number");
+      CsvHeader.Slot slot = header.slots()[i];
+      switch (slot.kind()) {
+        case ATTRIBUTE -> {
+          attrs = attrs == null ? new LinkedHashMap<>() : attrs;
+          attrs.computeIfAbsent(slot.name(), k -> new ArrayList<>(2)).add(v);
         }
-        metrics.put(col.substring(8), d);
-      } else if (col.equals("Location.Latitude") || col.equals("Location.Longitude")) {
-        Double d = parseDouble(v);
-        if (d == null) {
-          return Parsed.reject(RejectReason.TYPE_MISMATCH, col + ": '" + v + "' is not a number");
+        case USER_ATTRIBUTE -> {
+          userAttrs = userAttrs == null ? new LinkedHashMap<>() : userAttrs;
+          userAttrs.computeIfAbsent(slot.name(), k -> new ArrayList<>(2)).add(v);
         }
-        if (col.endsWith("Latitude")) {
-          lat = d;
-        } else {
-          lon = d;
+        case METRIC, LATITUDE, LONGITUDE -> {
+          Double d = parseDouble(v);
+          if (d == null) {
+            return Parsed.reject(RejectReason.TYPE_MISMATCH, header.columns().get(i) + ": '" + v + "' is not a number");
+          }
+          if (slot.kind() == CsvHeader.Kind.LATITUDE) {
+            lat = d;
+          } else if (slot.kind() == CsvHeader.Kind.LONGITUDE) {
+            lon = d;
+          } else {
+            metrics = metrics == null ? new LinkedHashMap<>() : metrics;
+            metrics.put(slot.name(), d);
+          }
         }
-      } else if (col.startsWith("Demographic.")) {
-        demo.put(col.substring(12), v);
-      } else if (col.startsWith("Location.")) {
-        loc.put(col.substring(9), v);
-      } else if (col.equals("User.UserId")) {
-        userId = v;
-      } else {
-        top.put(col, v);
+        case DEMOGRAPHIC -> {
+          demo = demo == null ? new java.util.HashMap<>() : demo;
+          demo.put(slot.name(), v);
+        }
+        case LOCATION -> {
+          loc = loc == null ? new java.util.HashMap<>() : loc;
+          loc.put(slot.name(), v);
+        }
+        case USER_ID -> userId = v;
+        case TOP -> top.put(slot.name(), v);
       }
     }
     ChannelType channel = null;
@@ -209,22 +247,20 @@ public final class EndpointParser {
     EndpointImportItem item =
         new EndpointImportItem(
             top.get("Address"),
-            attrs.isEmpty() ? null : attrs,
+            attrs,
             channel,
-            demo.isEmpty() ? null : demographic(demo),
+            demo == null ? null : demographic(demo),
             top.get("EffectiveDate"),
             top.get("EndpointStatus"),
             top.get("Id"),
-            loc.isEmpty() && lat == null && lon == null
+            loc == null && lat == null && lon == null
                 ? null
-                : new EndpointLocation(
-                    loc.get("City"), loc.get("Country"), lat, lon, loc.get("PostalCode"), loc.get("Region")),
-            metrics.isEmpty() ? null : metrics,
+                : new EndpointLocation(loc == null ? null : loc.get("City"), loc == null ? null : loc.get("Country"),
+                    lat, lon, loc == null ? null : loc.get("PostalCode"), loc == null ? null : loc.get("Region")),
+            metrics,
             top.get("OptOut"),
             top.get("RequestId"),
-            userId == null && userAttrs.isEmpty()
-                ? null
-                : new EndpointUser(userAttrs.isEmpty() ? null : userAttrs, userId),
+            userId == null && userAttrs == null ? null : new EndpointUser(userAttrs, userId),
             top.get("ApplicationId"),
             top.get("CohortId"),
             top.get("CreationDate"));
@@ -373,32 +409,26 @@ public final class EndpointParser {
   }
 
   /**
-   * The parsed record as a flat row of {@link #PARSED_SCHEMA}: the endpoint travels as compact JSON (with its Id
-   * filled in) and becomes nested columns in {@link #endpoints}. Flat rows keep the parse stage cheap: Spark's row
-   * encoder for the nested endpoint schema costs several times the parsing itself.
+   * The parsed record as an external row of {@link #PARSED_SCHEMA}, its RecordHash taken from the record's compact
+   * JSON (for the few records of an API request and for tests; files go through {@link EndpointRows#internal}).
    */
   public static Row toRow(String source, long line, String raw, Parsed parsed) {
-    if (parsed.rejection() != null) {
-      return new GenericRowWithSchema(
-          new Object[] {
-            source, line, parsed.rejection().reason().name(), parsed.rejection().message(), raw, null, null, null,
-            null, null
-          },
-          PARSED_SCHEMA);
+    long hash = parsed.item() == null ? 0 : recordHash(FNV_OFFSET, PinpointJson.compact(parsed.item()));
+    return EndpointRows.external(source, line, raw, hash, parsed);
+  }
+
+  static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  /**
+   * Folds {@code text} into a 64-bit FNV-1a record hash (start from {@link #FNV_OFFSET}; fold a CSV row's header, then
+   * its cells). Compared only between records of one endpoint Id, so 64 bits are plenty.
+   */
+  static long recordHash(long h, CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      h = (h ^ text.charAt(i)) * FNV_PRIME;
     }
-    EndpointImportItem e = parsed.item();
-    String id = endpointId(e);
-    EndpointImportItem withId =
-        new EndpointImportItem(
-            e.address(), e.attributes(), e.channelType(), e.demographic(), e.effectiveDate(), e.endpointStatus(),
-            id, e.location(), e.metrics(), e.optOut(), e.requestId(), e.user(), e.applicationId(), e.cohortId(),
-            e.creationDate());
-    return new GenericRowWithSchema(
-        new Object[] {
-          source, line, null, null, null, id, e.user() == null ? null : e.user().userId(),
-          e.channelType() == null ? null : e.channelType().name(), e.address(), PinpointJson.compact(withId)
-        },
-        PARSED_SCHEMA);
+    return (h ^ 0x1F) * FNV_PRIME;
   }
 
   /** The accepted records (not rejected, with an Id: user references have none) of parsed rows. */
@@ -408,9 +438,17 @@ public final class EndpointParser {
 
   /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
   public static Dataset<Row> endpoints(Dataset<Row> parsed) {
-    return accepted(parsed)
-        .select(col("source"), col("line"), from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
-        .select(col("source"), col("line"), col("e.*"));
+    List<Column> cols = new ArrayList<>(List.of(col("source"), col("line")));
+    for (String n : Table.Schemas.ENDPOINT_MEMBERS.fieldNames()) {
+      cols.add(col(n));
+    }
+    return accepted(parsed).select(cols.toArray(Column[]::new));
+  }
+
+  /** The endpoint members of a parsed row as one JSON object: the raw record of a rejection decided in Spark. */
+  public static Column membersJson() {
+    return to_json(struct(Arrays.stream(Table.Schemas.ENDPOINT_MEMBERS.fieldNames()).map(n -> col(n))
+        .toArray(Column[]::new)));
   }
 
   private static Double parseDouble(String v) {

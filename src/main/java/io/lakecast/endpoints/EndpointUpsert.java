@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pmod;
@@ -27,16 +26,16 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one write path for endpoints, used by imports and by update-endpoint(s). Input: accepted parsed records
- * ({@link EndpointParser#PARSED_SCHEMA} rows with an Id). Of several records with one Id the last in file order wins.
+ * ({@link EndpointParser#PARSED_SCHEMA} rows with an Id and their RecordHash). Of several records with one Id the last in file order wins.
  *
  * <ol>
- *   <li>An application's first write is a plain append.
+ *   <li>An application's first write is a plain append, unless a rule across its records (same address, user
+ *       attributes) has something to do.
  *   <li>Otherwise each record's hash is compared with the stored {@code RecordHash} of its endpoint; a record that
  *       wrote the endpoint as it is now is skipped (re-importing a file writes only what changed).
  *   <li>The changed records are applied with {@link EndpointMerge}'s assignments, then Pinpoint's two side effects:
@@ -68,11 +67,11 @@ public final class EndpointUpsert {
     LakecastConf conf = LakecastConf.from(spark);
     Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     String now = Ids.now();
-    Dataset<Row> latest = latest(records).withColumn("RecordHash", xxhash64(col("endpoint")));
+    Dataset<Row> latest = latest(records);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
-    if (storedCount == 0) {
-      // The app's first write: nothing to match, so a plain append does what the MERGE would, cheaper.
+    if (storedCount == 0 && FirstImport.conflict(latest, Integer.MAX_VALUE) == null) {
+      // The app's first write, and no rule across records applies: a plain append does what the MERGE would.
       warehouse.append(Table.ENDPOINTS, EndpointMerge.inserted(source(latest, removed, appId, now)));
       return new Result("append", -1);
     }
@@ -136,11 +135,11 @@ public final class EndpointUpsert {
    * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId.
    */
   static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now) {
-    Dataset<Row> e =
-        records.select(
-                col("source"), col("line"), col("RecordHash"),
-                from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS).as("e"))
-            .select(col("source"), col("line"), col("RecordHash"), col("e.*"));
+    List<Column> members = new java.util.ArrayList<>(List.of(col("source"), col("line"), col("RecordHash")));
+    for (String n : Table.Schemas.ENDPOINT_MEMBERS.fieldNames()) {
+      members.add(col(n));
+    }
+    Dataset<Row> e = records.select(members.toArray(Column[]::new));
     e = AttributeCapture.dropRemoved(e, removed);
     return e.select(
         lit(appId).as("ApplicationId"),
@@ -199,9 +198,8 @@ public final class EndpointUpsert {
    * all the write's records, and that record's Id.
    */
   static Dataset<Row> userAttributes(Dataset<Row> related, Map<AttributeKind, List<String>> removed) {
-    // Only the User member is read from the records' JSON: the rest of the endpoint is not needed here.
     Dataset<Row> users = related.filter(col("_byUser").isNotNull()).select(col("source"), col("line"), col("Id"),
-        from_json(col("endpoint"), new StructType().add("User", Table.Schemas.USER)).getField("User").as("User"));
+        col("User"));
     return AttributeCapture.dropRemoved(users, Map.of(AttributeKind.USER, removed.getOrDefault(AttributeKind.USER,
             List.of())))
         .filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
@@ -240,8 +238,10 @@ public final class EndpointUpsert {
         .delta(Table.ENDPOINTS)
         .as("t")
         .merge(perUser.as("s"), col("t.ApplicationId").equalTo(lit(appId))
-            .and(col("t.User.UserId").equalTo(col("s._user"))))
-        .whenMatched(EndpointMerge.syncs(col("t.Id"), col("t.User"), col("s._attributes"), col("s._from")))
+            .and(col("t.User.UserId").equalTo(col("s._user")))
+            // In the condition, not a clause: endpoints the sync leaves alone are then not touched at all.
+            .and(EndpointMerge.syncs(col("t.Id"), col("t.User"), col("s._attributes"), col("s._from"))))
+        .whenMatched()
         .update(Map.of(
             "User", EndpointMerge.synced(col("t.User"), col("s._attributes")),
             "RecordHash", EndpointMerge.NO_HASH))

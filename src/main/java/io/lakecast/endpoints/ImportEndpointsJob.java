@@ -16,14 +16,12 @@ import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.warehouse.AppCatalog;
-import io.lakecast.warehouse.HadoopConf;
 import io.lakecast.warehouse.JobCatalog;
 import io.lakecast.warehouse.LakecastSession;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -82,23 +80,6 @@ public final class ImportEndpointsJob {
   }
 
   /**
-   * Records holding only User.UserId reference all endpoints of that user: accepted with DefineSegment, else
-   * rejected, since without a segment they would do nothing.
-   */
-  static Dataset<Row> userReferences(Dataset<Row> parsed, boolean defineSegment) {
-    if (defineSegment) {
-      return parsed;
-    }
-    Column userRef = col("reason").isNull().and(col("Id").isNull());
-    return parsed
-        .withColumn("message", when(userRef, lit("A record with only User.UserId adds that user's endpoints to an"
-            + " imported segment; set DefineSegment, or give ChannelType and Address to create an endpoint"))
-            .otherwise(col("message")))
-        .withColumn("raw", when(userRef, col("endpoint")).otherwise(col("raw")))
-        .withColumn("reason", when(userRef, lit(RejectReason.MISSING_CHANNEL_TYPE.name())).otherwise(col("reason")));
-  }
-
-  /**
    * Rejects the records that would give a user more endpoints than the limit, and notes (under
    * {@code overLimitPath + "-displaced"}) the stored push endpoints that new ones displace. Both sets (usually
    * empty) are written aside once, so the rest of the job reads them instead of recomputing.
@@ -124,8 +105,7 @@ public final class ImportEndpointsJob {
     Dataset<Row> users =
         parsed
             .filter(col("reason").isNull().and(col("Id").isNull()))
-            .select(org.apache.spark.sql.functions.from_json(col("endpoint"), Table.Schemas.ENDPOINT_MEMBERS)
-                .getField("User").getField("UserId").as("UserId"))
+            .select(col("UserId"))
             .distinct();
     Dataset<Row> endpoints = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     Dataset<Row> viaUsers =
@@ -151,6 +131,20 @@ public final class ImportEndpointsJob {
     LOG.info("Import segment {} v{}: {} member(s) {}", segment.id(), segment.version(), size, channelCounts);
     return new ImportJobRequest(def.defineSegment(), def.externalId(), def.format(), def.registerEndpoints(),
         def.roleArn(), def.s3Url(), segment.id(), segment.name());
+  }
+
+  /**
+   * Parses every record once into a staging Parquet file: every later step of the general path (counts, rejects, the
+   * per-user limit, the upsert) reads it, columnar, instead of parsing again or caching nested rows in memory.
+   */
+  private Dataset<Row> parse(Format format, List<ImportPiece> pieces, LakecastConf conf, String staging, String jobId) {
+    var spark = warehouse.spark();
+    long started = System.nanoTime();
+    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
+        options.defineSegment(), null);
+    ImportRecords.read(spark, plan).write().parquet(staging);
+    LOG.info("Import job {}: parsed {} piece(s) in {} ms", jobId, pieces.size(), (System.nanoTime() - started) / 1_000_000);
+    return spark.read().parquet(staging);
   }
 
   public Result run() {
@@ -188,43 +182,49 @@ public final class ImportEndpointsJob {
         ImportPiece.plan(files, format, conf.importSplitBytes(), spark.sparkContext().hadoopConfiguration());
     LakecastSession.describe(
         spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s) in " + pieces.size() + " piece(s)");
-    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-    int rawMax = conf.rejectRawMaxChars();
-    EndpointParser.Limits limits = conf.importLimits();
-    FlatMapFunction<ImportPiece, Row> parse = piece -> ImportSource.read(piece, format, hadoop, rawMax, limits);
-    // Parse once into a staging Parquet file: every later step (counts, rejects, the upsert) reads it, columnar,
-    // instead of parsing again or caching nested rows in memory.
     String staging = warehouse.root() + "/_staging/import/" + jobId;
-    long started = System.nanoTime();
-    spark
-        .createDataset(pieces, Encoders.javaSerialization(ImportPiece.class))
-        .repartition(pieces.size())
-        .flatMap(parse, Encoders.row(EndpointParser.PARSED_SCHEMA))
-        .write()
-        .parquet(staging);
-    LOG.info("Import job {}: parsed {} piece(s) in {} ms", jobId, pieces.size(), (System.nanoTime() - started) / 1_000_000);
-    Dataset<Row> parsed = userReferences(spark.read().parquet(staging), options.defineSegment());
+    String rejectsDir = staging + "-rejects";
     String overLimitPath = staging + "-over-limit";
     try {
-      if (options.register()) {
-        long limitStart = System.nanoTime();
-        parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
-        LOG.info("Import job {}: checked at most {} endpoints per user in {} ms", jobId, conf.maxEndpointsPerUser(),
-            (System.nanoTime() - limitStart) / 1_000_000);
+      long started = System.nanoTime();
+      FirstImport.Outcome first = null;
+      if (options.register() && !options.defineSegment()) {
+        ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(),
+            conf.importLimits(), false, rejectsDir);
+        first = FirstImport.tryRun(warehouse, appId, plan, new AppCatalog(warehouse).removedAttributes(appId),
+            conf.maxEndpointsPerUser());
+        if (first.committed()) {
+          LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",
+              jobId, first.imported(), (System.nanoTime() - started) / 1_000_000);
+        } else {
+          warehouse.delete(rejectsDir);
+        }
+      }
+      Dataset<Row> parsed = null;
+      Dataset<Row> rejects;
+      long accepted;
+      if (first != null && first.committed()) {
+        rejects = ImportRecords.rejectsAside(spark, rejectsDir);
+        accepted = first.imported();
+      } else {
+        parsed = parse(format, pieces, conf, staging, jobId);
+        if (options.register()) {
+          long limitStart = System.nanoTime();
+          parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
+          LOG.info("Import job {}: checked at most {} endpoints per user in {} ms", jobId, conf.maxEndpointsPerUser(),
+              (System.nanoTime() - limitStart) / 1_000_000);
+        }
+        rejects = parsed.filter(col("reason").isNotNull())
+            .select(col("source"), col("line"), col("reason"), col("message"), col("raw"));
+        accepted = parsed.filter(col("reason").isNull()).count();
       }
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
-      Row stats =
-          parsed
-              .agg(
-                  sum(when(isPiece, 0).otherwise(1)).as("processed"),
-                  sum(when(col("reason").isNotNull().and(not(isPiece)), 1).otherwise(0)).as("rejected"),
-                  countDistinct(when(isPiece, col("source"))).as("failedPieces"),
-                  count(lit(1)))
-              .first();
-      long processed = stats.isNullAt(0) ? 0 : stats.getLong(0);
-      long rejected = stats.isNullAt(1) ? 0 : stats.getLong(1);
-      int failedPieces = (int) stats.getLong(2);
-      long imported = processed - rejected;
+      Row stats = rejects.agg(sum(when(isPiece, 0).otherwise(1)).as("rejected"),
+          countDistinct(when(isPiece, col("source"))).as("failedPieces")).first();
+      long rejected = stats.isNullAt(0) ? 0 : stats.getLong(0);
+      int failedPieces = (int) stats.getLong(1);
+      long processed = accepted + rejected;
+      long imported = accepted;
       LOG.info(
           "Import job {}: {} record(s): {} accepted, {} rejected, {} unreadable file(s)",
           jobId, processed, imported, rejected, failedPieces);
@@ -232,19 +232,14 @@ public final class ImportEndpointsJob {
       List<String> failures = new ArrayList<>();
       if (rejected > 0 || failedPieces > 0) {
         LakecastSession.describe(spark, "import-" + jobId, "Write rejects");
-        Dataset<Row> rejects =
-            parsed
-                .filter(col("reason").isNotNull())
-                .select(
-                    lit(jobId).as("JobId"), lit(appId).as("ApplicationId"), col("source"), col("line"),
-                    col("raw"), col("reason"), col("message"));
-        warehouse.append(Table.IMPORT_REJECTS, rejects);
-        for (Row r :
-            rejects.orderBy(col("source"), col("line")).limit(MAX_FAILURE_MESSAGES).collectAsList()) {
+        Dataset<Row> rows = rejects.select(lit(jobId).as("JobId"), lit(appId).as("ApplicationId"), col("source"),
+            col("line"), col("raw"), col("reason"), col("message"));
+        warehouse.append(Table.IMPORT_REJECTS, rows);
+        for (Row r : rows.orderBy(col("source"), col("line")).limit(MAX_FAILURE_MESSAGES).collectAsList()) {
           failures.add(r.getString(2) + " line " + r.getLong(3) + ": [" + r.getString(5) + "] " + r.getString(6));
         }
       }
-      if (imported > 0 && options.register()) {
+      if (parsed != null && imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, EndpointParser.accepted(parsed));
@@ -271,6 +266,7 @@ public final class ImportEndpointsJob {
       return new Result(job, processed, imported, rejected, failedPieces);
     } finally {
       warehouse.delete(staging);
+      warehouse.delete(rejectsDir);
       warehouse.delete(overLimitPath);
       warehouse.delete(overLimitPath + "-displaced");
     }

@@ -2,7 +2,6 @@ package io.lakecast.endpoints;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.model.PinpointEnums.Format;
-import io.lakecast.warehouse.HadoopConf;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,20 +14,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The files of an import: listing them under a Hadoop URI (a file, or a folder with subfolders, only files of the
- * requested format) and reading one file into parsed rows with 1-based line numbers. Reading runs in executor
- * tasks, one file per task, streaming (a file is never held in memory whole).
+ * requested format) and reading one piece of a file into parsed rows with 1-based line numbers. Reading runs in
+ * executor tasks (through {@link ImportRecords}), one piece per task, streaming (a file is never held in memory
+ * whole).
  */
 public final class ImportSource {
   private ImportSource() {}
@@ -87,46 +85,48 @@ public final class ImportSource {
   }
 
   /**
-   * Reads one file lazily into rows of {@link EndpointParser#PARSED_SCHEMA}. A file that cannot be opened or read
-   * to its end yields one PIECE_UNREADABLE row (after the rows read before the failure).
+   * Reads one piece lazily into Spark internal rows of {@link EndpointParser#PARSED_SCHEMA}. A file that cannot be
+   * opened or read to its end yields one PIECE_UNREADABLE row (after the rows read before the failure). Without
+   * {@code defineSegment}, a record holding only User.UserId is rejected: outside an imported segment it would do
+   * nothing. With {@code keys}, each accepted record's {@link RecordKeys} are gathered there.
    */
-  public static Iterator<Row> read(ImportPiece piece, Format format, HadoopConf conf, int rawMaxChars) {
-    return read(piece, format, conf, rawMaxChars, EndpointParser.Limits.PINPOINT);
+  public static Iterator<InternalRow> read(
+      ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits,
+      boolean defineSegment, RecordKeys keys) {
+    return new FileRows(piece, format, conf, rawMaxChars, limits, defineSegment, keys);
   }
 
-  /** As {@link #read(ImportPiece, Format, HadoopConf, int)}, with the attribute limits to apply. */
-  public static Iterator<Row> read(
-      ImportPiece piece, Format format, HadoopConf conf, int rawMaxChars, EndpointParser.Limits limits) {
-    return new FileRows(piece, format, conf.get(), rawMaxChars, limits);
-  }
-
-  /** The lazy row iterator over one file. */
-  private static final class FileRows implements Iterator<Row> {
+  /** The lazy row iterator over one piece. */
+  private static final class FileRows implements Iterator<InternalRow> {
     private final ImportPiece piece;
     private final String file;
     private final Format format;
     private final Configuration conf;
     private final int rawMaxChars;
-    private final CSVFormat csv = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+    private final EndpointParser.Limits limits;
+    private final boolean defineSegment;
+    private final RecordKeys keys;
+    private final CSVFormat csv = CSVFormat.RFC4180;
     private Reader reader;
     private BufferedReader lines;
-    private CSVParser parser;
-    private Iterator<CSVRecord> records;
+    private CsvReader records;
     private EndpointParser.CsvHeader header;
+    private long headerHash;
     private long line;
-    private Row next;
+    private InternalRow next;
     private boolean done;
 
-    private final EndpointParser.Limits limits;
-
-    FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits) {
-      this.limits = limits;
+    FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits,
+        boolean defineSegment, RecordKeys keys) {
+      this.keys = keys;
       this.piece = piece;
       this.file = piece.file();
       this.line = piece.firstLine() - 1;
       this.format = format;
       this.conf = conf;
       this.rawMaxChars = rawMaxChars;
+      this.limits = limits;
+      this.defineSegment = defineSegment;
     }
 
     @Override
@@ -143,80 +143,105 @@ public final class ImportSource {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      Row r = next;
+      InternalRow r = next;
       next = null;
       return r;
     }
 
-    private Row advance() throws IOException {
+    private InternalRow advance() throws IOException {
       if (reader == null) {
         reader = open(piece, conf);
         if (piece.header() != null && !piece.isFirst()) {
-          header = EndpointParser.CsvHeader.of(piece.header());
+          useHeader(piece.header());
         }
         if (format == Format.JSON) {
           lines = new BufferedReader(reader, 1 << 16);
         } else {
-          parser = CSVParser.parse(reader, csv);
-          records = parser.iterator();
+          records = new CsvReader(reader, piece.firstLine());
         }
       }
       return format == Format.JSON ? nextJson() : nextCsv();
     }
 
-    private Row nextJson() throws IOException {
+    private void useHeader(List<String> names) {
+      header = EndpointParser.CsvHeader.of(names);
+      long h = EndpointParser.FNV_OFFSET;
+      for (String n : header.columns()) {
+        h = EndpointParser.recordHash(h, n);
+      }
+      headerHash = h;
+    }
+
+    private InternalRow nextJson() throws IOException {
       String text;
       while ((text = lines.readLine()) != null) {
         line++;
         if (!text.isBlank()) {
-          EndpointParser.Parsed parsed = EndpointParser.checkLimits(EndpointParser.parseJson(text), limits);
+          EndpointParser.Parsed parsed = checked(EndpointParser.parseJson(text));
           // The raw record is kept for rejects only: accepted rows need not carry it.
           String raw = parsed.rejection() == null ? null : truncate(text, rawMaxChars);
-          return EndpointParser.toRow(file, line, raw, parsed);
+          return EndpointRows.internal(file, line, raw, EndpointParser.recordHash(EndpointParser.FNV_OFFSET, text),
+              parsed);
         }
       }
       finish();
       return null;
     }
 
-    private Row nextCsv() {
+    private InternalRow nextCsv() {
       while (true) {
-        long startLine = line + 1;
-        CSVRecord rec;
+        List<String> cells;
         try {
-          if (!records.hasNext()) {
-            finish();
-            return null;
-          }
-          rec = records.next();
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+          cells = records.next();
+        } catch (CsvReader.Malformed e) {
           finish();
-          return EndpointParser.toRow(
-              file,
-              startLine,
-              null,
-              reject(RejectReason.MALFORMED_CSV, "Cannot parse CSV from line " + startLine + ": " + e.getMessage()));
+          long at = records.recordLine();
+          return EndpointRows.internal(file, at, null, 0,
+              reject(RejectReason.MALFORMED_CSV, "Cannot parse CSV from line " + at + ": " + e.getMessage()));
         }
-        line = piece.firstLine() - 1 + parser.getCurrentLineNumber();
-        List<String> cells = rec.toList();
+        if (cells == null) {
+          finish();
+          return null;
+        }
+        long startLine = records.recordLine();
         if (header == null) {
-          header = EndpointParser.CsvHeader.of(cells);
+          useHeader(cells);
           continue;
         }
-        EndpointParser.Parsed parsed = EndpointParser.checkLimits(EndpointParser.parseCsv(header, cells), limits);
+        EndpointParser.Parsed parsed = checked(EndpointParser.parseCsv(header, cells));
         String raw = parsed.rejection() == null ? null : truncate(csv.format(cells.toArray()), rawMaxChars);
-        return EndpointParser.toRow(file, startLine, raw, parsed);
+        long hash = headerHash;
+        for (String cell : cells) {
+          hash = EndpointParser.recordHash(hash, cell);
+        }
+        return EndpointRows.internal(file, startLine, raw, hash, parsed);
       }
     }
 
-    private Row failure(Exception e) {
+    /** The attribute limits, and user references outside an imported segment rejected. */
+    private EndpointParser.Parsed checked(EndpointParser.Parsed parsed) {
+      EndpointParser.Parsed p = EndpointParser.checkLimits(parsed, limits);
+      if (!defineSegment && p.item() != null && EndpointParser.isUserReference(p.item())) {
+        return reject(RejectReason.MISSING_CHANNEL_TYPE, "A record with only User.UserId adds that user's endpoints"
+            + " to an imported segment; set DefineSegment, or give ChannelType and Address to create an endpoint");
+      }
+      if (keys != null && p.item() != null) {
+        String id = EndpointParser.endpointId(p.item());
+        if (id != null) {
+          keys.add(p.item(), id);
+        }
+      }
+      return p;
+    }
+
+    private InternalRow failure(Exception e) {
       String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      return EndpointParser.toRow(
-          file, 0, null, reject(RejectReason.PIECE_UNREADABLE, "Cannot read " + file + ": " + detail));
+      return EndpointRows.internal(
+          file, 0, null, 0, reject(RejectReason.PIECE_UNREADABLE, "Cannot read " + file + ": " + detail));
     }
 
     private void finish() {

@@ -152,7 +152,7 @@ public final class UserEndpointLimit {
         .withColumn("reason", when(isOver, lit(RejectReason.TOO_MANY_ENDPOINTS_FOR_USER.name()))
             .otherwise(col("reason")))
         .withColumn("message", when(isOver, col("_over")).otherwise(col("message")))
-        .withColumn("raw", when(isOver, col("endpoint")).otherwise(col("raw")))
+        .withColumn("raw", when(isOver, EndpointParser.membersJson()).otherwise(col("raw")))
         .select(java.util.Arrays.stream(parsed.columns()).map(c -> col(c)).toArray(Column[]::new));
   }
 }

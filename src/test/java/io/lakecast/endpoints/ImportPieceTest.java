@@ -3,21 +3,26 @@ package io.lakecast.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakecast.model.PinpointEnums.Format;
-import io.lakecast.warehouse.HadoopConf;
+import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Splitting a large file into pieces parses exactly the records, with exactly the line numbers, of one piece. */
+/**
+ * Splitting a large file into pieces parses exactly the records, with exactly the line numbers, of one piece; read
+ * through the import data source, with rejects as rows or written aside.
+ */
 class ImportPieceTest {
   @TempDir Path dir;
   final Configuration conf = new Configuration();
+  final SparkSession spark = SparkTestSession.get();
 
   @Test
   void csvSplitsNeverCutAQuotedValueSpanningLines() throws Exception {
@@ -53,8 +58,18 @@ class ImportPieceTest {
     assertThat(fax.<Long>getAs("line")).isEqualTo(expectedLines.get(250));
     assertThat(split.stream().filter(r -> r.getAs("reason") != null).count()).isEqualTo(1);
     Row quoted = split.stream().filter(r -> "e7".equals(r.getAs("Id"))).findFirst().orElseThrow();
-    assertThat(io.lakecast.model.PinpointJson.mapper().readTree(quoted.<String>getAs("endpoint"))
-        .at("/Attributes/Note/0").asText()).isEqualTo("two\nlines, \"quoted\"");
+    assertThat(quoted.<scala.collection.Map<String, scala.collection.Seq<String>>>getAs("Attributes").apply("Note")
+        .apply(0)).isEqualTo("two\nlines, \"quoted\"");
+
+    String aside = dir.resolve("rejects").toUri().toString();
+    List<Row> accepted = records(pieces, Format.CSV, aside).collectAsList();
+    assertThat(accepted).as("with rejects written aside, only accepted records flow on").hasSize(399)
+        .allMatch(r -> r.getAs("reason") == null);
+    List<Row> rejects = ImportRecords.rejectsAside(spark, aside).collectAsList();
+    assertThat(rejects).hasSize(1);
+    assertThat(rejects.get(0).<String>getAs("reason")).isEqualTo("INVALID_ENUM");
+    assertThat(rejects.get(0).<Long>getAs("line")).isEqualTo(expectedLines.get(250));
+    assertThat(rejects.get(0).<String>getAs("raw")).contains("FAX");
   }
 
   @Test
@@ -90,11 +105,11 @@ class ImportPieceTest {
   }
 
   private List<Row> readAll(List<ImportPiece> pieces, Format format) {
-    List<Row> rows = new ArrayList<>();
-    for (ImportPiece p : pieces) {
-      Iterator<Row> it = ImportSource.read(p, format, new HadoopConf(conf), 1000);
-      it.forEachRemaining(rows::add);
-    }
-    return rows;
+    return records(pieces, format, null).collectAsList();
+  }
+
+  private Dataset<Row> records(List<ImportPiece> pieces, Format format, String rejectsDir) {
+    return ImportRecords.read(spark, new ImportRecords.Plan(format, pieces, 1000, EndpointParser.Limits.PINPOINT,
+        false, rejectsDir));
   }
 }

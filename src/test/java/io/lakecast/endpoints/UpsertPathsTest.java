@@ -125,9 +125,17 @@ class UpsertPathsTest {
   void mergeAndRewriteGiveTheSameTableAndSkipUnchangedRecords() {
     List<Object> merged = scenario("merge", 10_000);
     List<Object> rewritten = scenario("rewrite", 0);
-    assertThat(merged.get(0)).isEqualTo(new EndpointUpsert.Result("append", -1));
-    assertThat(merged.get(2)).as("the same file again changes nothing")
-        .isEqualTo(new EndpointUpsert.Result("unchanged", 0));
+    assertThat(((EndpointUpsert.Result) merged.get(0)).path())
+        .as("the first write's users carry UserAttributes on one endpoint each: a sync, so no plain append")
+        .isEqualTo("merge");
+    assertThat(rowOf(merged.get(1), "e15")).as("u5's attributes synchronized by the first write")
+        .contains("Tier=[Silver]", "Lang=[en]");
+    long syncedByFirstWrite = ((List<String>) merged.get(1)).stream().filter(r -> r.contains("RecordHash=null"))
+        .count();
+    assertThat(syncedByFirstWrite).as("e10..e39 got their user's attributes").isEqualTo(30);
+    assertThat(((EndpointUpsert.Result) merged.get(2)).changed())
+        .as("the same file again re-applies only the endpoints a side effect touched").isEqualTo(syncedByFirstWrite);
+    assertThat(withoutHash(merged.get(3))).as("and changes nothing").isEqualTo(withoutHash(merged.get(1)));
     assertThat(((EndpointUpsert.Result) merged.get(4)).path()).isEqualTo("merge");
     assertThat(((EndpointUpsert.Result) rewritten.get(4)).path()).isEqualTo("rewrite");
     assertThat(((EndpointUpsert.Result) merged.get(4)).changed()).as("e3 e4 e5 e6 e7 n1 n2").isEqualTo(7);
@@ -149,11 +157,34 @@ class UpsertPathsTest {
     assertThat(rowOf(rewritten.get(5), "e2")).as("same address as n1").contains("EndpointStatus=INACTIVE");
     assertThat(rowOf(rewritten.get(5), "n1")).contains("EndpointStatus=ACTIVE", "OptOut=NONE");
     assertThat(rowOf(rewritten.get(5), "e15")).as("u5's attributes synchronized")
-        .contains("Tier=[Gold]", "UserId=u5").doesNotContain("Lang=");
+        .contains("Tier=[Gold]", "Lang=[en]", "UserId=u5");
     assertThat(rowOf(rewritten.get(5), "e5")).contains("Tier=[Gold]", "Lang=[en]");
     assertThat(rowOf(rewritten.get(5), "e6")).contains("UserId=u9");
     assertThat(rowOf(rewritten.get(5), "e7")).contains("Plan=[Last wins]");
     assertThat(after).contains("Id=n2");
+  }
+
+  @Test
+  void aFirstWriteIsAPlainAppendOnlyWhenNoRuleAcrossRecordsApplies() {
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("first").toAbsolutePath());
+    AppCatalog apps = new AppCatalog(warehouse);
+    String plain = apps.create(new CreateApplicationRequest("plain", null)).id();
+    assertThat(EndpointUpsert.upsert(warehouse, plain, records(List.of(
+        "{\"Id\":\"a\",\"ChannelType\":\"EMAIL\",\"Address\":\"a@example.com\"}",
+        "{\"Id\":\"b\",\"ChannelType\":\"EMAIL\",\"Address\":\"b@example.com\"}"))).path()).isEqualTo("append");
+    assertThat(EndpointUpsert.upsert(warehouse, plain, records(List.of(
+        "{\"Id\":\"a\",\"ChannelType\":\"EMAIL\",\"Address\":\"a@example.com\"}",
+        "{\"Id\":\"b\",\"ChannelType\":\"EMAIL\",\"Address\":\"b@example.com\"}"))))
+        .as("the same records again").isEqualTo(new EndpointUpsert.Result("unchanged", 0));
+
+    String shared = apps.create(new CreateApplicationRequest("shared", null)).id();
+    assertThat(EndpointUpsert.upsert(warehouse, shared, records(List.of(
+        "{\"Id\":\"a\",\"ChannelType\":\"EMAIL\",\"Address\":\"family@example.com\"}",
+        "{\"Id\":\"b\",\"ChannelType\":\"EMAIL\",\"Address\":\"family@example.com\"}"))).path())
+        .isEqualTo("merge");
+    List<String> table = table(warehouse, shared);
+    assertThat(rowOf(table, "a")).as("same address, earlier in the file").contains("EndpointStatus=INACTIVE");
+    assertThat(rowOf(table, "b")).as("same address, last in the file").contains("EndpointStatus=ACTIVE");
   }
 
   static List<String> withoutHash(Object table) {

@@ -1,0 +1,154 @@
+package io.lakecast.endpoints;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.model.Ids;
+import io.lakecast.warehouse.Table;
+import io.lakecast.warehouse.Warehouse;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.FileAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * An application's first import in one pass: the import's records are parsed straight into the endpoints table's
+ * files (rejects written aside by the tasks), and those files are committed only when no rule across records has
+ * anything to do: no Id twice, no ChannelType and Address twice, no user over the endpoint limit and no user whose
+ * records carry different UserAttributes. The tasks gather each record's {@link RecordKeys} as they parse, so the
+ * check costs a hash-table pass on the driver (or, past what the driver's heap holds, one Spark aggregation over the
+ * written files). That is the usual first import, and it then costs one read of the input and one write. Otherwise the files are dropped uncommitted (no reader ever sees them) and the import takes the
+ * general path, which applies those rules.
+ *
+ * <p>Writing files before committing them is not in Delta's public API: this uses its transaction
+ * ({@code OptimisticTransaction.writeFiles} and {@code commit}), as Delta's own writers do. The transaction reads the
+ * whole table, so a concurrent write makes the commit fail rather than append to endpoints it did not see.
+ */
+final class FirstImport {
+  private static final Logger LOG = LoggerFactory.getLogger(FirstImport.class);
+
+  private FirstImport() {}
+
+  /** What the attempt did: committed (with how many endpoints), or left nothing behind. */
+  record Outcome(boolean committed, long imported, String reason) {}
+
+  /**
+   * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) into {@code appId}, which must
+   * hold no endpoints; returns without committing anything when the app has endpoints or a cross-record rule applies.
+   */
+  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan,
+      Map<AttributeKind, List<String>> removed, int maxEndpointsPerUser) {
+    var spark = warehouse.spark();
+    warehouse.ensure(Table.ENDPOINTS);
+    String tablePath = warehouse.path(Table.ENDPOINTS);
+    DeltaLog log = DeltaLog.forTable(spark, tablePath);
+    OptimisticTransaction txn = log.startTransaction();
+    for (AddFile f : CollectionConverters.asJava(txn.filterFiles())) {
+      if (appId.equals(f.partitionValues().get("ApplicationId").getOrElse(() -> null))) {
+        return new Outcome(false, 0, "the application already has endpoints");
+      }
+    }
+    RecordKeys keys = RecordKeys.forDriverHeap();
+    spark.sparkContext().register(keys, "import record keys");
+    long started = System.nanoTime();
+    List<FileAction> written = ImportRecords.gathering(keys, token -> {
+      Dataset<Row> records = ImportRecords.read(spark, plan.withKeys(token));
+      Dataset<Row> rows = EndpointMerge.inserted(EndpointUpsert.source(records, removed, appId, Ids.now()));
+      return CollectionConverters.asJava(txn.writeFiles(rows));
+    });
+    long wrote = System.nanoTime();
+    List<String> paths = new ArrayList<>();
+    long imported = 0;
+    for (FileAction a : written) {
+      if (a instanceof AddFile add) {
+        paths.add(absolute(tablePath, add.path()));
+        imported += add.numLogicalRecords().isDefined() ? (Long) add.numLogicalRecords().get() : 0;
+      }
+    }
+    String conflict = paths.isEmpty() ? null
+        : !keys.overflowed() ? keys.conflict(maxEndpointsPerUser)
+        : conflict(spark.read().parquet(paths.toArray(String[]::new)), maxEndpointsPerUser);
+    LOG.info("Import into {}: {} endpoint(s) written uncommitted in {} ms, checked the rules across {} records in {} ms",
+        appId, imported, (wrote - started) / 1_000_000, keys.overflowed() ? "(Spark)" : keys.count(),
+        (System.nanoTime() - wrote) / 1_000_000);
+    if (conflict != null) {
+      LOG.info("Import into {}: {}; the records go through the general path", appId, conflict);
+      for (String p : paths) {
+        warehouse.delete(p);
+      }
+      return new Outcome(false, 0, conflict);
+    }
+    List<Action> actions = new ArrayList<>(written);
+    txn.commit(CollectionConverters.asScala(actions).toList(), new DeltaOperations.Write(
+        SaveMode.Append, Option.apply(CollectionConverters.asScala(Table.ENDPOINTS.partitionColumns()).toList()),
+        Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
+        Option.empty()));
+    return new Outcome(true, imported, null);
+  }
+
+  /**
+   * Why Pinpoint's rules across records would change the {@code endpoints} written (columns Id, ChannelType,
+   * Address, User), or null when they would not. One pass and one shuffle of 64-bit keys; a hash collision only
+   * sends the import down the general path.
+   */
+  static String conflict(Dataset<Row> endpoints, int maxEndpointsPerUser) {
+    Column attributes = col("User.UserAttributes");
+    Column attributesHash = when(attributes.isNull(), lit(0L)).otherwise(xxhash64(array_sort(map_entries(attributes))));
+    Dataset<Row> keys = endpoints.select(explode(array(
+        struct(lit(1).as("kind"), xxhash64(col("Id")).as("key"), lit(0L).as("v")),
+        struct(lit(2).as("kind"), when(col("Address").isNotNull().and(col("ChannelType").isNotNull()),
+            xxhash64(col("ChannelType"), col("Address"))).as("key"), lit(0L).as("v")),
+        struct(lit(3).as("kind"), when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("key"),
+            attributesHash.as("v")))).as("k"))
+        .select(col("k.*"))
+        .filter(col("key").isNotNull());
+    List<Row> found = keys.groupBy(col("kind"), col("key"))
+        .agg(count(lit(1)).as("n"), min(col("v")).as("lo"), max(col("v")).as("hi"))
+        .filter(col("kind").lt(3).and(col("n").gt(1))
+            .or(col("kind").equalTo(3).and(col("n").gt(maxEndpointsPerUser).or(col("lo").notEqual(col("hi"))))))
+        .select(col("kind")).limit(1).collectAsList();
+    if (found.isEmpty()) {
+      return null;
+    }
+    return switch (found.get(0).getInt(0)) {
+      case 1 -> "an endpoint Id occurs more than once";
+      case 2 -> "a ChannelType and Address occur more than once";
+      default -> "a user has more than " + maxEndpointsPerUser + " endpoints or records with different UserAttributes";
+    };
+  }
+
+  private static String absolute(String tablePath, String relative) {
+    try {
+      return new Path(new Path(tablePath), new Path(new URI(relative))).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("Delta wrote an unreadable file path " + relative, e);
+    }
+  }
+}
