@@ -4,13 +4,20 @@ import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.model.JobShapes.JobResponse;
+import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.model.PinpointJson;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-/** Import (and later export) jobs in the {@code jobs} table, one row per job, upserted as the job progresses. */
+/**
+ * Import and export jobs in the {@code jobs} table. Each state a job goes through is appended as one row (an append
+ * costs a fifth of an upsert, and a job writes three states); a job is its row with the latest JobStatus, since a
+ * job's status only moves forward (CREATED, PROCESSING, then COMPLETED or FAILED).
+ */
 public final class JobCatalog {
   private final Warehouse warehouse;
 
@@ -43,13 +50,19 @@ public final class JobCatalog {
 
   /** The application's jobs of {@code type}, newest first. */
   public <D> List<JobResponse<D>> list(String applicationId, String type, Class<D> definition) {
-    return warehouse.read(Table.JOBS)
+    Map<String, Row> latest = new LinkedHashMap<>();
+    for (Row r : warehouse.read(Table.JOBS)
         .filter(col("ApplicationId").equalTo(applicationId).and(col("Type").equalTo(type)))
-        .orderBy(col("CreationDate").desc())
-        .collectAsList()
-        .stream()
-        .map(r -> response(r, definition))
-        .toList();
+        .orderBy(col("CreationDate").desc(), col("Id"))
+        .collectAsList()) {
+      latest.merge(r.getString(1), r, JobCatalog::later);
+    }
+    return latest.values().stream().map(r -> response(r, definition)).toList();
+  }
+
+  /** Of two rows of one job, the one with the later JobStatus. */
+  private static Row later(Row a, Row b) {
+    return JobStatus.valueOf(b.getString(3)).ordinal() > JobStatus.valueOf(a.getString(3)).ordinal() ? b : a;
   }
 
   private Row row(String applicationId, String jobId, String type, String what) {
@@ -62,20 +75,11 @@ public final class JobCatalog {
     if (rows.isEmpty()) {
       throw LakecastErrors.notFound(what, jobId, applicationId);
     }
-    return rows.get(0);
+    return rows.stream().reduce(JobCatalog::later).orElseThrow();
   }
 
   private void write(Row row) {
-    Dataset<Row> src = warehouse.spark().createDataFrame(List.of(row), Table.JOBS.schema());
-    warehouse
-        .delta(Table.JOBS)
-        .as("t")
-        .merge(src.as("s"), "t.ApplicationId = s.ApplicationId AND t.Id = s.Id")
-        .whenMatched()
-        .updateAll()
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    warehouse.append(Table.JOBS, warehouse.spark().createDataFrame(List.of(row), Table.JOBS.schema()));
   }
 
 }

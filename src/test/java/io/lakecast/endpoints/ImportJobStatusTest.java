@@ -4,11 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Cli.Run;
 import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,12 +36,15 @@ class ImportJobStatusTest {
     long latest = io.delta.tables.DeltaTable.forPath(spark, jobs).history(1).first().getLong(0);
     List<String> states = new ArrayList<>();
     for (long v = 0; v <= latest; v++) {
-      for (Row r : spark.read().format("delta").option("versionAsOf", v).load(jobs)
-          .filter(col("Id").equalTo(jobId)).select("JobStatus").collectAsList()) {
-        if (states.isEmpty() || !states.get(states.size() - 1).equals(r.getString(0))) {
-          states.add(r.getString(0));
-        }
-      }
+      // The job as of version v: its row with the latest status (the table keeps one row per state).
+      spark.read().format("delta").option("versionAsOf", v).load(jobs)
+          .filter(col("Id").equalTo(jobId)).select("JobStatus").collectAsList().stream()
+          .map(r -> JobStatus.valueOf(r.getString(0))).max(Comparator.naturalOrder())
+          .ifPresent(status -> {
+            if (states.isEmpty() || !states.get(states.size() - 1).equals(status.name())) {
+              states.add(status.name());
+            }
+          });
     }
     return states;
   }
