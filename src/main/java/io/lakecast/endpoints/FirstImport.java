@@ -65,6 +65,12 @@ final class FirstImport {
    */
   static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan,
       Map<AttributeKind, List<String>> removed, int maxEndpointsPerUser) {
+    return tryRun(warehouse, appId, plan, removed, maxEndpointsPerUser, () -> {});
+  }
+
+  /** As above, running {@code beforeCommit} just before the commit (tests race a concurrent write there). */
+  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan,
+      Map<AttributeKind, List<String>> removed, int maxEndpointsPerUser, Runnable beforeCommit) {
     var spark = warehouse.spark();
     warehouse.ensure(Table.ENDPOINTS);
     String tablePath = warehouse.path(Table.ENDPOINTS);
@@ -98,6 +104,17 @@ final class FirstImport {
     LOG.info("Import into {}: {} endpoint(s) written uncommitted in {} ms, checked the rules across {} records in {} ms",
         appId, imported, (wrote - started) / 1_000_000, keys.overflowed() ? "(Spark)" : keys.count(),
         (System.nanoTime() - wrote) / 1_000_000);
+    if (conflict == null) {
+      beforeCommit.run();
+      try {
+        txn.commit(CollectionConverters.asScala(new ArrayList<Action>(written)).toList(), new DeltaOperations.Write(
+            SaveMode.Append, Option.apply(CollectionConverters.asScala(Table.ENDPOINTS.partitionColumns()).toList()),
+            Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
+            Option.empty()));
+      } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+        conflict = "another write changed the endpoints table meanwhile (" + e.getClass().getSimpleName() + ")";
+      }
+    }
     if (conflict != null) {
       LOG.info("Import into {}: {}; the records go through the general path", appId, conflict);
       for (String p : paths) {
@@ -105,11 +122,6 @@ final class FirstImport {
       }
       return new Outcome(false, 0, conflict);
     }
-    List<Action> actions = new ArrayList<>(written);
-    txn.commit(CollectionConverters.asScala(actions).toList(), new DeltaOperations.Write(
-        SaveMode.Append, Option.apply(CollectionConverters.asScala(Table.ENDPOINTS.partitionColumns()).toList()),
-        Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
-        Option.empty()));
     return new Outcome(true, imported, null);
   }
 

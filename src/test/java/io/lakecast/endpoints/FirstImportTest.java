@@ -119,6 +119,21 @@ class FirstImportTest {
   }
 
   @Test
+  void aConcurrentWriteToTheTableMakesTheAttemptStepAsideWithoutCommitting() throws IOException {
+    String app = Cli.createApp("raced");
+    String other = Cli.createApp("other");
+    ImportRecords.Plan racer = plan("racer", HEADER + "b,EMAIL,b@example.com,,\n");
+    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, plan("raced", HEADER + "a,EMAIL,a@example.com,,\n"),
+        Map.of(), 10, () -> FirstImport.tryRun(warehouse, other, racer, Map.of(), 10));
+    assertThat(outcome.committed()).isFalse();
+    assertThat(outcome.reason()).contains("another write");
+    assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count()).isZero();
+    assertThat(dataFiles(app)).isZero();
+    assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(other)).count())
+        .as("the concurrent write itself committed").isEqualTo(1);
+  }
+
+  @Test
   void throughTheJobAConflictingFirstImportStillAppliesEveryRule() throws IOException {
     String app = Cli.createApp("general");
     Path file = root.resolve("general.csv");
