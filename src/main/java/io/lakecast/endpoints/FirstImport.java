@@ -44,8 +44,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * anything to do: no Id twice, no ChannelType and Address twice, no user over the endpoint limit and no user whose
  * records carry different UserAttributes. The tasks gather each record's {@link RecordKeys} as they parse, so the
  * check costs a hash-table pass on the driver (or, past what the driver's heap holds, one Spark aggregation over the
- * written files). That is the usual first import, and it then costs one read of the input and one write. Otherwise the files are dropped uncommitted (no reader ever sees them) and the import takes the
- * general path, which applies those rules.
+ * written files). That is the usual first import, and it then costs one read of the input and one write. Otherwise
+ * the files are dropped uncommitted (no reader ever sees them) and the import takes the general path, which applies
+ * those rules.
  *
  * <p>Writing files before committing them is not in Delta's public API: this uses its transaction
  * ({@code OptimisticTransaction.writeFiles} and {@code commit}), as Delta's own writers do. The transaction reads the
@@ -92,11 +93,17 @@ final class FirstImport {
     long wrote = System.nanoTime();
     List<String> paths = new ArrayList<>();
     long imported = 0;
+    boolean counted = true;
     for (FileAction a : written) {
       if (a instanceof AddFile add) {
         paths.add(absolute(tablePath, add.path()));
+        counted &= add.numLogicalRecords().isDefined();
         imported += add.numLogicalRecords().isDefined() ? (Long) add.numLogicalRecords().get() : 0;
       }
+    }
+    if (!counted && !paths.isEmpty()) {
+      // Statistics collection is off: Parquet footers still hold the row counts.
+      imported = spark.read().parquet(paths.toArray(String[]::new)).count();
     }
     String conflict = paths.isEmpty() ? null
         : !keys.overflowed() ? keys.conflict(maxEndpointsPerUser)

@@ -179,7 +179,8 @@ public final class ImportEndpointsJob {
             appId, 0, null, created, def, 0, null, jobId, JobStatus.PROCESSING.name(), 0, files.size(), 0, "IMPORT"));
 
     List<ImportPiece> pieces =
-        ImportPiece.plan(files, format, conf.importSplitBytes(), spark.sparkContext().hadoopConfiguration());
+        ImportPiece.plan(files, format, conf.importSplitBytes(), spark.sparkContext().defaultParallelism(),
+            spark.sparkContext().hadoopConfiguration());
     LakecastSession.describe(
         spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s) in " + pieces.size() + " piece(s)");
     String staging = warehouse.root() + "/_staging/import/" + jobId;

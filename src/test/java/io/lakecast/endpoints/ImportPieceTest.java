@@ -92,6 +92,14 @@ class ImportPieceTest {
     Row last = rows.get(rows.size() - 1);
     assertThat(last.<String>getAs("Id")).isEqualTo("e299");
     assertThat(last.<Long>getAs("line")).as("300 records + 6 blank lines").isEqualTo(306);
+
+    for (int slots : new int[] {2, 3}) {
+      List<ImportPiece> balanced =
+          ImportPiece.plan(List.of(file.toUri().toString()), Format.JSON, 2048, slots, conf);
+      assertThat(balanced.size() % slots).as("pieces for " + slots + " cores").isZero();
+      assertThat(readAll(balanced, Format.JSON)).extracting(r -> r.<Long>getAs("line"))
+          .isEqualTo(rows.stream().map(r -> r.<Long>getAs("line")).toList());
+    }
   }
 
   @Test
