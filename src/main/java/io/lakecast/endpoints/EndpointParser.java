@@ -436,19 +436,23 @@ public final class EndpointParser {
     return parsed.filter(col("reason").isNull().and(col("Id").isNotNull()));
   }
 
-  /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
-  public static Dataset<Row> endpoints(Dataset<Row> parsed) {
-    List<Column> cols = new ArrayList<>(List.of(col("source"), col("line")));
+  /** The endpoint member columns of parsed rows ({@code ENDPOINT_MEMBERS}), after {@code leading} ones. */
+  static Column[] members(Column... leading) {
+    List<Column> cols = new ArrayList<>(Arrays.asList(leading));
     for (String n : Table.Schemas.ENDPOINT_MEMBERS.fieldNames()) {
       cols.add(col(n));
     }
-    return accepted(parsed).select(cols.toArray(Column[]::new));
+    return cols.toArray(Column[]::new);
+  }
+
+  /** The accepted records of parsed rows as endpoint columns ({@code ENDPOINT_MEMBERS}) plus source and line. */
+  public static Dataset<Row> endpoints(Dataset<Row> parsed) {
+    return accepted(parsed).select(members(col("source"), col("line")));
   }
 
   /** The endpoint members of a parsed row as one JSON object: the raw record of a rejection decided in Spark. */
   public static Column membersJson() {
-    return to_json(struct(Arrays.stream(Table.Schemas.ENDPOINT_MEMBERS.fieldNames()).map(n -> col(n))
-        .toArray(Column[]::new)));
+    return to_json(struct(members()));
   }
 
   private static Double parseDouble(String v) {

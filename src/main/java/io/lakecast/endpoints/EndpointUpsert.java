@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one write path for endpoints, used by imports and by update-endpoint(s). Input: accepted parsed records
- * ({@link EndpointParser#PARSED_SCHEMA} rows with an Id and their RecordHash). Of several records with one Id the last in file order wins.
+ * ({@link EndpointParser#PARSED_SCHEMA} rows with an Id and their RecordHash). Of several records with one Id the
+ * last in file order wins.
  *
  * <ol>
  *   <li>An application's first write is a plain append, unless a rule across its records (same address, user
@@ -134,12 +135,8 @@ public final class EndpointUpsert {
    * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId.
    */
   static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now) {
-    List<Column> members = new java.util.ArrayList<>(List.of(col("source"), col("line"), col("RecordHash")));
-    for (String n : Table.Schemas.ENDPOINT_MEMBERS.fieldNames()) {
-      members.add(col(n));
-    }
-    Dataset<Row> e = records.select(members.toArray(Column[]::new));
-    e = AttributeCapture.dropRemoved(e, removed);
+    Dataset<Row> e = AttributeCapture.dropRemoved(
+        records.select(EndpointParser.members(col("source"), col("line"), col("RecordHash"))), removed);
     return e.select(
         lit(appId).as("ApplicationId"),
         col("Id"),
