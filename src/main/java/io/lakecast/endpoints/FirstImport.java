@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.endpoints.AttributeCapture.AttributeKind;
 import io.lakecast.model.Ids;
+import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.net.URI;
@@ -64,24 +65,25 @@ final class FirstImport {
    * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) into {@code appId}, which must
    * hold no endpoints; returns without committing anything when the app has endpoints or a cross-record rule applies.
    */
-  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan,
-      Map<AttributeKind, List<String>> removed, int maxEndpointsPerUser) {
-    return tryRun(warehouse, appId, plan, removed, maxEndpointsPerUser, () -> {});
+  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan, int maxEndpointsPerUser) {
+    return tryRun(warehouse, appId, plan, maxEndpointsPerUser, () -> {});
   }
 
   /** As above, running {@code beforeCommit} just before the commit (tests race a concurrent write there). */
-  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan,
-      Map<AttributeKind, List<String>> removed, int maxEndpointsPerUser, Runnable beforeCommit) {
+  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan, int maxEndpointsPerUser,
+      Runnable beforeCommit) {
     var spark = warehouse.spark();
     warehouse.ensure(Table.ENDPOINTS);
     String tablePath = warehouse.path(Table.ENDPOINTS);
     DeltaLog log = DeltaLog.forTable(spark, tablePath);
     OptimisticTransaction txn = log.startTransaction();
-    for (AddFile f : CollectionConverters.asJava(txn.filterFiles())) {
-      if (appId.equals(f.partitionValues().get("ApplicationId").getOrElse(() -> null))) {
-        return new Outcome(false, 0, "the application already has endpoints");
-      }
+    // The app's files in the transaction's snapshot, queried where they are kept, not collected to the driver.
+    if (!txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
+        .isEmpty()) {
+      return new Outcome(false, 0, "the application already has endpoints");
     }
+    txn.readWholeTable();
+    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     RecordKeys keys = RecordKeys.forDriverHeap();
     spark.sparkContext().register(keys, "import record keys");
     long started = System.nanoTime();

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -191,8 +192,7 @@ public final class ImportEndpointsJob {
       if (options.register() && !options.defineSegment()) {
         ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(),
             conf.importLimits(), false, rejectsDir);
-        first = FirstImport.tryRun(warehouse, appId, plan, new AppCatalog(warehouse).removedAttributes(appId),
-            conf.maxEndpointsPerUser());
+        first = FirstImport.tryRun(warehouse, appId, plan, conf.maxEndpointsPerUser());
         if (first.committed()) {
           LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",
               jobId, first.imported(), (System.nanoTime() - started) / 1_000_000);
@@ -202,10 +202,12 @@ public final class ImportEndpointsJob {
       }
       Dataset<Row> parsed = null;
       Dataset<Row> rejects;
-      long accepted;
+      Dataset<Row> counted;
+      long acceptedAside = 0;
       if (first != null && first.committed()) {
         rejects = ImportRecords.rejectsAside(spark, rejectsDir);
-        accepted = first.imported();
+        counted = rejects;
+        acceptedAside = first.imported();
       } else {
         parsed = parse(format, pieces, conf, staging, jobId);
         if (options.register()) {
@@ -216,15 +218,18 @@ public final class ImportEndpointsJob {
         }
         rejects = parsed.filter(col("reason").isNotNull())
             .select(col("source"), col("line"), col("reason"), col("message"), col("raw"));
-        accepted = parsed.filter(col("reason").isNull()).count();
+        counted = parsed;
       }
+      // One aggregation: accepted rows (reason null; none among rejects written aside), rejected records, and the
+      // files that could not be read at all.
       Column isPiece = col("reason").equalTo(RejectReason.PIECE_UNREADABLE.name());
-      Row stats = rejects.agg(sum(when(isPiece, 0).otherwise(1)).as("rejected"),
+      Row stats = counted.agg(sum(when(col("reason").isNull(), 1).otherwise(0)).as("accepted"),
+          sum(when(col("reason").isNotNull().and(not(isPiece)), 1).otherwise(0)).as("rejected"),
           countDistinct(when(isPiece, col("source"))).as("failedPieces")).first();
-      long rejected = stats.isNullAt(0) ? 0 : stats.getLong(0);
-      int failedPieces = (int) stats.getLong(1);
-      long processed = accepted + rejected;
-      long imported = accepted;
+      long imported = acceptedAside + (stats.isNullAt(0) ? 0 : stats.getLong(0));
+      long rejected = stats.isNullAt(1) ? 0 : stats.getLong(1);
+      int failedPieces = (int) stats.getLong(2);
+      long processed = imported + rejected;
       LOG.info(
           "Import job {}: {} record(s): {} accepted, {} rejected, {} unreadable file(s)",
           jobId, processed, imported, rejected, failedPieces);
