@@ -63,9 +63,14 @@ public final class EndpointUpsert {
 
   /** Upserts accepted records of one application. */
   public static Result upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
+    return upsert(warehouse, appId, new AppCatalog(warehouse).removedAttributes(appId), records);
+  }
+
+  /** As above, with the application's removed attributes already read. */
+  public static Result upsert(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+      Dataset<Row> records) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
-    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     String now = Ids.now();
     Dataset<Row> latest = latest(records);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));

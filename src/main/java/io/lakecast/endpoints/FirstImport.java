@@ -63,15 +63,17 @@ final class FirstImport {
 
   /**
    * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) into {@code appId}, which must
-   * hold no endpoints; returns without committing anything when the app has endpoints or a cross-record rule applies.
+   * hold no endpoints ({@code removed}: its removed attributes, see {@link AppCatalog#removedAttributes}); returns
+   * without committing anything when the app has endpoints or a cross-record rule applies.
    */
-  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan, int maxEndpointsPerUser) {
-    return tryRun(warehouse, appId, plan, maxEndpointsPerUser, () -> {});
+  static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+      ImportRecords.Plan plan, int maxEndpointsPerUser) {
+    return tryRun(warehouse, appId, removed, plan, maxEndpointsPerUser, () -> {});
   }
 
   /** As above, running {@code beforeCommit} just before the commit (tests race a concurrent write there). */
-  static Outcome tryRun(Warehouse warehouse, String appId, ImportRecords.Plan plan, int maxEndpointsPerUser,
-      Runnable beforeCommit) {
+  static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+      ImportRecords.Plan plan, int maxEndpointsPerUser, Runnable beforeCommit) {
     var spark = warehouse.spark();
     warehouse.ensure(Table.ENDPOINTS);
     String tablePath = warehouse.path(Table.ENDPOINTS);
@@ -83,7 +85,6 @@ final class FirstImport {
       return new Outcome(false, 0, "the application already has endpoints");
     }
     txn.readWholeTable();
-    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     RecordKeys keys = RecordKeys.forDriverHeap();
     spark.sparkContext().register(keys, "import record keys");
     long started = System.nanoTime();

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
+import io.lakecast.endpoints.AttributeCapture.AttributeKind;
 import io.lakecast.model.Ids;
 import io.lakecast.model.JobShapes.ImportJobRequest;
 import io.lakecast.model.JobShapes.JobResponse;
@@ -22,6 +23,7 @@ import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -114,7 +116,7 @@ public final class ImportEndpointsJob {
     String membersPath = warehouse.root() + "/_staging/segment-members/" + Ids.random();
     direct.union(viaUsers).distinct().write().parquet(membersPath);
     Dataset<Row> members = spark.read().parquet(membersPath);
-    java.util.Map<String, Integer> channelCounts = new java.util.TreeMap<>();
+    Map<String, Integer> channelCounts = new java.util.TreeMap<>();
     int size = 0;
     for (Row r : members.join(endpoints, members.col("EndpointId").equalTo(endpoints.col("Id")), "left")
         .groupBy(endpoints.col("ChannelType")).agg(count(lit(1))).collectAsList()) {
@@ -148,10 +150,9 @@ public final class ImportEndpointsJob {
   }
 
   public Result run() {
-    var spark = warehouse.spark();
-    LakecastConf conf = LakecastConf.from(spark);
     String appId = options.applicationId();
-    new AppCatalog(warehouse).require(appId);
+    // Also the check that the application exists.
+    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
     ImportJobRequest def = options.request();
     if (options.defineSegment() && def.segmentId() != null) {
       new io.lakecast.segments.SegmentCatalog(warehouse).get(appId, def.segmentId(), null);
@@ -160,21 +161,30 @@ public final class ImportEndpointsJob {
     String url = ImportSource.normalize(def.s3Url());
     String jobId = Ids.random();
     String created = Ids.now();
-    JobCatalog jobs = new JobCatalog(warehouse);
+    // The job's states before the last are written in the background while it works.
+    try (JobCatalog.Progress jobs = new JobCatalog(warehouse).progress()) {
+      jobs.record(new JobResponse<>(
+          appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
+      return run(jobs, appId, removed, def, format, url, jobId, created);
+    }
+  }
 
-    jobs.put(new JobResponse<>(
-        appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
+  /** The import after its CREATED state: lists the files, reads them, writes the endpoints and the final state. */
+  private Result run(JobCatalog.Progress jobs, String appId, Map<AttributeKind, List<String>> removed,
+      ImportJobRequest def, Format format, String url, String jobId, String created) {
+    var spark = warehouse.spark();
+    LakecastConf conf = LakecastConf.from(spark);
     List<String> files;
     try {
       files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
     } catch (io.lakecast.LakecastException e) {
       // Nothing to read: the job is recorded as FAILED with the reason, as get-import-job(s) will show it.
-      jobs.put(new JobResponse<>(appId, 0, Ids.now(), created, def, 0, List.of(e.getMessage()), jobId,
+      jobs.finish(new JobResponse<>(appId, 0, Ids.now(), created, def, 0, List.of(e.getMessage()), jobId,
           JobStatus.FAILED.name(), 0, 0, 0, "IMPORT"));
       throw e;
     }
     LOG.info("Import job {}: {} {} file(s) under {}", jobId, files.size(), format, url);
-    jobs.put(
+    jobs.record(
         new JobResponse<>(
             appId, 0, null, created, def, 0, null, jobId, JobStatus.PROCESSING.name(), 0, files.size(), 0, "IMPORT"));
 
@@ -192,7 +202,7 @@ public final class ImportEndpointsJob {
       if (options.register() && !options.defineSegment()) {
         ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(),
             conf.importLimits(), false, rejectsDir);
-        first = FirstImport.tryRun(warehouse, appId, plan, conf.maxEndpointsPerUser());
+        first = FirstImport.tryRun(warehouse, appId, removed, plan, conf.maxEndpointsPerUser());
         if (first.committed()) {
           LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",
               jobId, first.imported(), (System.nanoTime() - started) / 1_000_000);
@@ -247,7 +257,7 @@ public final class ImportEndpointsJob {
       if (parsed != null && imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, EndpointParser.accepted(parsed));
+        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed));
         List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
             .collectAsList();
         UserEndpointLimit.displace(warehouse, appId, displaced);
@@ -267,7 +277,7 @@ public final class ImportEndpointsJob {
               appId, files.size() - failedPieces, Ids.now(), created, def, failedPieces,
               failures.isEmpty() ? null : failures, jobId, status, (int) rejected, files.size(), (int) processed,
               "IMPORT");
-      jobs.put(job);
+      jobs.finish(job);
       return new Result(job, processed, imported, rejected, failedPieces);
     } finally {
       warehouse.delete(staging);

@@ -103,12 +103,18 @@ public final class AppCatalog {
     return new AttributesResource(applicationId, kind.wireName, List.copyOf(names));
   }
 
-  /** The application's removed attribute names and globs by kind (empty when none were removed). */
+  /**
+   * The application's removed attribute names and globs by kind (empty when none were removed), or a NotFound error
+   * naming it. A job that writes endpoints reads this once, and it also tells it that the application exists.
+   */
   public Map<AttributeKind, List<String>> removedAttributes(String applicationId) {
     List<Row> rows = warehouse.read(Table.APPS).filter(col("ApplicationId").equalTo(applicationId))
         .select(col("RemovedAttributes")).limit(1).collectAsList();
+    if (rows.isEmpty()) {
+      throw LakecastErrors.appNotFound(applicationId);
+    }
     Map<AttributeKind, List<String>> out = new EnumMap<>(AttributeKind.class);
-    if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
+    if (rows.get(0).isNullAt(0)) {
       return out;
     }
     Map<String, scala.collection.Seq<String>> m = rows.get(0).getJavaMap(0);

@@ -6,9 +6,15 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.model.PinpointJson;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -75,6 +81,66 @@ public final class JobCatalog {
       throw LakecastErrors.notFound(what, jobId, applicationId);
     }
     return rows.stream().reduce(JobCatalog::later).orElseThrow();
+  }
+
+  /** A job's states written as it goes: see {@link Progress}. */
+  public Progress progress() {
+    return new Progress();
+  }
+
+  /**
+   * Writes a job's states off the job's own path. Each {@link #record}ed state is appended in the background, one at
+   * a time and in order, while the job works. {@link #finish} waits for them and then writes the final state, so
+   * when a job returns its table rows are complete, and a failed background write fails the job. A job that stops
+   * early calls {@link #close}, which waits for what was recorded.
+   */
+  public final class Progress implements AutoCloseable {
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "lakecast-job-states");
+      t.setDaemon(true);
+      return t;
+    });
+    private final List<Future<?>> pending = new ArrayList<>();
+
+    private Progress() {}
+
+    /** Appends this state in the background. */
+    public void record(JobResponse<?> job) {
+      pending.add(writer.submit(() -> put(job)));
+    }
+
+    /** Waits for the recorded states, then writes the final one. */
+    public void finish(JobResponse<?> job) {
+      awaitRecorded();
+      put(job);
+    }
+
+    @Override
+    public void close() {
+      writer.shutdown();
+      try {
+        writer.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void awaitRecorded() {
+      for (Future<?> f : pending) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while writing the job's state", e);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException("Could not write the job's state: " + e.getCause(), e.getCause());
+        }
+      }
+      pending.clear();
+    }
   }
 
   private void write(Row row) {

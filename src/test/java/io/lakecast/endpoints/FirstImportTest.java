@@ -57,7 +57,7 @@ class FirstImportTest {
   @Test
   void aFileWithoutCrossRecordRulesIsCommittedInOnePassWithItsRejectsAside() throws IOException {
     String app = Cli.createApp("one-pass");
-    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, plan("clean", HEADER
+    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(), plan("clean", HEADER
         + "a,EMAIL,a@example.com,u1,Gold\n"
         + "b,SMS,+12065550100,u1,Gold\n"
         + "c,FAX,c@example.com,u2,\n"
@@ -91,7 +91,7 @@ class FirstImportTest {
         "too-many", HEADER + "a,EMAIL,a@example.com,u1,\nb,EMAIL,b@example.com,u1,\nc,EMAIL,c@example.com,u1,\n");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String app = Cli.createApp(c.getKey());
-      FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, plan(c.getKey(), c.getValue()), 2);
+      FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(), plan(c.getKey(), c.getValue()), 2);
       assertThat(outcome.committed()).as(c.getKey()).isFalse();
       assertThat(outcome.reason()).as(c.getKey()).isNotBlank();
       assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count())
@@ -110,10 +110,10 @@ class FirstImportTest {
   @Test
   void anApplicationWithEndpointsIsNeverAFirstImport() throws IOException {
     String app = Cli.createApp("second");
-    assertThat(FirstImport.tryRun(warehouse, app, plan("first", HEADER + "a,EMAIL,a@example.com,,\n"), 10)
+    assertThat(FirstImport.tryRun(warehouse, app, Map.of(), plan("first", HEADER + "a,EMAIL,a@example.com,,\n"), 10)
         .committed()).isTrue();
     FirstImport.Outcome again =
-        FirstImport.tryRun(warehouse, app, plan("again", HEADER + "b,EMAIL,b@example.com,,\n"), 10);
+        FirstImport.tryRun(warehouse, app, Map.of(), plan("again", HEADER + "b,EMAIL,b@example.com,,\n"), 10);
     assertThat(again.committed()).isFalse();
     assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count()).isEqualTo(1);
   }
@@ -123,8 +123,9 @@ class FirstImportTest {
     String app = Cli.createApp("raced");
     String other = Cli.createApp("other");
     ImportRecords.Plan racer = plan("racer", HEADER + "b,EMAIL,b@example.com,,\n");
-    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, plan("raced", HEADER + "a,EMAIL,a@example.com,,\n"),
-        10, () -> FirstImport.tryRun(warehouse, other, racer, 10));
+    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(),
+        plan("raced", HEADER + "a,EMAIL,a@example.com,,\n"), 10,
+        () -> FirstImport.tryRun(warehouse, other, Map.of(), racer, 10));
     assertThat(outcome.committed()).isFalse();
     assertThat(outcome.reason()).contains("another write");
     assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count()).isZero();
