@@ -7,14 +7,20 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The warehouse root and its tables: where each lives, created on first use with its explicit schema, read and
@@ -57,14 +63,15 @@ public final class Warehouse {
     String path = path(table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       LOG.info("Creating table {} at {}", table.tableName(), path);
-      DeltaTable.createIfNotExists(spark)
+      var builder = DeltaTable.createIfNotExists(spark)
           .location(path)
           .addColumns(table.schema())
           .partitionedBy(table.partitionColumns().toArray(String[]::new))
           // Statistics on keys only: no personal data in the transaction log, and cheaper writes than
           // statistics on every nested leaf of the endpoint.
-          .property("delta.dataSkippingStatsColumns", table.statsColumns())
-          .execute();
+          .property("delta.dataSkippingStatsColumns", table.statsColumns());
+      table.writerProperties().forEach(builder::property);
+      builder.execute();
     } else {
       upgrade(table, path);
     }
@@ -79,12 +86,21 @@ public final class Warehouse {
     Set<String> present = Set.of(spark.read().format("delta").load(path).schema().fieldNames());
     List<String> missing =
         Arrays.stream(table.schema().fieldNames()).filter(n -> !present.contains(n)).toList();
-    if (missing.isEmpty()) {
-      return;
+    if (!missing.isEmpty()) {
+      LOG.info("Upgrading table {}: adding column(s) {}", table.tableName(), missing);
+      spark.createDataFrame(List.of(), table.schema())
+          .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
     }
-    LOG.info("Upgrading table {}: adding column(s) {}", table.tableName(), missing);
-    spark.createDataFrame(List.of(), table.schema())
-        .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
+    Map<String, String> properties = CollectionConverters.asJava(
+        DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).metadata().configuration());
+    Map<String, String> unset = new TreeMap<>(table.writerProperties());
+    unset.entrySet().removeIf(e -> e.getValue().equals(properties.get(e.getKey())));
+    if (!unset.isEmpty()) {
+      LOG.info("Upgrading table {}: setting {}", table.tableName(), unset);
+      String assignments = unset.entrySet().stream()
+          .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").collect(Collectors.joining(", "));
+      spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES (" + assignments + ")");
+    }
   }
 
   /** The table's current rows (an empty frame of its schema for an events store not yet written). */
