@@ -62,29 +62,56 @@ final class FirstImport {
   record Outcome(boolean committed, long imported, String reason) {}
 
   /**
+   * An attempt's transaction on the endpoints table, opened before the import reads anything: {@code busy} says why
+   * the attempt cannot go ahead (the application has endpoints), or is null.
+   */
+  record Start(Warehouse warehouse, String appId, String tablePath, OptimisticTransaction txn, String busy) {}
+
+  /**
+   * Opens the attempt's transaction and checks that {@code appId} holds no endpoints in its snapshot. An import opens
+   * it while it reads the application, so the two reads overlap.
+   */
+  static Start start(Warehouse warehouse, String appId) {
+    var spark = warehouse.spark();
+    warehouse.ensure(Table.ENDPOINTS);
+    String tablePath = warehouse.path(Table.ENDPOINTS);
+    OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
+    // The app's files in the transaction's snapshot, queried where they are kept, not collected to the driver.
+    if (!txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
+        .isEmpty()) {
+      return new Start(warehouse, appId, tablePath, txn, "the application already has endpoints");
+    }
+    txn.readWholeTable();
+    return new Start(warehouse, appId, tablePath, txn, null);
+  }
+
+  /**
    * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) into {@code appId}, which must
    * hold no endpoints ({@code removed}: its removed attributes, see {@link AppCatalog#removedAttributes}); returns
    * without committing anything when the app has endpoints or a cross-record rule applies.
    */
   static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       ImportRecords.Plan plan, int maxEndpointsPerUser) {
-    return tryRun(warehouse, appId, removed, plan, maxEndpointsPerUser, () -> {});
+    return tryRun(start(warehouse, appId), removed, plan, maxEndpointsPerUser, () -> {});
   }
 
   /** As above, running {@code beforeCommit} just before the commit (tests race a concurrent write there). */
   static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       ImportRecords.Plan plan, int maxEndpointsPerUser, Runnable beforeCommit) {
-    var spark = warehouse.spark();
-    warehouse.ensure(Table.ENDPOINTS);
-    String tablePath = warehouse.path(Table.ENDPOINTS);
-    DeltaLog log = DeltaLog.forTable(spark, tablePath);
-    OptimisticTransaction txn = log.startTransaction();
-    // The app's files in the transaction's snapshot, queried where they are kept, not collected to the driver.
-    if (!txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
-        .isEmpty()) {
-      return new Outcome(false, 0, "the application already has endpoints");
+    return tryRun(start(warehouse, appId), removed, plan, maxEndpointsPerUser, beforeCommit);
+  }
+
+  /** Goes on with an attempt {@link #start}ed earlier. */
+  static Outcome tryRun(Start start, Map<AttributeKind, List<String>> removed, ImportRecords.Plan plan,
+      int maxEndpointsPerUser, Runnable beforeCommit) {
+    if (start.busy() != null) {
+      return new Outcome(false, 0, start.busy());
     }
-    txn.readWholeTable();
+    Warehouse warehouse = start.warehouse();
+    String appId = start.appId();
+    String tablePath = start.tablePath();
+    OptimisticTransaction txn = start.txn();
+    var spark = warehouse.spark();
     RecordKeys keys = RecordKeys.forDriverHeap();
     spark.sparkContext().register(keys, "import record keys");
     long started = System.nanoTime();

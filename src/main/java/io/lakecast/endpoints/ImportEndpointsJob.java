@@ -24,6 +24,8 @@ import io.lakecast.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -151,8 +153,18 @@ public final class ImportEndpointsJob {
 
   public Result run() {
     String appId = options.applicationId();
-    // Also the check that the application exists.
-    Map<AttributeKind, List<String>> removed = new AppCatalog(warehouse).removedAttributes(appId);
+    // The application's removed attributes (reading them is also the check that it exists) are read while a first
+    // import's transaction opens: both are small reads of the warehouse, and they overlap.
+    CompletableFuture<Map<AttributeKind, List<String>>> reading =
+        CompletableFuture.supplyAsync(() -> new AppCatalog(warehouse).removedAttributes(appId));
+    FirstImport.Start first = options.register() && !options.defineSegment()
+        ? FirstImport.start(warehouse, appId) : null;
+    Map<AttributeKind, List<String>> removed;
+    try {
+      removed = reading.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     ImportJobRequest def = options.request();
     if (options.defineSegment() && def.segmentId() != null) {
       new io.lakecast.segments.SegmentCatalog(warehouse).get(appId, def.segmentId(), null);
@@ -165,13 +177,13 @@ public final class ImportEndpointsJob {
     try (JobCatalog.Progress jobs = new JobCatalog(warehouse).progress()) {
       jobs.record(new JobResponse<>(
           appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
-      return run(jobs, appId, removed, def, format, url, jobId, created);
+      return run(jobs, appId, removed, first, def, format, url, jobId, created);
     }
   }
 
   /** The import after its CREATED state: lists the files, reads them, writes the endpoints and the final state. */
   private Result run(JobCatalog.Progress jobs, String appId, Map<AttributeKind, List<String>> removed,
-      ImportJobRequest def, Format format, String url, String jobId, String created) {
+      FirstImport.Start start, ImportJobRequest def, Format format, String url, String jobId, String created) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     List<String> files;
@@ -199,10 +211,10 @@ public final class ImportEndpointsJob {
     try {
       long started = System.nanoTime();
       FirstImport.Outcome first = null;
-      if (options.register() && !options.defineSegment()) {
+      if (start != null) {
         ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(),
             conf.importLimits(), false, rejectsDir);
-        first = FirstImport.tryRun(warehouse, appId, removed, plan, conf.maxEndpointsPerUser());
+        first = FirstImport.tryRun(start, removed, plan, conf.maxEndpointsPerUser(), () -> {});
         if (first.committed()) {
           LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",
               jobId, first.imported(), (System.nanoTime() - started) / 1_000_000);

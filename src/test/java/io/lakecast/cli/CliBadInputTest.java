@@ -87,6 +87,15 @@ class CliBadInputTest {
   }
 
   @Test
+  void importIntoAnUnknownApplicationIsNotFound() throws Exception {
+    Path csv = Files.writeString(files.resolve("one.csv"), "Id,ChannelType,Address\ne1,EMAIL,a@example.com\n");
+    Run r = Cli.run("create-import-job", "--application-id", "nope", "--import-job-request",
+        "{\"S3Url\":\"" + csv + "\",\"Format\":\"CSV\"}");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("NotFoundException", "Application 'nope' was not found");
+  }
+
+  @Test
   void importFromAnEmptyLocationNamesTheExpectedFiles() throws Exception {
     Path dir = Files.createDirectories(files.resolve("empty"));
     Files.writeString(dir.resolve("notes.txt"), "not endpoints");
