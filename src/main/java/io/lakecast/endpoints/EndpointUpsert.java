@@ -63,12 +63,17 @@ public final class EndpointUpsert {
 
   /** Upserts accepted records of one application. */
   public static Result upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
-    return upsert(warehouse, appId, new AppCatalog(warehouse).removedAttributes(appId), records);
+    return upsert(warehouse, appId, new AppCatalog(warehouse).removedAttributes(appId), records, false);
   }
 
-  /** As above, with the application's removed attributes already read. */
+  /**
+   * As above, with the application's removed attributes already read. {@code independent}: the caller knows that no
+   * Id and no ChannelType and Address occurs twice among the records, and that each user's records carry the same
+   * UserAttributes; then the side effects' records are the changed records themselves, and the pass over all the
+   * records that finds them is skipped.
+   */
   public static Result upsert(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      Dataset<Row> records) {
+      Dataset<Row> records, boolean independent) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     String now = Ids.now();
@@ -102,8 +107,13 @@ public final class EndpointUpsert {
       if (changes == 0) {
         return new Result("unchanged", 0);
       }
-      related(latest, source).write().parquet(staging + "-related");
-      Dataset<Row> related = spark.read().parquet(staging + "-related");
+      Dataset<Row> related;
+      if (independent) {
+        related = changesAsRelated(source);
+      } else {
+        related(latest, source).write().parquet(staging + "-related");
+        related = spark.read().parquet(staging + "-related");
+      }
       Dataset<Row> keepers = addressKeepers(related);
       Dataset<Row> perUser = userAttributes(related, removed);
       if (changes <= conf.upsertMergeMaxRows()) {
@@ -179,6 +189,17 @@ public final class EndpointUpsert {
         .join(broadcast(users), col("UserId").equalTo(col("_u")), "left")
         .filter(col("_byAddress").isNotNull().or(col("_byUser").isNotNull()))
         .drop("_c", "_a", "_u");
+  }
+
+  /**
+   * {@link #related}'s rows when no address repeats among the records and each user's records carry the same
+   * UserAttributes: then the last record with a changed record's address is that record, and any of a user's
+   * records gives the user's UserAttributes, so the changed records alone are enough.
+   */
+  static Dataset<Row> changesAsRelated(Dataset<Row> source) {
+    return source
+        .withColumn("_byAddress", when(col("Address").isNotNull().and(col("ChannelType").isNotNull()), lit(true)))
+        .withColumn("_byUser", when(col("User.UserId").isNotNull(), lit(true)));
   }
 
   /**

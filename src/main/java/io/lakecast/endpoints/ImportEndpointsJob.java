@@ -137,18 +137,32 @@ public final class ImportEndpointsJob {
         def.roleArn(), def.s3Url(), segment.id(), segment.name());
   }
 
+  /** The staged records, and whether their keys show no rule across records at work (see {@link #parse}). */
+  private record Parsed(Dataset<Row> rows, boolean independent) {}
+
   /**
    * Parses every record once into a staging Parquet file: every later step of the general path (counts, rejects, the
-   * per-user limit, the upsert) reads it, columnar, instead of parsing again or caching nested rows in memory.
+   * per-user limit, the upsert) reads it, columnar, instead of parsing again or caching nested rows in memory. The
+   * tasks gather the accepted records' {@link RecordKeys} meanwhile: when no Id, no ChannelType and Address repeats
+   * and each user's records carry the same UserAttributes, the upsert finds the side effects' records among the
+   * changed ones alone.
    */
-  private Dataset<Row> parse(Format format, List<ImportPiece> pieces, LakecastConf conf, String staging, String jobId) {
+  private Parsed parse(Format format, List<ImportPiece> pieces, LakecastConf conf, String staging, String jobId) {
     var spark = warehouse.spark();
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
         options.defineSegment(), null);
-    ImportRecords.read(spark, plan).write().parquet(staging);
-    LOG.info("Import job {}: parsed {} piece(s) in {} ms", jobId, pieces.size(), (System.nanoTime() - started) / 1_000_000);
-    return spark.read().parquet(staging);
+    RecordKeys keys = RecordKeys.forDriverHeap();
+    spark.sparkContext().register(keys, "import record keys");
+    ImportRecords.gathering(keys, token -> {
+      ImportRecords.read(spark, plan.withKeys(token)).write().parquet(staging);
+      return null;
+    });
+    String conflict = keys.overflowed() ? "too many records to check on the driver" : keys.conflict(Integer.MAX_VALUE);
+    LOG.info("Import job {}: parsed {} piece(s) in {} ms; {}", jobId, pieces.size(),
+        (System.nanoTime() - started) / 1_000_000,
+        conflict == null ? "no rule across records applies" : "rules across records apply: " + conflict);
+    return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment());
   }
 
   public Result run() {
@@ -223,6 +237,7 @@ public final class ImportEndpointsJob {
         }
       }
       Dataset<Row> parsed = null;
+      boolean independent = false;
       Dataset<Row> rejects;
       Dataset<Row> counted;
       long acceptedAside = 0;
@@ -231,7 +246,9 @@ public final class ImportEndpointsJob {
         counted = rejects;
         acceptedAside = first.imported();
       } else {
-        parsed = parse(format, pieces, conf, staging, jobId);
+        Parsed staged = parse(format, pieces, conf, staging, jobId);
+        parsed = staged.rows();
+        independent = staged.independent();
         if (options.register()) {
           long limitStart = System.nanoTime();
           parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
@@ -269,7 +286,8 @@ public final class ImportEndpointsJob {
       if (parsed != null && imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed));
+        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed),
+            independent);
         List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
             .collectAsList();
         UserEndpointLimit.displace(warehouse, appId, displaced);

@@ -187,6 +187,81 @@ class UpsertPathsTest {
     assertThat(rowOf(table, "b")).as("same address, last in the file").contains("EndpointStatus=ACTIVE");
   }
 
+  /** Four endpoints of three users, two sharing user attributes. */
+  static List<String> stored() {
+    return dated(List.of(
+        "{\"Id\":\"e1\",\"ChannelType\":\"EMAIL\",\"Address\":\"a@example.com\","
+            + "\"User\":{\"UserId\":\"u1\",\"UserAttributes\":{\"Tier\":[\"Silver\"]}}}",
+        "{\"Id\":\"e2\",\"ChannelType\":\"EMAIL\",\"Address\":\"b@example.com\","
+            + "\"User\":{\"UserId\":\"u1\",\"UserAttributes\":{\"Tier\":[\"Silver\"]}}}",
+        "{\"Id\":\"e3\",\"ChannelType\":\"SMS\",\"Address\":\"+12065550103\",\"User\":{\"UserId\":\"u2\"}}",
+        "{\"Id\":\"e4\",\"ChannelType\":\"EMAIL\",\"Address\":\"c@example.com\","
+            + "\"User\":{\"UserId\":\"u3\",\"UserAttributes\":{\"Tier\":[\"Bronze\"]}}}"), "2026-01-01");
+  }
+
+  /**
+   * Independent records (no Id or address twice, one UserAttributes per user) whose changes still reach stored
+   * endpoints: e2's user attributes go to e1, which the file leaves out, and n5 takes stored e4's address. e3 is
+   * unchanged.
+   */
+  static List<String> independentChanges() {
+    List<String> out = new ArrayList<>(dated(List.of(
+        "{\"Id\":\"e2\",\"ChannelType\":\"EMAIL\",\"Address\":\"b@example.com\","
+            + "\"User\":{\"UserId\":\"u1\",\"UserAttributes\":{\"Tier\":[\"Gold\"]}}}",
+        "{\"Id\":\"n5\",\"ChannelType\":\"EMAIL\",\"Address\":\"c@example.com\",\"User\":{\"UserId\":\"u4\"}}"),
+        "2026-02-01"));
+    out.add(1, stored().get(2));
+    return out;
+  }
+
+  /** The records dated {@code day}, so that warehouses written at different times hold the same values. */
+  static List<String> dated(List<String> records, String day) {
+    String dates = ",\"EffectiveDate\":\"" + day + "T00:00:00Z\",\"CreationDate\":\"" + day + "T00:00:00Z\"}";
+    return records.stream().map(r -> r.substring(0, r.length() - 1) + dates).toList();
+  }
+
+  @Test
+  void independentRecordsFindTheSideEffectsAmongTheChangesAloneWithTheSameTable() {
+    Map<String, List<String>> tables = new TreeMap<>();
+    for (int mergeMaxRows : new int[] {10_000, 0}) {
+      for (boolean independent : new boolean[] {false, true}) {
+        spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, String.valueOf(mergeMaxRows));
+        String name = (mergeMaxRows == 0 ? "rewrite" : "merge") + (independent ? "-independent" : "-related");
+        Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve(name).toAbsolutePath());
+        String app = new AppCatalog(warehouse).create(new CreateApplicationRequest(name, null)).id();
+        EndpointUpsert.upsert(warehouse, app, records(stored()));
+        EndpointUpsert.Result result =
+            EndpointUpsert.upsert(warehouse, app, Map.of(), records(independentChanges()), independent);
+        assertThat(result.changed()).as(name + ": e2 and n5").isEqualTo(2);
+        tables.put(name, table(warehouse, app));
+      }
+    }
+    List<String> expected = tables.get("merge-related");
+    assertThat(rowOf(expected, "e1")).as("u1's new attributes reach e1").contains("Tier=[Gold]");
+    assertThat(rowOf(expected, "e4")).as("n5 took its address").contains("EndpointStatus=INACTIVE");
+    assertThat(rowOf(expected, "n5")).contains("EndpointStatus=ACTIVE");
+    tables.forEach((name, table) -> assertThat(table).as(name).isEqualTo(expected));
+  }
+
+  @Test
+  void aReImportOfIndependentRecordsAppliesTheSideEffectsToStoredEndpoints() throws java.io.IOException {
+    spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, "0");
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("job").toAbsolutePath());
+    String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("job", null)).id();
+    for (List<String> file : List.of(stored(), independentChanges())) {
+      Path ndjson = java.nio.file.Files.write(root.resolve("f" + file.size() + ".json"), file);
+      new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(app, new io.lakecast.model.JobShapes
+          .ImportJobRequest(null, null, io.lakecast.model.PinpointEnums.Format.JSON, true, null,
+          ndjson.toUri().toString(), null, null))).run();
+    }
+    List<String> table = table(warehouse, app);
+    assertThat(rowOf(table, "e1")).contains("Tier=[Gold]");
+    assertThat(rowOf(table, "e2")).contains("Tier=[Gold]");
+    assertThat(rowOf(table, "e4")).contains("EndpointStatus=INACTIVE", "Tier=[Bronze]");
+    assertThat(rowOf(table, "n5")).contains("EndpointStatus=ACTIVE", "UserId=u4");
+    assertThat(rowOf(table, "e3")).contains("EndpointStatus=ACTIVE");
+  }
+
   static List<String> withoutHash(Object table) {
     return ((List<String>) table).stream().map(r -> r.replaceAll("RecordHash=[^,]*, ", "")).toList();
   }
