@@ -68,6 +68,13 @@ public final class LakecastConf {
    * broadcast pass that rewrites the application's endpoints. 0 always rewrites.
    */
   public static final String UPSERT_MERGE_MAX_ROWS = PREFIX + "upsert.mergeMaxRows";
+
+  /**
+   * Whether an import may read its records in one pass when no rule across records applies: an application's first
+   * import written straight into the table, and a re-import that writes aside only the records that change an
+   * endpoint. {@code false} always takes the general path (every record staged, then the rules applied).
+   */
+  public static final String IMPORT_ONE_PASS = PREFIX + "import.onePass";
   public static final int UPSERT_MERGE_MAX_ROWS_DEFAULT = 10_000;
 
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
@@ -147,6 +154,15 @@ public final class LakecastConf {
     } catch (NumberFormatException e) {
       throw LakecastErrors.invalidConf(IMPORT_SPLIT_BYTES, v, "a byte count such as 16777216");
     }
+  }
+
+  /** {@link #IMPORT_ONE_PASS}, {@code true} unless set to {@code false}. */
+  public boolean importOnePass() {
+    String v = get(IMPORT_ONE_PASS, "true");
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw LakecastErrors.invalidConf(IMPORT_ONE_PASS, v, "true or false");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   /** {@link #UPSERT_MERGE_MAX_ROWS}, at least 0. */

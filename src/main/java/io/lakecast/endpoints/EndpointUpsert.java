@@ -89,15 +89,7 @@ public final class EndpointUpsert {
     long started = System.nanoTime();
     try {
       LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
-      Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"));
-      if (storedCount <= BROADCAST_KEYS_MAX) {
-        keys = broadcast(keys);
-      }
-      Dataset<Row> withKey = latest.withColumn("_idHash", xxhash64(col("Id")));
-      Dataset<Row> changed = withKey
-          .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash"))
-              .and(withKey.col("RecordHash").equalTo(keys.col("_storedHash"))), "left_anti")
-          .drop("_idHash");
+      Dataset<Row> changed = changed(latest, stored, storedCount);
       // The changed records, as endpoint rows, are written aside once: every later step reads them.
       source(changed, removed, appId, now).write().parquet(staging);
       Dataset<Row> source = spark.read().parquet(staging);
@@ -131,6 +123,22 @@ public final class EndpointUpsert {
       warehouse.delete(staging);
       warehouse.delete(staging + "-related");
     }
+  }
+
+  /**
+   * The records that change an endpoint: those whose RecordHash is not the stored endpoint's (or whose endpoint is
+   * new). The (Id, RecordHash) keys of the {@code storedCount} stored endpoints are broadcast unless too many.
+   */
+  static Dataset<Row> changed(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
+    Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"));
+    if (storedCount <= BROADCAST_KEYS_MAX) {
+      keys = broadcast(keys);
+    }
+    Dataset<Row> withKey = records.withColumn("_idHash", xxhash64(col("Id")));
+    return withKey
+        .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash"))
+            .and(withKey.col("RecordHash").equalTo(keys.col("_storedHash"))), "left_anti")
+        .drop("_idHash");
   }
 
   /** The last record of each Id in file order (the sort only runs when some Id repeats). */

@@ -72,8 +72,12 @@ public final class ImportEndpointsJob {
     }
   }
 
-  /** What the import did. {@code job} is the ImportJobResponse the command prints. */
-  public record Result(JobResponse<ImportJobRequest> job, long processed, long imported, long rejected, int failedPieces) {}
+  /**
+   * What the import did. {@code job} is the ImportJobResponse the command prints; {@code path} how the records were
+   * read: {@code first import in one pass}, {@code re-import in one pass} or {@code general}.
+   */
+  public record Result(JobResponse<ImportJobRequest> job, long processed, long imported, long rejected, int failedPieces,
+      String path) {}
 
   private final Warehouse warehouse;
   private final Options options;
@@ -165,14 +169,60 @@ public final class ImportEndpointsJob {
     return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment());
   }
 
+  /** A re-import's changed records, staged, and how many records were accepted in all. */
+  private record Changes(Dataset<Row> rows, long accepted) {}
+
+  /**
+   * A re-import in one pass: the records are parsed and compared with the stored endpoints together, and only those
+   * that change an endpoint are staged (rejects aside, as a first import writes them). Used when the rest of the
+   * import may work on them alone: no rule across records applies among all the records (their
+   * {@link RecordKeys}), and the per-user limit, checked on the changes, neither rejects nor displaces anything
+   * (records that leave an endpoint as it is never add one to its user). Otherwise returns null, leaving nothing
+   * behind, and the general path reads every record again.
+   */
+  private Changes parseChanges(Format format, List<ImportPiece> pieces, LakecastConf conf, String appId,
+      String staging, String rejectsDir, String overLimitPath, String jobId) {
+    var spark = warehouse.spark();
+    long started = System.nanoTime();
+    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
+        false, rejectsDir);
+    RecordKeys keys = RecordKeys.forDriverHeap();
+    spark.sparkContext().register(keys, "import record keys");
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
+    long storedCount = stored.count();
+    ImportRecords.gathering(keys, token -> {
+      EndpointUpsert.changed(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount)
+          .write().parquet(staging);
+      return null;
+    });
+    String conflict = keys.overflowed() ? "too many records to check on the driver" : keys.conflict(Integer.MAX_VALUE);
+    if (conflict == null) {
+      Dataset<Row> changed = spark.read().parquet(staging);
+      checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath);
+      if (spark.read().parquet(overLimitPath).isEmpty()
+          && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
+        LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
+            jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
+        return new Changes(changed, keys.count());
+      }
+      conflict = "the per-user limit rejects records or displaces endpoints";
+    }
+    LOG.info("Import job {}: {}; every record goes through the general path", jobId, conflict);
+    for (String path : List.of(staging, rejectsDir, overLimitPath, overLimitPath + "-displaced")) {
+      warehouse.delete(path);
+    }
+    return null;
+  }
+
   public Result run() {
     String appId = options.applicationId();
     // The application's removed attributes (reading them is also the check that it exists) are read while a first
     // import's transaction opens: both are small reads of the warehouse, and they overlap.
     CompletableFuture<Map<AttributeKind, List<String>>> reading =
         CompletableFuture.supplyAsync(() -> new AppCatalog(warehouse).removedAttributes(appId));
-    FirstImport.Start first = options.register() && !options.defineSegment()
-        ? FirstImport.start(warehouse, appId) : null;
+    boolean onePass = options.register() && !options.defineSegment()
+        && LakecastConf.from(warehouse.spark()).importOnePass();
+    FirstImport.Start first = onePass ? FirstImport.start(warehouse, appId) : null;
     Map<AttributeKind, List<String>> removed;
     try {
       removed = reading.join();
@@ -236,6 +286,9 @@ public final class ImportEndpointsJob {
           warehouse.delete(rejectsDir);
         }
       }
+      // An application that has endpoints: a re-import, read in one pass when nothing asks for more.
+      Changes changes = first != null && !first.committed() && start.busy() != null
+          ? parseChanges(format, pieces, conf, appId, staging, rejectsDir, overLimitPath, jobId) : null;
       Dataset<Row> parsed = null;
       boolean independent = false;
       Dataset<Row> rejects;
@@ -245,6 +298,12 @@ public final class ImportEndpointsJob {
         rejects = ImportRecords.rejectsAside(spark, rejectsDir);
         counted = rejects;
         acceptedAside = first.imported();
+      } else if (changes != null) {
+        rejects = ImportRecords.rejectsAside(spark, rejectsDir);
+        counted = rejects;
+        acceptedAside = changes.accepted();
+        parsed = changes.rows();
+        independent = true;
       } else {
         Parsed staged = parse(format, pieces, conf, staging, jobId);
         parsed = staged.rows();
@@ -308,7 +367,9 @@ public final class ImportEndpointsJob {
               failures.isEmpty() ? null : failures, jobId, status, (int) rejected, files.size(), (int) processed,
               "IMPORT");
       jobs.finish(job);
-      return new Result(job, processed, imported, rejected, failedPieces);
+      String path = first != null && first.committed() ? "first import in one pass"
+          : changes != null ? "re-import in one pass" : "general";
+      return new Result(job, processed, imported, rejected, failedPieces, path);
     } finally {
       warehouse.delete(staging);
       warehouse.delete(rejectsDir);
