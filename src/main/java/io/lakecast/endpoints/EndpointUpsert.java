@@ -63,21 +63,34 @@ public final class EndpointUpsert {
 
   /** Upserts accepted records of one application. */
   public static Result upsert(Warehouse warehouse, String appId, Dataset<Row> records) {
-    return upsert(warehouse, appId, new AppCatalog(warehouse).removedAttributes(appId), records, false);
+    return upsert(warehouse, appId, new AppCatalog(warehouse).removedAttributes(appId), records, Known.NOTHING);
   }
 
-  /**
-   * As above, with the application's removed attributes already read. {@code independent}: the caller knows that no
-   * Id and no ChannelType and Address occurs twice among the records, and that each user's records carry the same
-   * UserAttributes; then the side effects' records are the changed records themselves, and the pass over all the
-   * records that finds them is skipped.
-   */
+  /** What the caller of {@link #upsert} knows of its records. */
+  public enum Known {
+    /** Nothing. */
+    NOTHING,
+    /**
+     * No Id and no ChannelType and Address occurs twice among the records, and each user's records carry the same
+     * UserAttributes: the side effects' records are then the changed records themselves, and the pass over all the
+     * records that finds them is skipped.
+     */
+    INDEPENDENT,
+    /** As {@link #INDEPENDENT}, and the records are only those that change an endpoint: no comparison either. */
+    INDEPENDENT_CHANGES;
+
+    boolean independent() {
+      return this != NOTHING;
+    }
+  }
+
+  /** As above, with the application's removed attributes already read and what is {@code known} of the records. */
   public static Result upsert(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      Dataset<Row> records, boolean independent) {
+      Dataset<Row> records, Known known) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     String now = Ids.now();
-    Dataset<Row> latest = latest(records);
+    Dataset<Row> latest = known.independent() ? records : latest(records);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
     if (storedCount == 0 && FirstImport.conflict(latest, Integer.MAX_VALUE) == null) {
@@ -89,7 +102,7 @@ public final class EndpointUpsert {
     long started = System.nanoTime();
     try {
       LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
-      Dataset<Row> changed = changed(latest, stored, storedCount);
+      Dataset<Row> changed = known == Known.INDEPENDENT_CHANGES ? latest : changed(latest, stored, storedCount);
       // The changed records, as endpoint rows, are written aside once: every later step reads them.
       source(changed, removed, appId, now).write().parquet(staging);
       Dataset<Row> source = spark.read().parquet(staging);
@@ -100,7 +113,7 @@ public final class EndpointUpsert {
         return new Result("unchanged", 0);
       }
       Dataset<Row> related;
-      if (independent) {
+      if (known.independent()) {
         related = changesAsRelated(source);
       } else {
         related(latest, source).write().parquet(staging + "-related");

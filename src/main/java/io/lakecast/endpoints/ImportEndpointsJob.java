@@ -290,7 +290,7 @@ public final class ImportEndpointsJob {
       Changes changes = first != null && !first.committed() && start.busy() != null
           ? parseChanges(format, pieces, conf, appId, staging, rejectsDir, overLimitPath, jobId) : null;
       Dataset<Row> parsed = null;
-      boolean independent = false;
+      EndpointUpsert.Known known = EndpointUpsert.Known.NOTHING;
       Dataset<Row> rejects;
       Dataset<Row> counted;
       long acceptedAside = 0;
@@ -303,11 +303,11 @@ public final class ImportEndpointsJob {
         counted = rejects;
         acceptedAside = changes.accepted();
         parsed = changes.rows();
-        independent = true;
+        known = EndpointUpsert.Known.INDEPENDENT_CHANGES;
       } else {
         Parsed staged = parse(format, pieces, conf, staging, jobId);
         parsed = staged.rows();
-        independent = staged.independent();
+        known = staged.independent() ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING;
         if (options.register()) {
           long limitStart = System.nanoTime();
           parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
@@ -346,7 +346,7 @@ public final class ImportEndpointsJob {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed),
-            independent);
+            known);
         List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
             .collectAsList();
         UserEndpointLimit.displace(warehouse, appId, displaced);

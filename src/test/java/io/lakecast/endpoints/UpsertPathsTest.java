@@ -231,7 +231,8 @@ class UpsertPathsTest {
         String app = new AppCatalog(warehouse).create(new CreateApplicationRequest(name, null)).id();
         EndpointUpsert.upsert(warehouse, app, records(stored()));
         EndpointUpsert.Result result =
-            EndpointUpsert.upsert(warehouse, app, Map.of(), records(independentChanges()), independent);
+            EndpointUpsert.upsert(warehouse, app, Map.of(), records(independentChanges()),
+            independent ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING);
         assertThat(result.changed()).as(name + ": e2 and n5").isEqualTo(2);
         tables.put(name, table(warehouse, app));
       }
