@@ -80,10 +80,13 @@ public final class Warehouse {
 
   /**
    * Adds the columns a newer Lakecast declares to a table written by an older one (nullable columns only, so old
-   * rows read as null). An empty append with schema merging is one Delta commit that changes only the schema.
+   * rows read as null), and the writer properties it lacks. An empty append with schema merging is one Delta commit
+   * that changes only the schema.
    */
   private void upgrade(Table table, String path) {
-    Set<String> present = Set.of(spark.read().format("delta").load(path).schema().fieldNames());
+    // One snapshot gives both the columns and the properties the table has.
+    var metadata = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).metadata();
+    Set<String> present = Set.of(metadata.schema().fieldNames());
     List<String> missing =
         Arrays.stream(table.schema().fieldNames()).filter(n -> !present.contains(n)).toList();
     if (!missing.isEmpty()) {
@@ -91,8 +94,7 @@ public final class Warehouse {
       spark.createDataFrame(List.of(), table.schema())
           .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
     }
-    Map<String, String> properties = CollectionConverters.asJava(
-        DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).metadata().configuration());
+    Map<String, String> properties = CollectionConverters.asJava(metadata.configuration());
     Map<String, String> unset = new TreeMap<>(table.writerProperties());
     unset.entrySet().removeIf(e -> e.getValue().equals(properties.get(e.getKey())));
     if (!unset.isEmpty()) {
