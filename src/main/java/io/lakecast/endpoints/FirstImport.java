@@ -86,22 +86,11 @@ final class FirstImport {
   }
 
   /**
-   * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) into {@code appId}, which must
-   * hold no endpoints ({@code removed}: its removed attributes, see {@link AppCatalog#removedAttributes}); returns
-   * without committing anything when the app has endpoints or a cross-record rule applies.
+   * Tries the one-pass import of {@code plan} (whose {@code rejectsDir} must be set) in an attempt {@link #start}ed
+   * earlier ({@code removed}: the application's removed attributes, see {@link AppCatalog#removedAttributes});
+   * returns without committing anything when the app has endpoints or a cross-record rule applies.
+   * {@code beforeCommit} runs just before the commit (tests race a concurrent write there).
    */
-  static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      ImportRecords.Plan plan, int maxEndpointsPerUser) {
-    return tryRun(start(warehouse, appId), removed, plan, maxEndpointsPerUser, () -> {});
-  }
-
-  /** As above, running {@code beforeCommit} just before the commit (tests race a concurrent write there). */
-  static Outcome tryRun(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      ImportRecords.Plan plan, int maxEndpointsPerUser, Runnable beforeCommit) {
-    return tryRun(start(warehouse, appId), removed, plan, maxEndpointsPerUser, beforeCommit);
-  }
-
-  /** Goes on with an attempt {@link #start}ed earlier. */
   static Outcome tryRun(Start start, Map<AttributeKind, List<String>> removed, ImportRecords.Plan plan,
       int maxEndpointsPerUser, Runnable beforeCommit) {
     if (start.busy() != null) {
@@ -112,8 +101,7 @@ final class FirstImport {
     String tablePath = start.tablePath();
     OptimisticTransaction txn = start.txn();
     var spark = warehouse.spark();
-    RecordKeys keys = RecordKeys.forDriverHeap();
-    spark.sparkContext().register(keys, "import record keys");
+    RecordKeys keys = RecordKeys.registered(spark);
     long started = System.nanoTime();
     List<FileAction> written = ImportRecords.gathering(keys, token -> {
       Dataset<Row> records = ImportRecords.read(spark, plan.withKeys(token));

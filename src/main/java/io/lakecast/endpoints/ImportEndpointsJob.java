@@ -87,12 +87,15 @@ public final class ImportEndpointsJob {
     this.options = options;
   }
 
+  /** The records after the per-user limit, and whether it rejected any of them. */
+  private record Limited(Dataset<Row> parsed, boolean rejects) {}
+
   /**
    * Rejects the records that would give a user more endpoints than the limit, and notes (under
    * {@code overLimitPath + "-displaced"}) the stored push endpoints that new ones displace. Both sets (usually
    * empty) are written aside once, so the rest of the job reads them instead of recomputing.
    */
-  private Dataset<Row> checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
+  private Limited checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
     LakecastSession.describe(warehouse.spark(), "import", "Check at most " + max + " endpoints per user");
     UserEndpointLimit.Outcome outcome =
         UserEndpointLimit.check(parsed.filter(col("reason").isNull()), UserEndpointLimit.stored(warehouse, appId), max);
@@ -100,10 +103,10 @@ public final class ImportEndpointsJob {
     outcome.displaced().write().parquet(overLimitPath + "-displaced");
     Dataset<Row> over = warehouse.spark().read().parquet(overLimitPath);
     if (over.isEmpty()) {
-      return parsed;
+      return new Limited(parsed, false);
     }
     LOG.info("Import: {} record(s) over the limit of {} endpoints per user", over.count(), max);
-    return UserEndpointLimit.reject(parsed, over, max);
+    return new Limited(UserEndpointLimit.reject(parsed, over, max), true);
   }
 
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
@@ -156,13 +159,12 @@ public final class ImportEndpointsJob {
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
         options.defineSegment(), null);
-    RecordKeys keys = RecordKeys.forDriverHeap();
-    spark.sparkContext().register(keys, "import record keys");
+    RecordKeys keys = RecordKeys.registered(spark);
     ImportRecords.gathering(keys, token -> {
       ImportRecords.read(spark, plan.withKeys(token)).write().parquet(staging);
       return null;
     });
-    String conflict = keys.overflowed() ? "too many records to check on the driver" : keys.conflict(Integer.MAX_VALUE);
+    String conflict = keys.acrossRecords();
     LOG.info("Import job {}: parsed {} piece(s) in {} ms; {}", jobId, pieces.size(),
         (System.nanoTime() - started) / 1_000_000,
         conflict == null ? "no rule across records applies" : "rules across records apply: " + conflict);
@@ -186,8 +188,7 @@ public final class ImportEndpointsJob {
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
         false, rejectsDir);
-    RecordKeys keys = RecordKeys.forDriverHeap();
-    spark.sparkContext().register(keys, "import record keys");
+    RecordKeys keys = RecordKeys.registered(spark);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
     ImportRecords.gathering(keys, token -> {
@@ -195,11 +196,10 @@ public final class ImportEndpointsJob {
           .write().parquet(staging);
       return null;
     });
-    String conflict = keys.overflowed() ? "too many records to check on the driver" : keys.conflict(Integer.MAX_VALUE);
+    String conflict = keys.acrossRecords();
     if (conflict == null) {
       Dataset<Row> changed = spark.read().parquet(staging);
-      checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath);
-      if (spark.read().parquet(overLimitPath).isEmpty()
+      if (!checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath).rejects()
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
         LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
             jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
@@ -310,7 +310,7 @@ public final class ImportEndpointsJob {
         known = staged.independent() ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING;
         if (options.register()) {
           long limitStart = System.nanoTime();
-          parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath);
+          parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath).parsed();
           LOG.info("Import job {}: checked at most {} endpoints per user in {} ms", jobId, conf.maxEndpointsPerUser(),
               (System.nanoTime() - limitStart) / 1_000_000);
         }

@@ -4,6 +4,7 @@ import io.lakecast.model.EndpointShapes.EndpointImportItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
@@ -37,6 +38,22 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
    */
   static RecordKeys forDriverHeap() {
     return new RecordKeys(Runtime.getRuntime().maxMemory() / 4 / 104);
+  }
+
+  /** {@link #forDriverHeap} keys registered with the session's context, ready for {@link ImportRecords#gathering}. */
+  static RecordKeys registered(SparkSession spark) {
+    RecordKeys keys = forDriverHeap();
+    spark.sparkContext().register(keys, "import record keys");
+    return keys;
+  }
+
+  /**
+   * Why a rule across records (an Id or ChannelType and Address twice, a user's records with different
+   * UserAttributes) may apply, or null when none does; the number of a user's records is not checked. Keys that
+   * overflowed cannot tell, and say so.
+   */
+  String acrossRecords() {
+    return overflowed ? "too many records to check on the driver" : conflict(Integer.MAX_VALUE);
   }
 
   /** Keeps the keys of an accepted record. */

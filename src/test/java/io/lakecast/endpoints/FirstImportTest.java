@@ -44,6 +44,11 @@ class FirstImportTest {
         EndpointParser.Limits.PINPOINT, false, root.resolve(name + "-rejects").toUri().toString());
   }
 
+  /** A first-import attempt into {@code app}, no attribute removed. */
+  static FirstImport.Outcome attempt(String app, ImportRecords.Plan plan, int max, Runnable beforeCommit) {
+    return FirstImport.tryRun(FirstImport.start(warehouse, app), Map.of(), plan, max, beforeCommit);
+  }
+
   long dataFiles(String appId) throws IOException {
     Path partition = root.resolve("warehouse/endpoints/ApplicationId=" + appId);
     if (!Files.exists(partition)) {
@@ -57,11 +62,11 @@ class FirstImportTest {
   @Test
   void aFileWithoutCrossRecordRulesIsCommittedInOnePassWithItsRejectsAside() throws IOException {
     String app = Cli.createApp("one-pass");
-    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(), plan("clean", HEADER
+    FirstImport.Outcome outcome = attempt(app, plan("clean", HEADER
         + "a,EMAIL,a@example.com,u1,Gold\n"
         + "b,SMS,+12065550100,u1,Gold\n"
         + "c,FAX,c@example.com,u2,\n"
-        + "d,GCM,token-d,,\n"), 10);
+        + "d,GCM,token-d,,\n"), 10, () -> {});
 
     assertThat(outcome.committed()).isTrue();
     assertThat(outcome.imported()).isEqualTo(3);
@@ -91,7 +96,7 @@ class FirstImportTest {
         "too-many", HEADER + "a,EMAIL,a@example.com,u1,\nb,EMAIL,b@example.com,u1,\nc,EMAIL,c@example.com,u1,\n");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String app = Cli.createApp(c.getKey());
-      FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(), plan(c.getKey(), c.getValue()), 2);
+      FirstImport.Outcome outcome = attempt(app, plan(c.getKey(), c.getValue()), 2, () -> {});
       assertThat(outcome.committed()).as(c.getKey()).isFalse();
       assertThat(outcome.reason()).as(c.getKey()).isNotBlank();
       assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count())
@@ -110,10 +115,10 @@ class FirstImportTest {
   @Test
   void anApplicationWithEndpointsIsNeverAFirstImport() throws IOException {
     String app = Cli.createApp("second");
-    assertThat(FirstImport.tryRun(warehouse, app, Map.of(), plan("first", HEADER + "a,EMAIL,a@example.com,,\n"), 10)
+    assertThat(attempt(app, plan("first", HEADER + "a,EMAIL,a@example.com,,\n"), 10, () -> {})
         .committed()).isTrue();
     FirstImport.Outcome again =
-        FirstImport.tryRun(warehouse, app, Map.of(), plan("again", HEADER + "b,EMAIL,b@example.com,,\n"), 10);
+        attempt(app, plan("again", HEADER + "b,EMAIL,b@example.com,,\n"), 10, () -> {});
     assertThat(again.committed()).isFalse();
     assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count()).isEqualTo(1);
   }
@@ -123,9 +128,8 @@ class FirstImportTest {
     String app = Cli.createApp("raced");
     String other = Cli.createApp("other");
     ImportRecords.Plan racer = plan("racer", HEADER + "b,EMAIL,b@example.com,,\n");
-    FirstImport.Outcome outcome = FirstImport.tryRun(warehouse, app, Map.of(),
-        plan("raced", HEADER + "a,EMAIL,a@example.com,,\n"), 10,
-        () -> FirstImport.tryRun(warehouse, other, Map.of(), racer, 10));
+    FirstImport.Outcome outcome = attempt(app, plan("raced", HEADER + "a,EMAIL,a@example.com,,\n"), 10,
+        () -> attempt(other, racer, 10, () -> {}));
     assertThat(outcome.committed()).isFalse();
     assertThat(outcome.reason()).contains("another write");
     assertThat(warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).count()).isZero();
