@@ -75,6 +75,13 @@ public final class LakecastConf {
    * endpoint. {@code false} always takes the general path (every record staged, then the rules applied).
    */
   public static final String IMPORT_ONE_PASS = PREFIX + "import.onePass";
+
+  /**
+   * Whether an endpoint write with more changes than {@link #UPSERT_MERGE_MAX_ROWS} may write only the endpoints it
+   * touches and mark their old rows deleted (Delta deletion vectors), instead of rewriting the application's
+   * endpoints. {@code false} always rewrites.
+   */
+  public static final String UPSERT_DELETION_VECTORS = PREFIX + "upsert.deletionVectors";
   public static final int UPSERT_MERGE_MAX_ROWS_DEFAULT = 10_000;
 
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
@@ -158,9 +165,19 @@ public final class LakecastConf {
 
   /** {@link #IMPORT_ONE_PASS}, {@code true} unless set to {@code false}. */
   public boolean importOnePass() {
-    String v = get(IMPORT_ONE_PASS, "true");
+    return flag(IMPORT_ONE_PASS);
+  }
+
+  /** {@link #UPSERT_DELETION_VECTORS}, {@code true} unless set to {@code false}. */
+  public boolean upsertDeletionVectors() {
+    return flag(UPSERT_DELETION_VECTORS);
+  }
+
+  /** A flag that defaults to true. */
+  private boolean flag(String key) {
+    String v = get(key, "true");
     if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-      throw LakecastErrors.invalidConf(IMPORT_ONE_PASS, v, "true or false");
+      throw LakecastErrors.invalidConf(key, v, "true or false");
     }
     return Boolean.parseBoolean(v);
   }

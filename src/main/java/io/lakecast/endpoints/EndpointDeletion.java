@@ -157,7 +157,10 @@ public final class EndpointDeletion {
     }
   }
 
-  /** VACUUM every Delta table of the warehouse, keeping {@code retentionHours} of history. */
+  /**
+   * VACUUM every Delta table of the warehouse, keeping {@code retentionHours} of history, after rewriting the files
+   * that hold rows marked deleted (deletion vectors).
+   */
   public static List<String> purge(Warehouse warehouse, double retentionHours) {
     if (retentionHours < 0) {
       throw LakecastErrors.invalidOption("--retention-hours", String.valueOf(retentionHours), "0 or more hours");
@@ -174,6 +177,12 @@ public final class EndpointDeletion {
     try {
       for (Table t : Table.values()) {
         if (t.isDelta() && warehouse.exists(warehouse.path(t) + "/_delta_log")) {
+          if (t.properties().containsKey(Table.DELETION_VECTORS)) {
+            // Rows marked deleted are still in their files: rewrite those files without them, so VACUUM can
+            // remove the old ones.
+            warehouse.spark().sql("REORG TABLE delta.`" + warehouse.path(t).replace("`", "``")
+                + "` APPLY (PURGE)");
+          }
           warehouse.delta(t).vacuum(retentionHours);
           vacuumed.add(t.tableName());
         }

@@ -108,6 +108,14 @@ public final class EndpointMerge {
         user.getField("UserId").as("UserId"));
   }
 
+  /**
+   * A 64-bit hash of a multi-valued map's keys and values, whatever their order; 0 for null (an empty map hashes
+   * otherwise). Equal maps hash alike; a collision of different ones is as unlikely as one of two RecordHashes.
+   */
+  public static Column mapHash(Column map) {
+    return when(map.isNull(), lit(0L)).otherwise(functions.xxhash64(functions.array_sort(functions.map_entries(map))));
+  }
+
   /** Whether two multi-valued maps hold the same keys and values (Spark cannot compare maps directly). */
   static Column sameMap(Column a, Column b) {
     return functions.array_sort(functions.map_entries(a)).eqNullSafe(functions.array_sort(functions.map_entries(b)));

@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  *       wrote the endpoint as it is now is skipped (re-importing a file writes only what changed).
  *   <li>The changed records are applied with {@link EndpointMerge}'s assignments, then Pinpoint's two side effects:
  *       other endpoints with the same ChannelType and Address become INACTIVE, and user attributes are merged into
- *       every endpoint of the user. A few changed records go through Delta MERGEs (they touch few files); many go
- *       through one pass over the application's endpoints with the changes broadcast, replacing its partition in
- *       one commit (a MERGE would shuffle every stored row). Both paths give the same table; a test holds them to
- *       it.
+ *       every endpoint of the user. A few changed records go through Delta MERGEs (they touch few files). Many go
+ *       through one pass over the application's endpoints with the changes broadcast (a MERGE would shuffle every
+ *       stored row): {@link EndpointReplace} writes only the touched endpoints and marks their old rows deleted
+ *       (deletion vectors); past its limits the pass rewrites the application's partition in one commit. Every
+ *       path gives the same table; a test holds them to it.
  * </ol>
  */
 public final class EndpointUpsert {
@@ -56,7 +57,8 @@ public final class EndpointUpsert {
   private EndpointUpsert() {}
 
   /**
-   * What the upsert did: how it wrote ({@code append}, {@code unchanged}, {@code merge} or {@code rewrite}) and how
+   * What the upsert did: how it wrote ({@code append}, {@code unchanged}, {@code merge}, {@code replace} or
+   * {@code rewrite}) and how
    * many records changed an endpoint (not counted for the append, -1).
    */
   public record Result(String path, long changed) {}
@@ -127,6 +129,12 @@ public final class EndpointUpsert {
         LOG.info("Upsert into {}: merged in {} ms", appId, (System.nanoTime() - started) / 1_000_000);
         return new Result("merge", changes);
       }
+      LakecastSession.describe(spark, "upsert", "Replace the endpoints " + changes + " change(s) touch");
+      if (changes <= BROADCAST_CHANGES_MAX && conf.upsertDeletionVectors()
+          && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, known.independent(),
+              staging + "-touched")) {
+        return new Result("replace", changes);
+      }
       LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
       rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
       LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
@@ -135,6 +143,7 @@ public final class EndpointUpsert {
     } finally {
       warehouse.delete(staging);
       warehouse.delete(staging + "-related");
+      warehouse.delete(staging + "-touched");
     }
   }
 
@@ -152,6 +161,29 @@ public final class EndpointUpsert {
         .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash"))
             .and(withKey.col("RecordHash").equalTo(keys.col("_storedHash"))), "left_anti")
         .drop("_idHash");
+  }
+
+  /**
+   * As {@link #changed}, with a column {@code _newForUser}: whether the record gives its User.UserId an endpoint it
+   * does not have yet (its endpoint is new, or belongs to another user or none). Only such records can take a user
+   * past the per-user limit. The stored keys broadcast carry a 64-bit hash of the stored UserId for it.
+   */
+  static Dataset<Row> changedMarkingNewForUser(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
+    Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"),
+        when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("_storedUser"),
+        lit(true).as("_isStored"));
+    if (storedCount <= BROADCAST_KEYS_MAX) {
+      keys = broadcast(keys);
+    }
+    Dataset<Row> withKey = records.withColumn("_idHash", xxhash64(col("Id")));
+    Column unchanged = col("_isStored").isNotNull().and(col("RecordHash").equalTo(col("_storedHash")));
+    Column newForUser = col("UserId").isNotNull().and(col("_isStored").isNull()
+        .or(col("_storedUser").isNull()).or(xxhash64(col("UserId")).notEqual(col("_storedUser"))));
+    return withKey
+        .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash")), "left")
+        .filter(coalesce(unchanged, lit(false)).equalTo(lit(false)))
+        .withColumn("_newForUser", newForUser)
+        .drop("_idHash", "_storedHash", "_storedUser", "_isStored");
   }
 
   /** The last record of each Id in file order (the sort only runs when some Id repeats). */
@@ -292,11 +324,27 @@ public final class EndpointUpsert {
   }
 
   /**
-   * The many-changes path: one pass over the application's stored endpoints with the changes (and the two side
-   * effects' keys) broadcast, the new endpoints added, and the application's partition replaced in one commit.
+   * The many-changes path without deletion vectors: one pass over the application's stored endpoints with the
+   * changes (and the two side effects' keys) broadcast, the new endpoints added, and the application's partition
+   * replaced in one commit.
    */
   static void rewrite(Warehouse warehouse, String appId, Dataset<Row> stored, Dataset<Row> source,
       Dataset<Row> keepers, Dataset<Row> perUser, boolean small) {
+    applied(stored, source, keepers, perUser, small)
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", "ApplicationId = '" + appId.replace("'", "''") + "'")
+        .save(warehouse.path(Table.ENDPOINTS));
+  }
+
+  /**
+   * The endpoints after the write, in the table's columns: the {@code stored} ones with the changes of
+   * {@code source} applied ({@link EndpointMerge}'s assignments), the new ones, and the two side effects
+   * ({@code keepers}, {@code perUser}). {@code small}: the changes and keys are broadcast.
+   */
+  static Dataset<Row> applied(Dataset<Row> stored, Dataset<Row> source, Dataset<Row> keepers, Dataset<Row> perUser,
+      boolean small) {
     UnaryOperator<Dataset<Row>> hint = d -> small ? broadcast(d) : d;
     String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
     Map<String, Column> update = EndpointMerge.update();
@@ -316,15 +364,10 @@ public final class EndpointUpsert {
         .join(hint.apply(perUser), col("User.UserId").equalTo(col("_user")), "left");
     Column deactivate = EndpointMerge.deactivates(col("Id"), col("EndpointStatus"), col("_keeper"));
     Column sync = EndpointMerge.syncs(col("Id"), col("User"), col("_attributes"), col("_from"));
-    written
+    return written
         .withColumn("RecordHash", when(deactivate.or(sync), EndpointMerge.NO_HASH).otherwise(col("RecordHash")))
         .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")))
         .withColumn("User", when(sync, EndpointMerge.synced(col("User"), col("_attributes"))).otherwise(col("User")))
-        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new))
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", "ApplicationId = '" + appId.replace("'", "''") + "'")
-        .save(warehouse.path(Table.ENDPOINTS));
+        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
   }
 }

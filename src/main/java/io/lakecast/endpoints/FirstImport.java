@@ -156,8 +156,7 @@ final class FirstImport {
    * sends the import down the general path.
    */
   static String conflict(Dataset<Row> endpoints, int maxEndpointsPerUser) {
-    Column attributes = col("User.UserAttributes");
-    Column attributesHash = when(attributes.isNull(), lit(0L)).otherwise(xxhash64(array_sort(map_entries(attributes))));
+    Column attributesHash = EndpointMerge.mapHash(col("User.UserAttributes"));
     Dataset<Row> keys = endpoints.select(explode(array(
         struct(lit(1).as("kind"), xxhash64(col("Id")).as("key"), lit(0L).as("v")),
         struct(lit(2).as("kind"), when(col("Address").isNotNull().and(col("ChannelType").isNotNull()),

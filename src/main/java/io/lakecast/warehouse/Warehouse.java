@@ -70,7 +70,7 @@ public final class Warehouse {
           // Statistics on keys only: no personal data in the transaction log, and cheaper writes than
           // statistics on every nested leaf of the endpoint.
           .property("delta.dataSkippingStatsColumns", table.statsColumns());
-      table.writerProperties().forEach(builder::property);
+      table.properties().forEach(builder::property);
       builder.execute();
     } else {
       upgrade(table, path);
@@ -95,7 +95,7 @@ public final class Warehouse {
           .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
     }
     Map<String, String> properties = CollectionConverters.asJava(metadata.configuration());
-    Map<String, String> unset = new TreeMap<>(table.writerProperties());
+    Map<String, String> unset = new TreeMap<>(table.properties());
     unset.entrySet().removeIf(e -> e.getValue().equals(properties.get(e.getKey())));
     if (!unset.isEmpty()) {
       LOG.info("Upgrading table {}: setting {}", table.tableName(), unset);

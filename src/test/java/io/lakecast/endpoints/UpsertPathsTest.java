@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The two ways EndpointUpsert applies changed records — Delta MERGEs for a few, one broadcast rewrite for many —
- * give the same table after every write of a scenario that exercises each merge rule, and unchanged records are
- * skipped.
+ * The three ways EndpointUpsert applies changed records — Delta MERGEs for a few; for many, only the touched
+ * endpoints written with their old rows marked deleted, or one broadcast rewrite of the application — give the same
+ * table after every write of a scenario that exercises each merge rule, and unchanged records are skipped.
  */
 @SuppressWarnings("unchecked")
 class UpsertPathsTest {
@@ -35,6 +35,13 @@ class UpsertPathsTest {
   @AfterEach
   void defaults() {
     spark.conf().unset(LakecastConf.UPSERT_MERGE_MAX_ROWS);
+    spark.conf().unset(LakecastConf.UPSERT_DELETION_VECTORS);
+  }
+
+  /** How many changes take the MERGEs, and whether many may replace only the touched rows (deletion vectors). */
+  void use(int mergeMaxRows, boolean deletionVectors) {
+    spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, String.valueOf(mergeMaxRows));
+    spark.conf().set(LakecastConf.UPSERT_DELETION_VECTORS, String.valueOf(deletionVectors));
   }
 
   /** First write: 40 endpoints of 10 users, every record dated so that both warehouses hold the same values. */
@@ -79,8 +86,8 @@ class UpsertPathsTest {
   }
 
   /** Runs the scenario in a fresh warehouse; returns the table after each write and each write's result. */
-  List<Object> scenario(String name, int mergeMaxRows) {
-    spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, String.valueOf(mergeMaxRows));
+  List<Object> scenario(String name, int mergeMaxRows, boolean deletionVectors) {
+    use(mergeMaxRows, deletionVectors);
     Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve(name).toAbsolutePath());
     String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("paths", null)).id();
     List<Object> out = new ArrayList<>();
@@ -122,9 +129,10 @@ class UpsertPathsTest {
   }
 
   @Test
-  void mergeAndRewriteGiveTheSameTableAndSkipUnchangedRecords() {
-    List<Object> merged = scenario("merge", 10_000);
-    List<Object> rewritten = scenario("rewrite", 0);
+  void mergeReplaceAndRewriteGiveTheSameTableAndSkipUnchangedRecords() {
+    List<Object> merged = scenario("merge", 10_000, true);
+    List<Object> rewritten = scenario("rewrite", 0, false);
+    List<Object> replaced = scenario("replace", 0, true);
     assertThat(((EndpointUpsert.Result) merged.get(0)).path())
         .as("the first write's users carry UserAttributes on one endpoint each: a sync, so no plain append")
         .isEqualTo("merge");
@@ -138,9 +146,16 @@ class UpsertPathsTest {
     assertThat(withoutHash(merged.get(3))).as("and changes nothing").isEqualTo(withoutHash(merged.get(1)));
     assertThat(((EndpointUpsert.Result) merged.get(4)).path()).isEqualTo("merge");
     assertThat(((EndpointUpsert.Result) rewritten.get(4)).path()).isEqualTo("rewrite");
+    assertThat(((EndpointUpsert.Result) replaced.get(0)).path())
+        .as("an application without files has nothing to mark deleted").isEqualTo("rewrite");
+    assertThat(((EndpointUpsert.Result) replaced.get(2)).path()).as("30 of 40 endpoints change: past half")
+        .isEqualTo("rewrite");
+    assertThat(((EndpointUpsert.Result) replaced.get(4)).path()).isEqualTo("replace");
+    assertThat(((EndpointUpsert.Result) replaced.get(6)).path()).isEqualTo("replace");
     assertThat(((EndpointUpsert.Result) merged.get(4)).changed()).as("e3 e4 e5 e6 e7 n1 n2").isEqualTo(7);
     for (int i = 1; i < merged.size(); i += 2) {
       assertThat(rewritten.get(i)).as("table after write " + (i / 2 + 1)).isEqualTo(merged.get(i));
+      assertThat(replaced.get(i)).as("replaced: table after write " + (i / 2 + 1)).isEqualTo(merged.get(i));
     }
     assertThat(withoutHash(rewritten.get(7))).as("the same changes again leave the endpoints as they were")
         .isEqualTo(withoutHash(rewritten.get(5)));
@@ -223,10 +238,10 @@ class UpsertPathsTest {
   @Test
   void independentRecordsFindTheSideEffectsAmongTheChangesAloneWithTheSameTable() {
     Map<String, List<String>> tables = new TreeMap<>();
-    for (int mergeMaxRows : new int[] {10_000, 0}) {
+    for (String path : List.of("merge", "rewrite", "replace")) {
       for (boolean independent : new boolean[] {false, true}) {
-        spark.conf().set(LakecastConf.UPSERT_MERGE_MAX_ROWS, String.valueOf(mergeMaxRows));
-        String name = (mergeMaxRows == 0 ? "rewrite" : "merge") + (independent ? "-independent" : "-related");
+        use(path.equals("merge") ? 10_000 : 0, !path.equals("rewrite"));
+        String name = path + (independent ? "-independent" : "-related");
         Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve(name).toAbsolutePath());
         String app = new AppCatalog(warehouse).create(new CreateApplicationRequest(name, null)).id();
         EndpointUpsert.upsert(warehouse, app, records(stored()));
@@ -234,6 +249,7 @@ class UpsertPathsTest {
             EndpointUpsert.upsert(warehouse, app, Map.of(), records(independentChanges()),
             independent ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING);
         assertThat(result.changed()).as(name + ": e2 and n5").isEqualTo(2);
+        assertThat(result.path()).as(name).isEqualTo(path);
         tables.put(name, table(warehouse, app));
       }
     }
@@ -261,6 +277,36 @@ class UpsertPathsTest {
     assertThat(rowOf(table, "e4")).contains("EndpointStatus=INACTIVE", "Tier=[Bronze]");
     assertThat(rowOf(table, "n5")).contains("EndpointStatus=ACTIVE", "UserId=u4");
     assertThat(rowOf(table, "e3")).contains("EndpointStatus=ACTIVE");
+  }
+
+  @Test
+  void replacedRowsAreCompactedByARewriteOnceTheyWouldBeHalfTheApplicationsRows() {
+    use(0, true);
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("compact").toAbsolutePath());
+    String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("compact", null)).id();
+    List<String> ten = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ten.add("{\"Id\":\"c" + i + "\",\"ChannelType\":\"EMAIL\",\"Address\":\"c" + i + "@example.com\"}");
+    }
+    EndpointUpsert.upsert(warehouse, app, records(ten));
+    List<String> paths = new ArrayList<>();
+    for (String plan : List.of("Pro", "Team")) {
+      List<String> four = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        four.add("{\"Id\":\"c" + i + "\",\"Attributes\":{\"Plan\":[\"" + plan + "\"]}}");
+      }
+      paths.add(EndpointUpsert.upsert(warehouse, app, records(four)).path());
+    }
+    assertThat(paths).as("4 of 10 rows deleted, then 8 would be: past half, the rewrite").containsExactly("replace",
+        "rewrite");
+    var snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.path(Table.ENDPOINTS)).update(false,
+        scala.Option.empty(), scala.Option.empty());
+    assertThat(snapshot.allFiles().filter(col("deletionVector").isNotNull()).count())
+        .as("no deleted rows left in the files after the rewrite").isZero();
+    List<String> table = table(warehouse, app);
+    assertThat(table).hasSize(10);
+    assertThat(rowOf(table, "c0")).contains("Plan=[Team]");
+    assertThat(rowOf(table, "c9")).doesNotContain("Plan");
   }
 
   static List<String> withoutHash(Object table) {

@@ -89,7 +89,7 @@ class WriterPropertiesTest {
 
     Map<String, String> properties = DeltaTable.forPath(spark, old + "/endpoints").detail()
         .select("properties").first().getJavaMap(0);
-    assertThat(properties).containsAllEntriesOf(Table.ENDPOINTS.writerProperties());
+    assertThat(properties).containsAllEntriesOf(Table.ENDPOINTS.properties());
     assertThat(warehouse.read(Table.ENDPOINTS).schema()).isEqualTo(Table.ENDPOINTS.schema());
   }
 }
