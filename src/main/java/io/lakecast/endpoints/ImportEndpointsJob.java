@@ -179,7 +179,8 @@ public final class ImportEndpointsJob {
    * that change an endpoint are staged (rejects aside, as a first import writes them). Used when the rest of the
    * import may work on them alone: no rule across records applies among all the records (their
    * {@link RecordKeys}), and the per-user limit, checked on the changes, neither rejects nor displaces anything
-   * (records that leave an endpoint as it is never add one to its user). Otherwise returns null, leaving nothing
+   * (records that leave an endpoint as it is never add one to its user; when no changed record gives its user a new
+   * endpoint, the limit is not checked at all). Otherwise returns null, leaving nothing
    * behind, and the general path reads every record again.
    */
   private Changes parseChanges(Format format, List<ImportPiece> pieces, LakecastConf conf, String appId,
@@ -192,14 +193,21 @@ public final class ImportEndpointsJob {
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
     ImportRecords.gathering(keys, token -> {
-      EndpointUpsert.changed(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount)
+      EndpointUpsert.changedMarkingNewForUser(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount)
           .write().parquet(staging);
       return null;
     });
     String conflict = keys.acrossRecords();
     if (conflict == null) {
-      Dataset<Row> changed = spark.read().parquet(staging);
-      if (!checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath).rejects()
+      Dataset<Row> marked = spark.read().parquet(staging);
+      Dataset<Row> changed = marked.drop("_newForUser");
+      // Only a record that gives its user an endpoint the user does not have can take the user past the limit.
+      boolean mayExceed = !marked.filter(col("_newForUser")).isEmpty();
+      if (!mayExceed) {
+        spark.createDataFrame(List.of(), UserEndpointLimit.OVER).write().parquet(overLimitPath);
+        spark.createDataFrame(List.of(), UserEndpointLimit.DISPLACED).write().parquet(overLimitPath + "-displaced");
+      }
+      if (!mayExceed || !checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath).rejects()
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
         LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
             jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
