@@ -105,8 +105,7 @@ final class EndpointReplace {
     for (AddFile f : files) {
       Path location = new Path(new Path(tablePath), new Path(URI.create(f.path())));
       locations.add(location.toString());
-      // Spark names a row's file in _metadata.file_path by its URI.
-      String key = location.toUri().toString();
+      String key = location.toString();
       byKey.put(key, f);
       if (f.deletionVector() != null) {
         RoaringBitmapArray bitmap = StoredBitmap$.MODULE$.create(f.deletionVector(), new Path(tablePath)).load(store);
@@ -126,14 +125,21 @@ final class EndpointReplace {
     Dataset<Row> ids = source.select(xxhash64(col("Id")).as("_i"));
     Dataset<Row> addressKeys = keepers.select(xxhash64(col("_channel"), col("_address")).as("_ak"),
         xxhash64(col("_keeper")).as("_kh"));
-    Dataset<Row> userKeys = perUser.select(xxhash64(col("_user")).as("_uk"),
-        EndpointMerge.mapHash(col("_attributes")).as("_ah"), xxhash64(col("_from")).as("_fh"));
+    // Independent records carry one set of UserAttributes per user: the changes give each user's without ranking
+    // them. The record it came from then is not known; it only matters for a row the Id touches anyway.
+    Dataset<Row> userKeys = independent
+        ? source.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
+            .select(xxhash64(col("User.UserId")).as("_uk"), EndpointMerge.mapHash(col("User.UserAttributes")).as("_ah"),
+                lit(null).cast("long").as("_fh"))
+            .distinct()
+        : perUser.select(xxhash64(col("_user")).as("_uk"), EndpointMerge.mapHash(col("_attributes")).as("_ah"),
+            xxhash64(col("_from")).as("_fh"));
     Column id = xxhash64(col("Id"));
     // As EndpointMerge.deactivates and .syncs, on the hashes; a user's endpoint whose UserAttributes already are
     // the incoming ones is left alone (merging them in changes nothing).
     Column byAddress = col("_ak").isNotNull().and(id.notEqual(col("_kh")))
         .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
-    Column byUser = col("_uk").isNotNull().and(id.notEqual(col("_fh")))
+    Column byUser = col("_uk").isNotNull().and(col("_fh").isNull().or(id.notEqual(col("_fh"))))
         .and(EndpointMerge.mapHash(col("User.UserAttributes")).notEqual(col("_ah")));
     Broadcast<Map<String, long[]>> gone = new JavaSparkContext(spark.sparkContext()).broadcast(deletedRows);
     Dataset<Row> touched = located
@@ -162,7 +168,7 @@ final class EndpointReplace {
     // The old rows marked deleted: each touched file's deletion vector, with the rows it already had.
     Map<String, RoaringBitmapArray> marked = new HashMap<>();
     for (Row p : positions) {
-      marked.computeIfAbsent(p.getString(0), k -> new RoaringBitmapArray()).add(p.getLong(1));
+      marked.computeIfAbsent(location(p.getString(0)), k -> new RoaringBitmapArray()).add(p.getLong(1));
     }
     for (Map.Entry<String, RoaringBitmapArray> e : marked.entrySet()) {
       AddFile file = byKey.get(e.getKey());
@@ -193,10 +199,15 @@ final class EndpointReplace {
         .filter(f -> !Table.ENDPOINTS.partitionColumns().contains(f.name())).toArray(StructField[]::new));
   }
 
+  /** A data file's location as a Hadoop path string, from Spark's {@code _metadata.file_path} (a URI). */
+  static String location(String filePath) {
+    return new Path(URI.create(filePath)).toString();
+  }
+
   /** Whether a row (file, position) is not already deleted by its file's deletion vector. */
   private static UserDefinedFunction live(Broadcast<Map<String, long[]>> deleted) {
     return udf((UDF2<String, Long, Boolean>) (file, row) -> {
-      long[] rows = deleted.value().get(file);
+      long[] rows = deleted.value().get(location(file));
       return rows == null || Arrays.binarySearch(rows, row) < 0;
     }, DataTypes.BooleanType);
   }

@@ -121,7 +121,7 @@ public final class EndpointUpsert {
         related(latest, source).write().parquet(staging + "-related");
         related = spark.read().parquet(staging + "-related");
       }
-      Dataset<Row> keepers = addressKeepers(related);
+      Dataset<Row> keepers = addressKeepers(related, known.independent());
       Dataset<Row> perUser = userAttributes(related, removed);
       if (changes <= conf.upsertMergeMaxRows()) {
         LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
@@ -258,14 +258,16 @@ public final class EndpointUpsert {
   /**
    * Per ChannelType and Address of a changed record: the Id that keeps it ACTIVE, the last record with that address
    * in file order among all the write's records (changed or not), as if every record were written in order.
+   * {@code independent}: no address repeats among the records (see {@link Known}), and no ranking is needed.
    */
-  static Dataset<Row> addressKeepers(Dataset<Row> related) {
-    return related
-        .filter(col("_byAddress").isNotNull())
+  static Dataset<Row> addressKeepers(Dataset<Row> related, boolean independent) {
+    Dataset<Row> withAddress = related.filter(col("_byAddress").isNotNull());
+    // Independent records: no address repeats among them, so each is the last (and only) one with its address.
+    Dataset<Row> last = independent ? withAddress : withAddress
         .withColumn("_rank", row_number().over(
             Window.partitionBy(col("ChannelType"), col("Address")).orderBy(desc("source"), desc("line"))))
-        .filter(col("_rank").equalTo(1))
-        .select(col("ChannelType").as("_channel"), col("Address").as("_address"), col("Id").as("_keeper"));
+        .filter(col("_rank").equalTo(1));
+    return last.select(col("ChannelType").as("_channel"), col("Address").as("_address"), col("Id").as("_keeper"));
   }
 
   /**

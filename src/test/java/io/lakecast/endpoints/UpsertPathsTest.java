@@ -282,7 +282,8 @@ class UpsertPathsTest {
   @Test
   void replacedRowsAreCompactedByARewriteOnceTheyWouldBeHalfTheApplicationsRows() {
     use(0, true);
-    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("compact").toAbsolutePath());
+    // A space in the warehouse's path: Spark names files by URI (%20), Delta by path; both must meet.
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("compact here").toAbsolutePath());
     String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("compact", null)).id();
     List<String> ten = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -290,23 +291,27 @@ class UpsertPathsTest {
     }
     EndpointUpsert.upsert(warehouse, app, records(ten));
     List<String> paths = new ArrayList<>();
-    for (String plan : List.of("Pro", "Team")) {
-      List<String> four = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        four.add("{\"Id\":\"c" + i + "\",\"Attributes\":{\"Plan\":[\"" + plan + "\"]}}");
+    List<List<String>> tables = new ArrayList<>();
+    for (String plan : List.of("Pro", "Team", "Max")) {
+      List<String> three = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        three.add("{\"Id\":\"c" + i + "\",\"Attributes\":{\"Plan\":[\"" + plan + "\"]}}");
       }
-      paths.add(EndpointUpsert.upsert(warehouse, app, records(four)).path());
+      paths.add(EndpointUpsert.upsert(warehouse, app, records(three)).path());
+      tables.add(table(warehouse, app));
     }
-    assertThat(paths).as("4 of 10 rows deleted, then 8 would be: past half, the rewrite").containsExactly("replace",
-        "rewrite");
+    assertThat(paths).as("3 of 13 stored rows deleted, then 6 of 16: 3 more would be over half, so the rewrite")
+        .containsExactly("replace", "replace", "rewrite");
+    assertThat(tables.get(1)).as("c0..c2 once each: their rows deleted by the first replace stay deleted")
+        .hasSize(10);
+    assertThat(rowOf(tables.get(1), "c0")).contains("Plan=[Team]");
+    assertThat(rowOf(tables.get(1), "c3")).doesNotContain("Plan");
     var snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.path(Table.ENDPOINTS)).update(false,
         scala.Option.empty(), scala.Option.empty());
     assertThat(snapshot.allFiles().filter(col("deletionVector").isNotNull()).count())
         .as("no deleted rows left in the files after the rewrite").isZero();
-    List<String> table = table(warehouse, app);
-    assertThat(table).hasSize(10);
-    assertThat(rowOf(table, "c0")).contains("Plan=[Team]");
-    assertThat(rowOf(table, "c9")).doesNotContain("Plan");
+    assertThat(tables.get(2)).hasSize(10);
+    assertThat(rowOf(tables.get(2), "c1")).contains("Plan=[Max]");
   }
 
   static List<String> withoutHash(Object table) {
