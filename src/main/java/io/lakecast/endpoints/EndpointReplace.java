@@ -4,7 +4,10 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.warehouse.Table;
@@ -129,18 +132,19 @@ final class EndpointReplace {
     // them. The record it came from then is not known; it only matters for a row the Id touches anyway.
     Dataset<Row> userKeys = independent
         ? source.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
-            .select(xxhash64(col("User.UserId")).as("_uk"), EndpointMerge.mapHash(col("User.UserAttributes")).as("_ah"),
-                lit(null).cast("long").as("_fh"))
-            .distinct()
-        : perUser.select(xxhash64(col("_user")).as("_uk"), EndpointMerge.mapHash(col("_attributes")).as("_ah"),
+            .groupBy(xxhash64(col("User.UserId")).as("_uk"))
+            .agg(min(entriesHash(col("User.UserAttributes"))).as("_ah"))
+            .withColumn("_fh", lit(null).cast("long"))
+        : perUser.select(xxhash64(col("_user")).as("_uk"), entriesHash(col("_attributes")).as("_ah"),
             xxhash64(col("_from")).as("_fh"));
     Column id = xxhash64(col("Id"));
-    // As EndpointMerge.deactivates and .syncs, on the hashes; a user's endpoint whose UserAttributes already are
-    // the incoming ones is left alone (merging them in changes nothing).
+    // As EndpointMerge.deactivates and .syncs, on the hashes. A user's endpoint whose UserAttributes already are
+    // the incoming ones, entry for entry, is left alone (merging them in changes nothing); the same entries in
+    // another order only touch it needlessly.
     Column byAddress = col("_ak").isNotNull().and(id.notEqual(col("_kh")))
         .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
     Column byUser = col("_uk").isNotNull().and(col("_fh").isNull().or(id.notEqual(col("_fh"))))
-        .and(EndpointMerge.mapHash(col("User.UserAttributes")).notEqual(col("_ah")));
+        .and(entriesHash(col("User.UserAttributes")).notEqual(col("_ah")));
     Broadcast<Map<String, long[]>> gone = new JavaSparkContext(spark.sparkContext()).broadcast(deletedRows);
     Dataset<Row> touched = located
         .join(broadcast(ids), id.equalTo(col("_i")), "left")
@@ -197,6 +201,15 @@ final class EndpointReplace {
   private static StructType dataSchema() {
     return new StructType(Arrays.stream(Table.Schemas.ENDPOINTS.fields())
         .filter(f -> !Table.ENDPOINTS.partitionColumns().contains(f.name())).toArray(StructField[]::new));
+  }
+
+  /**
+   * A 64-bit hash of a multi-valued map's entries in their order, 0 for null. Unlike {@link EndpointMerge#mapHash}
+   * it does not sort them (sorting nested entries costs more than the rest of the pass): equal hashes mean equal
+   * maps, different ones may still be the same entries in another order.
+   */
+  private static Column entriesHash(Column map) {
+    return when(map.isNull(), lit(0L)).otherwise(xxhash64(map_entries(map)));
   }
 
   /** A data file's location as a Hadoop path string, from Spark's {@code _metadata.file_path} (a URI). */
