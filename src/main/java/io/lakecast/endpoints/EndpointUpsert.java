@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,9 +78,7 @@ public final class EndpointUpsert {
      * UserAttributes: the side effects' records are then the changed records themselves, and the pass over all the
      * records that finds them is skipped.
      */
-    INDEPENDENT,
-    /** As {@link #INDEPENDENT}, and the records are only those that change an endpoint: no comparison either. */
-    INDEPENDENT_CHANGES;
+    INDEPENDENT;
 
     boolean independent() {
       return this != NOTHING;
@@ -90,7 +89,6 @@ public final class EndpointUpsert {
   public static Result upsert(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       Dataset<Row> records, Known known) {
     var spark = warehouse.spark();
-    LakecastConf conf = LakecastConf.from(spark);
     String now = Ids.now();
     Dataset<Row> latest = known.independent() ? records : latest(records);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
@@ -104,7 +102,7 @@ public final class EndpointUpsert {
     long started = System.nanoTime();
     try {
       LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
-      Dataset<Row> changed = known == Known.INDEPENDENT_CHANGES ? latest : changed(latest, stored, storedCount);
+      Dataset<Row> changed = changed(latest, stored, storedCount);
       // The changed records, as endpoint rows, are written aside once: every later step reads them.
       source(changed, removed, appId, now).write().parquet(staging);
       Dataset<Row> source = spark.read().parquet(staging);
@@ -121,30 +119,67 @@ public final class EndpointUpsert {
         related(latest, source).write().parquet(staging + "-related");
         related = spark.read().parquet(staging + "-related");
       }
-      Dataset<Row> keepers = addressKeepers(related, known.independent());
-      Dataset<Row> perUser = userAttributes(related, removed);
-      if (changes <= conf.upsertMergeMaxRows()) {
-        LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
-        merge(warehouse, appId, source, keepers, perUser);
-        LOG.info("Upsert into {}: merged in {} ms", appId, (System.nanoTime() - started) / 1_000_000);
-        return new Result("merge", changes);
-      }
-      LakecastSession.describe(spark, "upsert", "Replace the endpoints " + changes + " change(s) touch");
-      if (changes <= BROADCAST_CHANGES_MAX && conf.upsertDeletionVectors()
-          && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, known.independent(),
-              staging + "-touched")) {
-        return new Result("replace", changes);
-      }
-      LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
-      rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
-      LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
-          (System.nanoTime() - started) / 1_000_000);
-      return new Result("rewrite", changes);
+      return apply(warehouse, appId, removed, stored, storedCount, source, changes, related, known.independent(),
+          staging, started);
     } finally {
       warehouse.delete(staging);
       warehouse.delete(staging + "-related");
       warehouse.delete(staging + "-touched");
     }
+  }
+
+  /**
+   * Upserts the changes of a one-pass re-import: {@code changes} are endpoint rows ({@link #source}'s columns),
+   * written aside, each changing its endpoint, and independent (see {@link Known#INDEPENDENT}).
+   */
+  static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+      Dataset<Row> changes) {
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
+    long storedCount = stored.count();
+    String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
+    long started = System.nanoTime();
+    try {
+      long count = changes.count();
+      LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
+          storedCount);
+      if (count == 0) {
+        return new Result("unchanged", 0);
+      }
+      return apply(warehouse, appId, removed, stored, storedCount, changes, count, changesAsRelated(changes), true,
+          staging, started);
+    } finally {
+      warehouse.delete(staging + "-touched");
+    }
+  }
+
+  /**
+   * Applies {@code changes} changed records ({@code source}, endpoint rows) and their side effects, whose records
+   * are {@code related} (see {@link #related}), by MERGE, replace or rewrite.
+   */
+  private static Result apply(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+      Dataset<Row> stored, long storedCount, Dataset<Row> source, long changes, Dataset<Row> related,
+      boolean independent, String staging, long started) {
+    var spark = warehouse.spark();
+    LakecastConf conf = LakecastConf.from(spark);
+    Dataset<Row> keepers = addressKeepers(related, independent);
+    Dataset<Row> perUser = userAttributes(related, removed);
+    if (changes <= conf.upsertMergeMaxRows()) {
+      LakecastSession.describe(spark, "upsert", "Merge " + changes + " changed endpoint(s)");
+      merge(warehouse, appId, source, keepers, perUser);
+      LOG.info("Upsert into {}: merged in {} ms", appId, (System.nanoTime() - started) / 1_000_000);
+      return new Result("merge", changes);
+    }
+    LakecastSession.describe(spark, "upsert", "Replace the endpoints " + changes + " change(s) touch");
+    if (changes <= BROADCAST_CHANGES_MAX && conf.upsertDeletionVectors()
+        && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, independent,
+            staging + "-touched")) {
+      return new Result("replace", changes);
+    }
+    LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
+    rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
+    LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
+        (System.nanoTime() - started) / 1_000_000);
+    return new Result("rewrite", changes);
   }
 
   /**
@@ -200,12 +235,21 @@ public final class EndpointUpsert {
 
   /**
    * Parsed records as endpoint rows in the table's columns plus {@code source} and {@code line}: removed attributes
-   * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId.
+   * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId; the {@code keep} columns follow.
    */
-  static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now) {
-    Dataset<Row> e = AttributeCapture.dropRemoved(
-        records.select(EndpointParser.members(col("source"), col("line"), col("RecordHash"))), removed);
-    return e.select(
+  static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now,
+      String... keep) {
+    Column[] leading = new Column[3 + keep.length];
+    leading[0] = col("source");
+    leading[1] = col("line");
+    leading[2] = col("RecordHash");
+    Column[] kept = new Column[keep.length];
+    for (int i = 0; i < keep.length; i++) {
+      leading[3 + i] = col(keep[i]);
+      kept[i] = col(keep[i]);
+    }
+    Dataset<Row> e = AttributeCapture.dropRemoved(records.select(EndpointParser.members(leading)), removed);
+    return e.select(Stream.concat(Stream.of(
         lit(appId).as("ApplicationId"),
         col("Id"),
         col("Address"),
@@ -223,7 +267,7 @@ public final class EndpointUpsert {
         col("User"),
         col("RecordHash"),
         col("source"),
-        col("line"));
+        col("line")), Stream.of(kept)).toArray(Column[]::new));
   }
 
   /**

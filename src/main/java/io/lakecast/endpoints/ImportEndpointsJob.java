@@ -96,17 +96,28 @@ public final class ImportEndpointsJob {
    * empty) are written aside once, so the rest of the job reads them instead of recomputing.
    */
   private Limited checkUserLimit(Dataset<Row> parsed, String appId, int max, String overLimitPath) {
+    if (!limit(parsed.filter(col("reason").isNull()), appId, max, overLimitPath)) {
+      return new Limited(parsed, false);
+    }
+    return new Limited(UserEndpointLimit.reject(parsed, warehouse.spark().read().parquet(overLimitPath), max), true);
+  }
+
+  /**
+   * Writes {@link UserEndpointLimit#check}'s outcome for {@code incoming} (its columns) under
+   * {@code overLimitPath}; returns whether it rejects any record.
+   */
+  private boolean limit(Dataset<Row> incoming, String appId, int max, String overLimitPath) {
     LakecastSession.describe(warehouse.spark(), "import", "Check at most " + max + " endpoints per user");
-    UserEndpointLimit.Outcome outcome =
-        UserEndpointLimit.check(parsed.filter(col("reason").isNull()), UserEndpointLimit.stored(warehouse, appId), max);
+    UserEndpointLimit.Outcome outcome = UserEndpointLimit.check(incoming, UserEndpointLimit.stored(warehouse, appId),
+        max);
     outcome.over().write().parquet(overLimitPath);
     outcome.displaced().write().parquet(overLimitPath + "-displaced");
     Dataset<Row> over = warehouse.spark().read().parquet(overLimitPath);
     if (over.isEmpty()) {
-      return new Limited(parsed, false);
+      return false;
     }
     LOG.info("Import: {} record(s) over the limit of {} endpoints per user", over.count(), max);
-    return new Limited(UserEndpointLimit.reject(parsed, over, max), true);
+    return true;
   }
 
   /** Writes the IMPORT segment's new version: the imported endpoints plus every endpoint of referenced users. */
@@ -171,7 +182,7 @@ public final class ImportEndpointsJob {
     return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment());
   }
 
-  /** A re-import's changed records, staged, and how many records were accepted in all. */
+  /** A re-import's changed records, staged as endpoint rows, and how many records were accepted in all. */
   private record Changes(Dataset<Row> rows, long accepted) {}
 
   /**
@@ -184,7 +195,7 @@ public final class ImportEndpointsJob {
    * behind, and the general path reads every record again.
    */
   private Changes parseChanges(Format format, List<ImportPiece> pieces, LakecastConf conf, String appId,
-      String staging, String rejectsDir, String overLimitPath, String jobId) {
+      Map<AttributeKind, List<String>> removed, String staging, String rejectsDir, String overLimitPath, String jobId) {
     var spark = warehouse.spark();
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
@@ -192,9 +203,12 @@ public final class ImportEndpointsJob {
     RecordKeys keys = RecordKeys.registered(spark);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
+    String now = Ids.now();
     ImportRecords.gathering(keys, token -> {
-      EndpointUpsert.changedMarkingNewForUser(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount)
-          .write().parquet(staging);
+      // Staged as endpoint rows, ready for the upsert.
+      EndpointUpsert.source(
+          EndpointUpsert.changedMarkingNewForUser(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount),
+          removed, appId, now, "_newForUser").write().parquet(staging);
       return null;
     });
     String conflict = keys.acrossRecords();
@@ -207,7 +221,8 @@ public final class ImportEndpointsJob {
         spark.createDataFrame(List.of(), UserEndpointLimit.OVER).write().parquet(overLimitPath);
         spark.createDataFrame(List.of(), UserEndpointLimit.DISPLACED).write().parquet(overLimitPath + "-displaced");
       }
-      if (!mayExceed || !checkUserLimit(changed, appId, conf.maxEndpointsPerUser(), overLimitPath).rejects()
+      if (!mayExceed || !limit(changed.select(col("source"), col("line"), col("Id"),
+              col("User.UserId").as("UserId"), col("ChannelType")), appId, conf.maxEndpointsPerUser(), overLimitPath)
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
         LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
             jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
@@ -296,7 +311,7 @@ public final class ImportEndpointsJob {
       }
       // An application that has endpoints: a re-import, read in one pass when nothing asks for more.
       Changes changes = first != null && !first.committed() && start.busy() != null
-          ? parseChanges(format, pieces, conf, appId, staging, rejectsDir, overLimitPath, jobId) : null;
+          ? parseChanges(format, pieces, conf, appId, removed, staging, rejectsDir, overLimitPath, jobId) : null;
       Dataset<Row> parsed = null;
       EndpointUpsert.Known known = EndpointUpsert.Known.NOTHING;
       Dataset<Row> rejects;
@@ -310,8 +325,6 @@ public final class ImportEndpointsJob {
         rejects = ImportRecords.rejectsAside(spark, rejectsDir);
         counted = rejects;
         acceptedAside = changes.accepted();
-        parsed = changes.rows();
-        known = EndpointUpsert.Known.INDEPENDENT_CHANGES;
       } else {
         Parsed staged = parse(format, pieces, conf, staging, jobId);
         parsed = staged.rows();
@@ -350,11 +363,12 @@ public final class ImportEndpointsJob {
           failures.add(r.getString(2) + " line " + r.getLong(3) + ": [" + r.getString(5) + "] " + r.getString(6));
         }
       }
-      if (parsed != null && imported > 0 && options.register()) {
+      if ((parsed != null || changes != null) && imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
-        EndpointUpsert.Result written = EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed),
-            known);
+        EndpointUpsert.Result written = changes != null
+            ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows())
+            : EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed), known);
         List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
             .collectAsList();
         UserEndpointLimit.displace(warehouse, appId, displaced);
