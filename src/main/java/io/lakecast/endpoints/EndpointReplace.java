@@ -153,19 +153,22 @@ final class EndpointReplace {
         .withColumn("_sideEffect", coalesce(byAddress, lit(false)).or(coalesce(byUser, lit(false))))
         .filter(col("_i").isNotNull().or(col("_sideEffect")))
         .filter(live(gone).apply(col("_file"), col("_row")))
+        .withColumn("_byId", col("_i").isNotNull())
         .drop("_i", "_ak", "_kh", "_uk", "_ah", "_fh");
     touched.write().parquet(staging);
     Dataset<Row> stored = spark.read().parquet(staging);
-    List<Row> positions = stored.select(col("_file"), col("_row"), col("_sideEffect")).collectAsList();
+    List<Row> positions = stored.select(col("_file"), col("_row"), col("_sideEffect"), col("_byId")).collectAsList();
     boolean sideEffects = !independent || positions.stream().anyMatch(p -> p.getBoolean(2));
+    // Each change's Id matches at most one stored endpoint: when all of them do, no endpoint is new.
+    boolean inserts = positions.stream().filter(p -> p.getBoolean(3)).count() < changes;
     gone.destroy();
     long found = System.nanoTime();
 
     // Their final rows, and the new endpoints, as new files of the transaction.
     // Independent records (see EndpointUpsert.Known) with no other endpoint to deactivate or sync: the side
     // effects have nothing to do, and their joins are left out.
-    Dataset<Row> rows = EndpointUpsert.applied(stored.drop("_file", "_row", "_sideEffect"), source,
-        sideEffects ? keepers : keepers.limit(0), sideEffects ? perUser : perUser.limit(0), true);
+    Dataset<Row> rows = EndpointUpsert.applied(stored.drop("_file", "_row", "_sideEffect", "_byId"), source,
+        sideEffects ? keepers : keepers.limit(0), sideEffects ? perUser : perUser.limit(0), true, inserts);
     List<Action> actions = new ArrayList<>(CollectionConverters.asJava(txn.writeFiles(rows)));
     long wrote = System.nanoTime();
 

@@ -376,7 +376,7 @@ public final class EndpointUpsert {
    */
   static void rewrite(Warehouse warehouse, String appId, Dataset<Row> stored, Dataset<Row> source,
       Dataset<Row> keepers, Dataset<Row> perUser, boolean small) {
-    applied(stored, source, keepers, perUser, small)
+    applied(stored, source, keepers, perUser, small, true)
         .write()
         .format("delta")
         .mode("overwrite")
@@ -387,10 +387,11 @@ public final class EndpointUpsert {
   /**
    * The endpoints after the write, in the table's columns: the {@code stored} ones with the changes of
    * {@code source} applied ({@link EndpointMerge}'s assignments), the new ones, and the two side effects
-   * ({@code keepers}, {@code perUser}). {@code small}: the changes and keys are broadcast.
+   * ({@code keepers}, {@code perUser}). {@code small}: the changes and keys are broadcast; {@code inserts}: some
+   * change may be a new endpoint (false when the caller knows every one is stored).
    */
   static Dataset<Row> applied(Dataset<Row> stored, Dataset<Row> source, Dataset<Row> keepers, Dataset<Row> perUser,
-      boolean small) {
+      boolean small, boolean inserts) {
     UnaryOperator<Dataset<Row>> hint = d -> small ? broadcast(d) : d;
     String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
     Map<String, Column> update = EndpointMerge.update();
@@ -401,10 +402,13 @@ public final class EndpointUpsert {
       Column kept = col(EndpointMerge.TARGET + "." + n);
       return (update.containsKey(n) ? when(matched, update.get(n)).otherwise(kept) : kept).as(n);
     }).toArray(Column[]::new));
-    Dataset<Row> storedIds = stored.select(col("Id")).join(hint.apply(source.select(col("Id"))), "Id");
-    Dataset<Row> inserted = EndpointMerge.inserted(
-        source.join(hint.apply(storedIds), source.col("Id").equalTo(storedIds.col("Id")), "left_anti"));
-    Dataset<Row> written = updated.unionByName(inserted)
+    Dataset<Row> all = updated;
+    if (inserts) {
+      Dataset<Row> storedIds = stored.select(col("Id")).join(hint.apply(source.select(col("Id"))), "Id");
+      all = updated.unionByName(EndpointMerge.inserted(
+          source.join(hint.apply(storedIds), source.col("Id").equalTo(storedIds.col("Id")), "left_anti")));
+    }
+    Dataset<Row> written = all
         .join(hint.apply(keepers),
             col("ChannelType").equalTo(col("_channel")).and(col("Address").equalTo(col("_address"))), "left")
         .join(hint.apply(perUser), col("User.UserId").equalTo(col("_user")), "left");
