@@ -73,9 +73,9 @@ final class EndpointReplace {
 
   /**
    * Replaces the endpoints that {@code source} (the changed records as endpoint rows), {@code keepers} and
-   * {@code perUser} (the side effects, see {@link EndpointUpsert}) touch; {@code independent}: the records are
-   * (see {@link EndpointUpsert.Known}). Returns false, having written nothing,
-   * when the table has no deletion vectors or too many deleted rows already: the caller then rewrites.
+   * {@code perUser} (the side effects, see {@link EndpointUpsert}) touch; {@code independent}: whether the records
+   * are independent (see {@link EndpointUpsert.Known}). Returns false, having written nothing, when the table has no
+   * deletion vectors or too many deleted rows already: the caller then rewrites.
    */
   static boolean replace(Warehouse warehouse, String appId, Dataset<Row> source, long changes, Dataset<Row> keepers,
       Dataset<Row> perUser, boolean independent, String staging) {
@@ -107,8 +107,8 @@ final class EndpointReplace {
     Map<String, long[]> deletedRows = new HashMap<>();
     for (AddFile f : files) {
       Path location = new Path(new Path(tablePath), new Path(URI.create(f.path())));
-      locations.add(location.toString());
       String key = location.toString();
+      locations.add(key);
       byKey.put(key, f);
       if (f.deletionVector() != null) {
         RoaringBitmapArray bitmap = StoredBitmap$.MODULE$.create(f.deletionVector(), new Path(tablePath)).load(store);
