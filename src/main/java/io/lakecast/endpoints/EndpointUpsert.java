@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointUpsert {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointUpsert.class);
-  /** Above this many stored endpoints the (Id, RecordHash) keys are joined by shuffle, not broadcast (16 B each). */
+  /** Above this many stored endpoints the (Id, RecordHash, UserId) keys are joined by shuffle, not broadcast. */
   private static final long BROADCAST_KEYS_MAX = 5_000_000;
   /** Above this many changed records the rewrite joins them by shuffle, not broadcast. */
   private static final long BROADCAST_CHANGES_MAX = 500_000;
@@ -184,26 +184,12 @@ public final class EndpointUpsert {
 
   /**
    * The records that change an endpoint: those whose RecordHash is not the stored endpoint's (or whose endpoint is
-   * new). The (Id, RecordHash) keys of the {@code storedCount} stored endpoints are broadcast unless too many.
+   * new). The stored endpoints' keys (Id, RecordHash, UserId; 64-bit hashes of the strings) are broadcast unless
+   * there are more than {@code storedCount} allows. A column {@code _newForUser} says whether the record gives its
+   * User.UserId an endpoint the user does not have yet (a new endpoint, or one of another user or none): only such
+   * records can take a user past the per-user limit.
    */
   static Dataset<Row> changed(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
-    Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"));
-    if (storedCount <= BROADCAST_KEYS_MAX) {
-      keys = broadcast(keys);
-    }
-    Dataset<Row> withKey = records.withColumn("_idHash", xxhash64(col("Id")));
-    return withKey
-        .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash"))
-            .and(withKey.col("RecordHash").equalTo(keys.col("_storedHash"))), "left_anti")
-        .drop("_idHash");
-  }
-
-  /**
-   * As {@link #changed}, with a column {@code _newForUser}: whether the record gives its User.UserId an endpoint it
-   * does not have yet (its endpoint is new, or belongs to another user or none). Only such records can take a user
-   * past the per-user limit. The stored keys broadcast carry a 64-bit hash of the stored UserId for it.
-   */
-  static Dataset<Row> changedMarkingNewForUser(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
     Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"),
         when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("_storedUser"),
         lit(true).as("_isStored"));

@@ -207,7 +207,7 @@ public final class ImportEndpointsJob {
     ImportRecords.gathering(keys, token -> {
       // Staged as endpoint rows, ready for the upsert.
       EndpointUpsert.source(
-          EndpointUpsert.changedMarkingNewForUser(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount),
+          EndpointUpsert.changed(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount),
           removed, appId, now, "_newForUser").write().parquet(staging);
       return null;
     });
