@@ -4,10 +4,8 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.warehouse.Table;
@@ -133,9 +131,9 @@ final class EndpointReplace {
     Dataset<Row> userKeys = independent
         ? source.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
             .groupBy(xxhash64(col("User.UserId")).as("_uk"))
-            .agg(min(entriesHash(col("User.UserAttributes"))).as("_ah"))
+            .agg(min(EndpointMerge.entriesHash(col("User.UserAttributes"))).as("_ah"))
             .withColumn("_fh", lit(null).cast("long"))
-        : perUser.select(xxhash64(col("_user")).as("_uk"), entriesHash(col("_attributes")).as("_ah"),
+        : perUser.select(xxhash64(col("_user")).as("_uk"), EndpointMerge.entriesHash(col("_attributes")).as("_ah"),
             xxhash64(col("_from")).as("_fh"));
     Column id = xxhash64(col("Id"));
     // As EndpointMerge.deactivates and .syncs, on the hashes. A user's endpoint whose UserAttributes already are
@@ -144,7 +142,7 @@ final class EndpointReplace {
     Column byAddress = col("_ak").isNotNull().and(id.notEqual(col("_kh")))
         .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
     Column byUser = col("_uk").isNotNull().and(col("_fh").isNull().or(id.notEqual(col("_fh"))))
-        .and(entriesHash(col("User.UserAttributes")).notEqual(col("_ah")));
+        .and(EndpointMerge.entriesHash(col("User.UserAttributes")).notEqual(col("_ah")));
     Broadcast<Map<String, long[]>> gone = new JavaSparkContext(spark.sparkContext()).broadcast(deletedRows);
     Dataset<Row> touched = located
         .join(broadcast(ids), id.equalTo(col("_i")), "left")
@@ -204,15 +202,6 @@ final class EndpointReplace {
   private static StructType dataSchema() {
     return new StructType(Arrays.stream(Table.Schemas.ENDPOINTS.fields())
         .filter(f -> !Table.ENDPOINTS.partitionColumns().contains(f.name())).toArray(StructField[]::new));
-  }
-
-  /**
-   * A 64-bit hash of a multi-valued map's entries in their order, 0 for null. Unlike {@link EndpointMerge#mapHash}
-   * it does not sort them (sorting nested entries costs more than the rest of the pass): equal hashes mean equal
-   * maps, different ones may still be the same entries in another order.
-   */
-  private static Column entriesHash(Column map) {
-    return when(map.isNull(), lit(0L)).otherwise(xxhash64(map_entries(map)));
   }
 
   /** A data file's location as a Hadoop path string, from Spark's {@code _metadata.file_path} (a URI). */
