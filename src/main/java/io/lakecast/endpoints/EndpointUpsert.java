@@ -130,12 +130,12 @@ public final class EndpointUpsert {
 
   /**
    * Upserts the changes of a one-pass re-import: {@code changes} are endpoint rows ({@link #source}'s columns),
-   * written aside, each changing its endpoint, and independent (see {@link Known#INDEPENDENT}).
+   * written aside, each changing its endpoint, and independent (see {@link Known#INDEPENDENT}), compared with the
+   * application's {@code storedCount} endpoints.
    */
   static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      Dataset<Row> changes) {
+      Dataset<Row> changes, long storedCount) {
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
-    long storedCount = stored.count();
     String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
     long started = System.nanoTime();
     try {

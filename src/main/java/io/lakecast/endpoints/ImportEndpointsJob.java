@@ -182,8 +182,11 @@ public final class ImportEndpointsJob {
     return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment());
   }
 
-  /** A re-import's changed records, staged as endpoint rows, and how many records were accepted in all. */
-  private record Changes(Dataset<Row> rows, long accepted) {}
+  /**
+   * A re-import's changed records, staged as endpoint rows, how many records were accepted in all, and how many
+   * endpoints they were compared with.
+   */
+  private record Changes(Dataset<Row> rows, long accepted, long storedCount) {}
 
   /**
    * A re-import in one pass: the records are parsed and compared with the stored endpoints together, and only those
@@ -226,7 +229,7 @@ public final class ImportEndpointsJob {
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
         LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
             jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
-        return new Changes(changed, keys.count());
+        return new Changes(changed, keys.count(), storedCount);
       }
       conflict = "the per-user limit rejects records or displaces endpoints";
     }
@@ -367,7 +370,7 @@ public final class ImportEndpointsJob {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = changes != null
-            ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows())
+            ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows(), changes.storedCount())
             : EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed), known);
         List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
             .collectAsList();
