@@ -5,24 +5,17 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
-import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
@@ -32,13 +25,6 @@ import org.apache.spark.sql.delta.actions.DeletionVectorDescriptor;
 import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArray;
 import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArrayFormat$;
-import org.apache.spark.sql.delta.deletionvectors.StoredBitmap$;
-import org.apache.spark.sql.delta.storage.dv.DeletionVectorStore;
-import org.apache.spark.sql.delta.storage.dv.DeletionVectorStore$;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -76,7 +62,7 @@ final class EndpointReplace {
    * deletion vectors or too many deleted rows already: the caller then rewrites.
    */
   static boolean replace(Warehouse warehouse, String appId, Dataset<Row> source, long changes, Dataset<Row> keepers,
-      Dataset<Row> perUser, boolean independent, String staging) {
+      Dataset<Row> perUser, boolean independent) {
     var spark = warehouse.spark();
     String tablePath = warehouse.path(Table.ENDPOINTS);
     OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
@@ -98,29 +84,11 @@ final class EndpointReplace {
           deleted, changes, physical);
       return false;
     }
-    DeletionVectorStore store = DeletionVectorStore$.MODULE$.createInstance(spark.sparkContext().hadoopConfiguration());
-    Map<String, AddFile> byKey = new HashMap<>();
-    List<String> locations = new ArrayList<>();
-    Map<String, RoaringBitmapArray> before = new HashMap<>();
-    Map<String, long[]> deletedRows = new HashMap<>();
-    for (AddFile f : files) {
-      Path location = new Path(new Path(tablePath), new Path(URI.create(f.path())));
-      String key = location.toString();
-      locations.add(key);
-      byKey.put(key, f);
-      if (f.deletionVector() != null) {
-        RoaringBitmapArray bitmap = StoredBitmap$.MODULE$.create(f.deletionVector(), new Path(tablePath)).load(store);
-        before.put(key, bitmap);
-        long[] rows = bitmap.values();
-        Arrays.sort(rows);
-        deletedRows.put(key, rows);
-      }
-    }
+    AppFiles stored = new AppFiles(spark, tablePath, appId, files);
 
-    // The touched rows, with where they are: one pass over the application's files, the changes' keys broadcast.
-    Dataset<Row> located = spark.read().schema(dataSchema()).parquet(locations.toArray(String[]::new))
-        .select(lit(appId).as("ApplicationId"), col("*"), col("_metadata.file_path").as("_file"),
-            col("_metadata.row_index").as("_row"));
+    // Where the touched rows are: one pass over the key columns of the application's live rows, with the changes'
+    // keys broadcast, collecting each touched row's file and position.
+    Dataset<Row> located = stored.located();
     // Keys as 64-bit hashes: small broadcasts, cheap lookups. A collision only touches an endpoint needlessly,
     // except one of two different UserAttributes (as unlikely as one of two RecordHashes).
     Dataset<Row> ids = source.select(xxhash64(col("Id")).as("_i"));
@@ -143,47 +111,56 @@ final class EndpointReplace {
         .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
     Column byUser = col("_uk").isNotNull().and(col("_fh").isNull().or(id.notEqual(col("_fh"))))
         .and(EndpointMerge.entriesHash(col("User.UserAttributes")).notEqual(col("_ah")));
-    Broadcast<Map<String, long[]>> gone = new JavaSparkContext(spark.sparkContext()).broadcast(deletedRows);
-    Dataset<Row> touched = located
+    List<Row> positions = located
+        .select(col("Id"), col("ChannelType"), col("Address"), col("EndpointStatus"), col("User"), col("_file"),
+            col("_row"))
         .join(broadcast(ids), id.equalTo(col("_i")), "left")
         .join(broadcast(addressKeys), xxhash64(col("ChannelType"), col("Address")).equalTo(col("_ak")), "left")
         .join(broadcast(userKeys), xxhash64(col("User.UserId")).equalTo(col("_uk")), "left")
         .withColumn("_sideEffect", coalesce(byAddress, lit(false)).or(coalesce(byUser, lit(false))))
         .filter(col("_i").isNotNull().or(col("_sideEffect")))
-        .filter(live(gone).apply(col("_file"), col("_row")))
-        .withColumn("_byId", col("_i").isNotNull())
-        .drop("_i", "_ak", "_kh", "_uk", "_ah", "_fh");
-    touched.write().parquet(staging);
-    Dataset<Row> stored = spark.read().parquet(staging);
-    List<Row> positions = stored.select(col("_file"), col("_row"), col("_sideEffect"), col("_byId")).collectAsList();
+        .select(col("_file"), col("_row"), col("_sideEffect"), col("_i").isNotNull())
+        .collectAsList();
     boolean sideEffects = !independent || positions.stream().anyMatch(p -> p.getBoolean(2));
     // Each change's Id matches at most one stored endpoint: when all of them do, no endpoint is new.
-    boolean inserts = positions.stream().filter(p -> p.getBoolean(3)).count() < changes;
-    gone.destroy();
+    long byId = positions.stream().filter(p -> p.getBoolean(3)).count();
+    boolean inserts = byId < changes;
+    Map<String, RoaringBitmapArray> marked = new HashMap<>();
+    for (Row p : positions) {
+      marked.computeIfAbsent(AppFiles.location(p.getString(0)), k -> new RoaringBitmapArray()).add(p.getLong(1));
+    }
     long found = System.nanoTime();
 
-    // Their final rows, and the new endpoints, as new files of the transaction.
-    // Independent records (see EndpointUpsert.Known) with no other endpoint to deactivate or sync: the side
-    // effects have nothing to do, and their joins are left out.
-    Dataset<Row> rows = EndpointUpsert.applied(stored.drop("_file", "_row", "_sideEffect", "_byId"), source,
-        sideEffects ? keepers : keepers.limit(0), sideEffects ? perUser : perUser.limit(0), true, inserts);
+    // Their final rows, and the new endpoints, as new files of the transaction: a second pass reads the touched
+    // rows whole, by position. Independent records (see EndpointUpsert.Known) with no other endpoint to deactivate
+    // or sync: the side effects have nothing to do, and their joins are left out.
+    // Read before the deletion vectors below add the touched rows to the files' deleted ones.
+    Dataset<Row> touched = stored.at(marked).drop("_file", "_row");
+    Dataset<Row> rows = EndpointUpsert.applied(touched, source, sideEffects ? keepers : keepers.limit(0),
+        sideEffects ? perUser : perUser.limit(0), true, inserts);
     List<Action> actions = new ArrayList<>(CollectionConverters.asJava(txn.writeFiles(rows)));
+    // Every touched row read back whole, and every new endpoint, or nothing is committed: a row marked deleted
+    // must have its new version among the written ones (checked on the files' statistics, when they count rows).
+    long expected = positions.size() + changes - byId;
+    List<AddFile> added = actions.stream().filter(a -> a instanceof AddFile).map(a -> (AddFile) a).toList();
+    long written = added.stream().mapToLong(f -> f.numLogicalRecords().isDefined()
+        ? (Long) f.numLogicalRecords().get() : 0L).sum();
+    if (added.stream().allMatch(f -> f.numLogicalRecords().isDefined()) && written != expected) {
+      throw new IllegalStateException("Upsert into " + appId + ": wrote " + written + " endpoint row(s) where "
+          + positions.size() + " touched and " + (changes - byId) + " new ones were expected; nothing was committed");
+    }
     long wrote = System.nanoTime();
 
     // The old rows marked deleted: each touched file's deletion vector, with the rows it already had.
-    Map<String, RoaringBitmapArray> marked = new HashMap<>();
-    for (Row p : positions) {
-      marked.computeIfAbsent(location(p.getString(0)), k -> new RoaringBitmapArray()).add(p.getLong(1));
-    }
     for (Map.Entry<String, RoaringBitmapArray> e : marked.entrySet()) {
-      AddFile file = byKey.get(e.getKey());
+      AddFile file = stored.file(e.getKey());
       if (file == null) {
         throw new IllegalStateException("A touched row's file " + e.getKey() + " is not among the application's "
-            + byKey.size() + " files in the transaction's snapshot");
+            + files.size() + " files in the transaction's snapshot");
       }
       RoaringBitmapArray bitmap = e.getValue();
-      if (before.containsKey(e.getKey())) {
-        bitmap.merge(before.get(e.getKey()));
+      if (stored.deleted(e.getKey()) != null) {
+        bitmap.merge(stored.deleted(e.getKey()));
       }
       DeletionVectorDescriptor dv = DeletionVectorDescriptor.inlineInLog(
           bitmap.serializeAsByteArray(RoaringBitmapArrayFormat$.MODULE$.Portable()), bitmap.cardinality());
@@ -196,24 +173,5 @@ final class EndpointReplace {
         + "rows written in {} ms)", appId, positions.size(), marked.size(), files.size(),
         (System.nanoTime() - started) / 1_000_000, (found - started) / 1_000_000, (wrote - found) / 1_000_000);
     return true;
-  }
-
-  /** The endpoints' columns as stored in the files: the partition column lives in the directory names. */
-  private static StructType dataSchema() {
-    return new StructType(Arrays.stream(Table.Schemas.ENDPOINTS.fields())
-        .filter(f -> !Table.ENDPOINTS.partitionColumns().contains(f.name())).toArray(StructField[]::new));
-  }
-
-  /** A data file's location as a Hadoop path string, from Spark's {@code _metadata.file_path} (a URI). */
-  static String location(String filePath) {
-    return new Path(URI.create(filePath)).toString();
-  }
-
-  /** Whether a row (file, position) is not already deleted by its file's deletion vector. */
-  private static UserDefinedFunction live(Broadcast<Map<String, long[]>> deleted) {
-    return udf((UDF2<String, Long, Boolean>) (file, row) -> {
-      long[] rows = deleted.value().get(location(file));
-      return rows == null || Arrays.binarySearch(rows, row) < 0;
-    }, DataTypes.BooleanType);
   }
 }

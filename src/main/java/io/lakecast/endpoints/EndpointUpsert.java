@@ -120,11 +120,10 @@ public final class EndpointUpsert {
         related = spark.read().parquet(staging + "-related");
       }
       return apply(warehouse, appId, removed, stored, storedCount, source, changes, related, known.independent(),
-          staging, started);
+          started);
     } finally {
       warehouse.delete(staging);
       warehouse.delete(staging + "-related");
-      warehouse.delete(staging + "-touched");
     }
   }
 
@@ -136,20 +135,15 @@ public final class EndpointUpsert {
   static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       Dataset<Row> changes, long storedCount) {
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
-    String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
     long started = System.nanoTime();
-    try {
-      long count = changes.count();
-      LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
-          storedCount);
-      if (count == 0) {
-        return new Result("unchanged", 0);
-      }
-      return apply(warehouse, appId, removed, stored, storedCount, changes, count, changesAsRelated(changes), true,
-          staging, started);
-    } finally {
-      warehouse.delete(staging + "-touched");
+    long count = changes.count();
+    LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
+        storedCount);
+    if (count == 0) {
+      return new Result("unchanged", 0);
     }
+    return apply(warehouse, appId, removed, stored, storedCount, changes, count, changesAsRelated(changes), true,
+        started);
   }
 
   /**
@@ -158,7 +152,7 @@ public final class EndpointUpsert {
    */
   private static Result apply(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       Dataset<Row> stored, long storedCount, Dataset<Row> source, long changes, Dataset<Row> related,
-      boolean independent, String staging, long started) {
+      boolean independent, long started) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     Dataset<Row> keepers = addressKeepers(related, independent);
@@ -171,8 +165,7 @@ public final class EndpointUpsert {
     }
     LakecastSession.describe(spark, "upsert", "Replace the endpoints " + changes + " change(s) touch");
     if (changes <= BROADCAST_CHANGES_MAX && conf.upsertDeletionVectors()
-        && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, independent,
-            staging + "-touched")) {
+        && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, independent)) {
       return new Result("replace", changes);
     }
     LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
@@ -381,7 +374,9 @@ public final class EndpointUpsert {
     UnaryOperator<Dataset<Row>> hint = d -> small ? broadcast(d) : d;
     String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
     Map<String, Column> update = EndpointMerge.update();
-    Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(hint.apply(source).as(EndpointMerge.SOURCE),
+    // The changes in the table's columns only: a smaller broadcast.
+    Dataset<Row> changes = source.select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
+    Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(hint.apply(changes).as(EndpointMerge.SOURCE),
         col(EndpointMerge.TARGET + ".Id").equalTo(col(EndpointMerge.SOURCE + ".Id")), "left");
     Column matched = col(EndpointMerge.SOURCE + ".Id").isNotNull();
     Dataset<Row> updated = joined.select(Arrays.stream(columns).map(n -> {
