@@ -63,9 +63,23 @@ final class FirstImport {
 
   /**
    * An attempt's transaction on the endpoints table, opened before the import reads anything: {@code busy} says why
-   * the attempt cannot go ahead (the application has endpoints), or is null.
+   * the attempt cannot go ahead (the application has endpoints), or is null; {@code files}: the application's files
+   * in the transaction's snapshot.
    */
-  record Start(Warehouse warehouse, String appId, String tablePath, OptimisticTransaction txn, String busy) {}
+  record Start(Warehouse warehouse, String appId, String tablePath, OptimisticTransaction txn, String busy,
+      List<AddFile> files) {
+    /** How many endpoints the application has, from its files' statistics; -1 when a file has none. */
+    long storedRows() {
+      long rows = 0;
+      for (AddFile f : files) {
+        if (f.numLogicalRecords().isEmpty()) {
+          return -1;
+        }
+        rows += (Long) f.numLogicalRecords().get();
+      }
+      return rows;
+    }
+  }
 
   /**
    * Opens the attempt's transaction and checks that {@code appId} holds no endpoints in its snapshot. An import opens
@@ -76,13 +90,15 @@ final class FirstImport {
     warehouse.ensure(Table.ENDPOINTS);
     String tablePath = warehouse.path(Table.ENDPOINTS);
     OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
-    // The app's files in the transaction's snapshot, queried where they are kept, not collected to the driver.
-    if (!txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
-        .isEmpty()) {
-      return new Start(warehouse, appId, tablePath, txn, "the application already has endpoints");
+    // The app's files in the transaction's snapshot (one row each): a re-import reads them straight, and counts its
+    // endpoints from their statistics.
+    List<AddFile> files = txn.snapshot().allFiles()
+        .filter(col("partitionValues").getItem("ApplicationId").equalTo(appId)).collectAsList();
+    if (!files.isEmpty()) {
+      return new Start(warehouse, appId, tablePath, txn, "the application already has endpoints", files);
     }
     txn.readWholeTable();
-    return new Start(warehouse, appId, tablePath, txn, null);
+    return new Start(warehouse, appId, tablePath, txn, null, files);
   }
 
   /**

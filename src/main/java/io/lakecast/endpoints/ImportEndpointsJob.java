@@ -194,18 +194,21 @@ public final class ImportEndpointsJob {
    * import may work on them alone: no rule across records applies among all the records (their
    * {@link RecordKeys}), and the per-user limit, checked on the changes, neither rejects nor displaces anything
    * (records that leave an endpoint as it is never add one to its user; when no changed record gives its user a new
-   * endpoint, the limit is not checked at all). Otherwise returns null, leaving nothing
+   * endpoint, the limit is not checked at all and writes no outcome). Otherwise returns null, leaving nothing
    * behind, and the general path reads every record again.
    */
   private Changes parseChanges(Format format, List<ImportPiece> pieces, LakecastConf conf, String appId,
-      Map<AttributeKind, List<String>> removed, String staging, String rejectsDir, String overLimitPath, String jobId) {
+      Map<AttributeKind, List<String>> removed, FirstImport.Start start, String staging, String rejectsDir,
+      String overLimitPath, String jobId) {
     var spark = warehouse.spark();
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
         false, rejectsDir);
     RecordKeys keys = RecordKeys.registered(spark);
-    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
-    long storedCount = stored.count();
+    // The application's endpoints in the snapshot the import started with, read straight from their files, and
+    // counted from their statistics when they have them.
+    Dataset<Row> stored = new AppFiles(spark, start.tablePath(), appId, start.files()).rows();
+    long storedCount = start.storedRows() >= 0 ? start.storedRows() : stored.count();
     String now = Ids.now();
     ImportRecords.gathering(keys, token -> {
       // Staged as endpoint rows, ready for the upsert.
@@ -220,10 +223,6 @@ public final class ImportEndpointsJob {
       Dataset<Row> changed = marked.drop("_newForUser");
       // Only a record that gives its user an endpoint the user does not have can take the user past the limit.
       boolean mayExceed = !marked.filter(col("_newForUser")).isEmpty();
-      if (!mayExceed) {
-        spark.createDataFrame(List.of(), UserEndpointLimit.OVER).write().parquet(overLimitPath);
-        spark.createDataFrame(List.of(), UserEndpointLimit.DISPLACED).write().parquet(overLimitPath + "-displaced");
-      }
       if (!mayExceed || !limit(changed.select(col("source"), col("line"), col("Id"),
               col("User.UserId").as("UserId"), col("ChannelType")), appId, conf.maxEndpointsPerUser(), overLimitPath)
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
@@ -314,7 +313,8 @@ public final class ImportEndpointsJob {
       }
       // An application that has endpoints: a re-import, read in one pass when nothing asks for more.
       Changes changes = first != null && !first.committed() && start.busy() != null
-          ? parseChanges(format, pieces, conf, appId, removed, staging, rejectsDir, overLimitPath, jobId) : null;
+          ? parseChanges(format, pieces, conf, appId, removed, start, staging, rejectsDir, overLimitPath, jobId)
+          : null;
       Dataset<Row> parsed = null;
       EndpointUpsert.Known known = EndpointUpsert.Known.NOTHING;
       Dataset<Row> rejects;
@@ -372,8 +372,9 @@ public final class ImportEndpointsJob {
         EndpointUpsert.Result written = changes != null
             ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows(), changes.storedCount())
             : EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed), known);
-        List<String> displaced = spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING())
-            .collectAsList();
+        // Not written when the limit was not checked at all (see parseChanges).
+        List<String> displaced = !warehouse.exists(overLimitPath + "-displaced") ? List.of()
+            : spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING()).collectAsList();
         UserEndpointLimit.displace(warehouse, appId, displaced);
         if (!displaced.isEmpty()) {
           LOG.info("Import job {}: {} push endpoint(s) displaced by newer ones of the same user (INACTIVE, no UserId)",
