@@ -126,8 +126,11 @@ final class EndpointReplace {
     long byId = positions.stream().filter(p -> p.getBoolean(3)).count();
     boolean inserts = byId < changes;
     Map<String, RoaringBitmapArray> marked = new HashMap<>();
+    Map<String, RoaringBitmapArray> byFilePath = new HashMap<>();
     for (Row p : positions) {
-      marked.computeIfAbsent(AppFiles.location(p.getString(0)), k -> new RoaringBitmapArray()).add(p.getLong(1));
+      // Each file's path is parsed once, not once per row.
+      byFilePath.computeIfAbsent(p.getString(0), f -> marked.computeIfAbsent(AppFiles.location(f),
+          k -> new RoaringBitmapArray())).add(p.getLong(1));
     }
     long found = System.nanoTime();
 
