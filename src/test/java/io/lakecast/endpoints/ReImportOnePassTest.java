@@ -72,13 +72,19 @@ class ReImportOnePassTest {
   void aReImportInOnePassLeavesWhatTheGeneralPathLeaves() throws IOException {
     List<String> changes = new ArrayList<>(UpsertPathsTest.independentChanges());
     changes.add(1, "{\"Id\":\"bad\",\"ChannelType\":\"PIGEON\",\"Address\":\"coo\"}");
-    List<Path> files = List.of(file("stored.json", UpsertPathsTest.stored()), file("changes.json", changes));
+    // The third import changes e2 again: it reads the endpoints the second one replaced, whose old rows deletion
+    // vectors now delete, and must see e2 once (its old row differs from the record too).
+    List<Path> files = List.of(file("stored.json", UpsertPathsTest.stored()), file("changes.json", changes),
+        file("again.json", UpsertPathsTest.dated(List.of("{\"Id\":\"e2\",\"ChannelType\":\"EMAIL\","
+            + "\"Address\":\"b@example.com\",\"User\":{\"UserId\":\"u1\",\"UserAttributes\":"
+            + "{\"Tier\":[\"Platinum\"]}}}"), "2026-03-01")));
 
     List<After> onePass = imports("one-pass", true, files);
     List<After> general = imports("general", false, files);
 
     assertThat(onePass.get(1).result().path()).isEqualTo("re-import in one pass");
     assertThat(general.get(1).result().path()).isEqualTo("general");
+    assertThat(onePass.get(2).result().path()).isEqualTo("re-import in one pass");
     After after = onePass.get(1);
     assertThat(after.result().processed()).as("e2, e3 unchanged, n5 and the bad one").isEqualTo(4);
     assertThat(after.result().imported()).isEqualTo(3);
@@ -87,7 +93,10 @@ class ReImportOnePassTest {
     assertThat(UpsertPathsTest.rowOf(after.endpoints(), "e1")).as("not in the file, synced by e2")
         .contains("Tier=[Gold]");
     assertThat(UpsertPathsTest.rowOf(after.endpoints(), "e4")).contains("EndpointStatus=INACTIVE");
-    for (int i = 0; i < 2; i++) {
+    assertThat(onePass.get(2).endpoints()).as("e1..e4 and n5, once each").hasSize(5);
+    assertThat(UpsertPathsTest.rowOf(onePass.get(2).endpoints(), "e1")).as("synced by e2")
+        .contains("Tier=[Platinum]");
+    for (int i = 0; i < 3; i++) {
       assertThat(onePass.get(i).endpoints()).as("endpoints after import " + (i + 1))
           .isEqualTo(general.get(i).endpoints());
       assertThat(onePass.get(i).rejects()).isEqualTo(general.get(i).rejects());
