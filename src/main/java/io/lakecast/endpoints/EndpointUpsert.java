@@ -119,8 +119,7 @@ public final class EndpointUpsert {
         related(latest, source).write().parquet(staging + "-related");
         related = spark.read().parquet(staging + "-related");
       }
-      return apply(warehouse, appId, removed, stored, storedCount, source, changes, related, known.independent(),
-          started);
+      return apply(warehouse, appId, removed, storedCount, source, changes, related, known.independent(), started);
     } finally {
       warehouse.delete(staging);
       warehouse.delete(staging + "-related");
@@ -134,7 +133,6 @@ public final class EndpointUpsert {
    */
   static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       Dataset<Row> changes, long storedCount) {
-    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long started = System.nanoTime();
     long count = changes.count();
     LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
@@ -142,8 +140,7 @@ public final class EndpointUpsert {
     if (count == 0) {
       return new Result("unchanged", 0);
     }
-    return apply(warehouse, appId, removed, stored, storedCount, changes, count, changesAsRelated(changes), true,
-        started);
+    return apply(warehouse, appId, removed, storedCount, changes, count, changesAsRelated(changes), true, started);
   }
 
   /**
@@ -151,8 +148,7 @@ public final class EndpointUpsert {
    * are {@code related} (see {@link #related}), by MERGE, replace or rewrite.
    */
   private static Result apply(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      Dataset<Row> stored, long storedCount, Dataset<Row> source, long changes, Dataset<Row> related,
-      boolean independent, long started) {
+      long storedCount, Dataset<Row> source, long changes, Dataset<Row> related, boolean independent, long started) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     Dataset<Row> keepers = addressKeepers(related, independent);
@@ -169,6 +165,8 @@ public final class EndpointUpsert {
       return new Result("replace", changes);
     }
     LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
+    // Read here, the only path that needs the stored endpoints as a table: MERGE and replace read them themselves.
+    Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
     LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
         (System.nanoTime() - started) / 1_000_000);
