@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArray;
 import org.apache.spark.sql.delta.deletionvectors.StoredBitmap$;
@@ -52,6 +53,24 @@ final class AppFiles {
         deleted.put(location, StoredBitmap$.MODULE$.create(f.deletionVector(), new Path(tablePath)).load(store));
       }
     }
+  }
+
+  /** An application's files in a transaction's snapshot: one row each, collected from the table's log. */
+  static List<AddFile> of(OptimisticTransaction txn, String appId) {
+    return txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
+        .collectAsList();
+  }
+
+  /** How many live rows {@code files} hold, from their statistics; -1 when a file has none. */
+  static long liveRows(List<AddFile> files) {
+    long rows = 0;
+    for (AddFile f : files) {
+      if (f.numLogicalRecords().isEmpty()) {
+        return -1;
+      }
+      rows += (Long) f.numLogicalRecords().get();
+    }
+    return rows;
   }
 
   /** The file at a location (a Hadoop path, see {@link #location}), or null. */

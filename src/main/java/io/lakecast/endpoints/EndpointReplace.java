@@ -73,8 +73,7 @@ final class EndpointReplace {
     }
     txn.readWholeTable();
     long started = System.nanoTime();
-    List<AddFile> files = txn.snapshot().allFiles()
-        .filter(col("partitionValues").getItem("ApplicationId").equalTo(appId)).collectAsList();
+    List<AddFile> files = AppFiles.of(txn, appId);
     long physical = 0;
     long deleted = 0;
     for (AddFile f : files) {
@@ -147,10 +146,9 @@ final class EndpointReplace {
     // Every touched row read back whole, and every new endpoint, or nothing is committed: a row marked deleted
     // must have its new version among the written ones (checked on the files' statistics, when they count rows).
     long expected = positions.size() + changes - byId;
-    List<AddFile> added = actions.stream().filter(a -> a instanceof AddFile).map(a -> (AddFile) a).toList();
-    long written = added.stream().mapToLong(f -> f.numLogicalRecords().isDefined()
-        ? (Long) f.numLogicalRecords().get() : 0L).sum();
-    if (added.stream().allMatch(f -> f.numLogicalRecords().isDefined()) && written != expected) {
+    long written = AppFiles.liveRows(actions.stream().filter(a -> a instanceof AddFile).map(a -> (AddFile) a)
+        .toList());
+    if (written >= 0 && written != expected) {
       throw new IllegalStateException("Upsert into " + appId + ": wrote " + written + " endpoint row(s) where "
           + positions.size() + " touched and " + (changes - byId) + " new ones were expected; nothing was committed");
     }

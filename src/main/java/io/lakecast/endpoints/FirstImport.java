@@ -70,14 +70,7 @@ final class FirstImport {
       List<AddFile> files) {
     /** How many endpoints the application has, from its files' statistics; -1 when a file has none. */
     long storedRows() {
-      long rows = 0;
-      for (AddFile f : files) {
-        if (f.numLogicalRecords().isEmpty()) {
-          return -1;
-        }
-        rows += (Long) f.numLogicalRecords().get();
-      }
-      return rows;
+      return AppFiles.liveRows(files);
     }
   }
 
@@ -92,8 +85,7 @@ final class FirstImport {
     OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
     // The app's files in the transaction's snapshot (one row each): a re-import reads them straight, and counts its
     // endpoints from their statistics.
-    List<AddFile> files = txn.snapshot().allFiles()
-        .filter(col("partitionValues").getItem("ApplicationId").equalTo(appId)).collectAsList();
+    List<AddFile> files = AppFiles.of(txn, appId);
     if (!files.isEmpty()) {
       return new Start(warehouse, appId, tablePath, txn, "the application already has endpoints", files);
     }
