@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -104,7 +105,7 @@ public final class EndpointUpsert {
       LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
       Dataset<Row> changed = changed(latest, stored, storedCount);
       // The changed records, as endpoint rows, are written aside once: every later step reads them.
-      source(changed, removed, appId, now).write().parquet(staging);
+      staged(source(changed, removed, appId, now)).parquet(staging);
       Dataset<Row> source = spark.read().parquet(staging);
       long changes = source.count();
       LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored ({} ms)", appId, changes,
@@ -196,6 +197,21 @@ public final class EndpointUpsert {
         .filter(coalesce(unchanged, lit(false)).equalTo(lit(false)))
         .withColumn("_newForUser", newForUser)
         .drop("_idHash", "_storedHash", "_storedUser", "_isStored");
+  }
+
+  /**
+   * A writer of endpoint rows ({@link #source}'s columns) staged aside as Parquet, with the endpoints table's
+   * per-column writer settings plus {@code line}'s: no dictionary for the (nearly) unique columns, where building
+   * one only costs the writer time before it gives up on it.
+   */
+  static DataFrameWriter<Row> staged(Dataset<Row> rows) {
+    DataFrameWriter<Row> writer = rows.write().option("parquet.enable.dictionary#line", "false");
+    for (Map.Entry<String, String> e : Table.ENDPOINTS.properties().entrySet()) {
+      if (e.getKey().startsWith("parquet.")) {
+        writer = writer.option(e.getKey(), e.getValue());
+      }
+    }
+    return writer;
   }
 
   /** The last record of each Id in file order (the sort only runs when some Id repeats). */

@@ -212,9 +212,9 @@ public final class ImportEndpointsJob {
     String now = Ids.now();
     ImportRecords.gathering(keys, token -> {
       // Staged as endpoint rows, ready for the upsert.
-      EndpointUpsert.source(
+      EndpointUpsert.staged(EndpointUpsert.source(
           EndpointUpsert.changed(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount),
-          removed, appId, now, "_newForUser").write().parquet(staging);
+          removed, appId, now, "_newForUser")).parquet(staging);
       return null;
     });
     String conflict = keys.acrossRecords();
