@@ -1,11 +1,6 @@
 package io.lakecast.endpoints;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
@@ -13,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.delta.DeltaLog;
@@ -35,7 +29,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * The many-changes path of {@link EndpointUpsert} on a table with deletion vectors: only the endpoints a write
  * touches are rewritten. A first pass over the key columns of the application's files ({@link AppFiles}) finds the
  * rows the changes touch (their Id, or the ChannelType and Address or user of a changed record, the two side
- * effects' keys) with their file and row position. A second pass reads the rows at those positions whole; their final
+ * effects' keys, looked up as {@link ChangeKeys}) with their file and row position. A second pass reads the rows at those positions whole; their final
  * rows (the same {@link EndpointUpsert#applied} the full rewrite uses) are written as new files, and one commit adds
  * them and marks the old rows deleted in the files' deletion vectors, once the written rows are checked to number
  * the touched plus the new ones.
@@ -87,40 +81,15 @@ final class EndpointReplace {
     }
     AppFiles stored = new AppFiles(spark, tablePath, appId, files);
 
-    // Where the touched rows are: one pass over the key columns of the application's live rows, with the changes'
-    // keys broadcast, collecting each touched row's file and position.
-    Dataset<Row> located = stored.located();
-    // Keys as 64-bit hashes: small broadcasts, cheap lookups. A collision only touches an endpoint needlessly,
-    // except one of two different UserAttributes (as unlikely as one of two RecordHashes).
-    Dataset<Row> ids = source.select(xxhash64(col("Id")).as("_i"));
-    Dataset<Row> addressKeys = keepers.select(xxhash64(col("_channel"), col("_address")).as("_ak"),
-        xxhash64(col("_keeper")).as("_kh"));
-    // Independent records carry one set of UserAttributes per user: the changes give each user's without ranking
-    // them. The record it came from then is not known; it only matters for a row the Id touches anyway.
-    Dataset<Row> userKeys = independent
-        ? source.filter(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()))
-            .groupBy(xxhash64(col("User.UserId")).as("_uk"))
-            .agg(min(EndpointMerge.entriesHash(col("User.UserAttributes"))).as("_ah"))
-            .withColumn("_fh", lit(null).cast("long"))
-        : perUser.select(xxhash64(col("_user")).as("_uk"), EndpointMerge.entriesHash(col("_attributes")).as("_ah"),
-            xxhash64(col("_from")).as("_fh"));
-    Column id = xxhash64(col("Id"));
-    // As EndpointMerge.deactivates and .syncs, on the hashes. A user's endpoint whose UserAttributes already are
-    // the incoming ones, entry for entry, is left alone (merging them in changes nothing); the same entries in
-    // another order only touch it needlessly.
-    Column byAddress = col("_ak").isNotNull().and(id.notEqual(col("_kh")))
-        .and(col("EndpointStatus").notEqual(lit("INACTIVE")));
-    Column byUser = col("_uk").isNotNull().and(col("_fh").isNull().or(id.notEqual(col("_fh"))))
-        .and(EndpointMerge.entriesHash(col("User.UserAttributes")).notEqual(col("_ah")));
-    List<Row> positions = located
+    // Where the touched rows are: one pass over the key columns of the application's live rows, looking up the
+    // changes' keys (collected and broadcast as hashes), collecting each touched row's file and position.
+    ChangeKeys keys = independent ? ChangeKeys.ofIndependent(source) : ChangeKeys.of(source, keepers, perUser);
+    Dataset<Row> located = stored.located()
         .select(col("Id"), col("ChannelType"), col("Address"), col("EndpointStatus"), col("User"), col("_file"),
-            col("_row"))
-        .join(broadcast(ids), id.equalTo(col("_i")), "left")
-        .join(broadcast(addressKeys), xxhash64(col("ChannelType"), col("Address")).equalTo(col("_ak")), "left")
-        .join(broadcast(userKeys), xxhash64(col("User.UserId")).equalTo(col("_uk")), "left")
-        .withColumn("_sideEffect", coalesce(byAddress, lit(false)).or(coalesce(byUser, lit(false))))
-        .filter(col("_i").isNotNull().or(col("_sideEffect")))
-        .select(col("_file"), col("_row"), col("_sideEffect"), col("_i").isNotNull())
+            col("_row"));
+    List<Row> positions = ChangeKeys.touches(spark, located, keys)
+        .filter(col("_byId").or(col("_sideEffect")))
+        .select(col("_file"), col("_row"), col("_sideEffect"), col("_byId"))
         .collectAsList();
     boolean sideEffects = !independent || positions.stream().anyMatch(p -> p.getBoolean(2));
     // Each change's Id matches at most one stored endpoint: when all of them do, no endpoint is new.
