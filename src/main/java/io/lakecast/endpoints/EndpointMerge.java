@@ -1,6 +1,8 @@
 package io.lakecast.endpoints;
 
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -8,6 +10,7 @@ import static org.apache.spark.sql.functions.map_concat;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.warehouse.Table;
@@ -130,10 +133,17 @@ public final class EndpointMerge {
     return functions.array_sort(functions.map_entries(a)).eqNullSafe(functions.array_sort(functions.map_entries(b)));
   }
 
-  /** Keys present in {@code s} replace the same keys of {@code t}; other keys of {@code t} stay. */
+  /**
+   * Keys present in {@code s} replace the same keys of {@code t}; other keys of {@code t} stay. Two common cases
+   * skip the filter over {@code t}'s entries (a higher-order function, which Spark interprets entry by entry): when
+   * {@code s} replaces every key of {@code t} (a re-import of the same columns), and when it replaces none.
+   */
   static Column mergeMaps(Column t, Column s) {
     Column keep = map_filter(t, (k, v) -> not(array_contains(map_keys(s), k)));
-    return when(s.isNull(), t).when(t.isNull(), s).otherwise(map_concat(keep, s));
+    return when(s.isNull(), t).when(t.isNull(), s)
+        .when(size(array_except(map_keys(t), map_keys(s))).equalTo(0), s)
+        .when(not(arrays_overlap(map_keys(t), map_keys(s))), map_concat(t, s))
+        .otherwise(map_concat(keep, s));
   }
 
   /** Field-by-field: a field present in {@code s} replaces the stored one. */
