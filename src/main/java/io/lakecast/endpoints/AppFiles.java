@@ -3,6 +3,7 @@ package io.lakecast.endpoints;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.warehouse.Table;
 import java.net.URI;
@@ -15,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
@@ -95,7 +97,7 @@ final class AppFiles {
     Map<String, long[]> gone = new HashMap<>();
     deleted.forEach((location, bitmap) -> gone.put(location, sorted(bitmap)));
     return rows.filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(gone)), false)
-        .apply(col("_file"), col("_row")));
+        .apply(xxhash64(col("_file")), col("_row")));
   }
 
   /** The live rows in the table's columns. */
@@ -108,7 +110,7 @@ final class AppFiles {
     Map<String, long[]> rows = new HashMap<>();
     positions.forEach((location, bitmap) -> rows.put(location, sorted(bitmap)));
     return all().filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(rows)), true)
-        .apply(col("_file"), col("_row")));
+        .apply(xxhash64(col("_file")), col("_row")));
   }
 
   /** Every row of the files, deleted or not, as {@link #located} gives them. */
@@ -136,23 +138,46 @@ final class AppFiles {
   }
 
   /**
-   * Whether a row (file, position) is among the sorted {@code rows} per file ({@code among} true), or not among
-   * them (false). The files are keyed as {@link #byFilePath} gives them.
+   * Whether a row (its file's {@code xxhash64} of {@code _metadata.file_path}, its position) is among the sorted
+   * {@code rows} per file ({@code among} true), or not among them (false). The files are keyed as
+   * {@link #byFilePath} gives them: a lookup per row by a long, not by a path string made for each row.
    */
-  private static UserDefinedFunction rowIn(Broadcast<Map<String, long[]>> rows, boolean among) {
-    return udf((UDF2<String, Long, Boolean>) (file, row) -> {
+  private static UserDefinedFunction rowIn(Broadcast<Map<Long, long[]>> rows, boolean among) {
+    return udf((UDF2<Long, Long, Boolean>) (file, row) -> {
       long[] sorted = rows.value().get(file);
       return (sorted != null && Arrays.binarySearch(sorted, row) >= 0) == among;
     }, DataTypes.BooleanType);
   }
 
   /**
-   * Rows per file keyed by the files' {@code _metadata.file_path} (a URI, as Spark names them) as well as their
-   * Hadoop path, so that a lookup per row needs no parsing.
+   * Rows per file keyed by the {@code xxhash64} of the file's {@code _metadata.file_path} (a URI, as Spark names
+   * files) and of its Hadoop path, hashed by Spark itself so that the keys are the ones its rows compute. Two
+   * files whose paths hash alike (a 64-bit collision) would mix their rows: refused.
    */
-  private static Map<String, long[]> byFilePath(Map<String, long[]> rows) {
-    Map<String, long[]> keyed = new HashMap<>(rows);
-    rows.forEach((location, sorted) -> keyed.put(new Path(location).toUri().toString(), sorted));
+  private Map<Long, long[]> byFilePath(Map<String, long[]> rows) {
+    List<String> names = new ArrayList<>();
+    List<String> ofLocation = new ArrayList<>();
+    rows.keySet().forEach(location -> {
+      for (String name : new String[] {location, new Path(location).toUri().toString()}) {
+        names.add(name);
+        ofLocation.add(location);
+      }
+    });
+    Map<String, Long> hashOf = new HashMap<>();
+    for (Row h : spark.createDataset(names, Encoders.STRING()).select(col("value"), xxhash64(col("value")))
+        .collectAsList()) {
+      hashOf.put(h.getString(0), h.getLong(1));
+    }
+    Map<Long, long[]> keyed = new HashMap<>();
+    Map<Long, String> owner = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      long hash = hashOf.get(names.get(i));
+      String known = owner.putIfAbsent(hash, ofLocation.get(i));
+      if (known != null && !known.equals(ofLocation.get(i))) {
+        throw new IllegalStateException("Data files " + known + " and " + ofLocation.get(i) + " hash alike");
+      }
+      keyed.put(hash, rows.get(ofLocation.get(i)));
+    }
     return keyed;
   }
 }
