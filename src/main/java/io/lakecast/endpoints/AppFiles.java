@@ -42,6 +42,8 @@ final class AppFiles {
   private final List<String> locations = new ArrayList<>();
   private final Map<String, AddFile> byLocation = new HashMap<>();
   private final Map<String, RoaringBitmapArray> deleted = new HashMap<>();
+  /** Each file's location by the hash its rows carry in {@code _file}; computed on first use. */
+  private Map<Long, String> byHash;
 
   AppFiles(SparkSession spark, String tablePath, String appId, List<AddFile> files) {
     this.spark = spark;
@@ -86,8 +88,9 @@ final class AppFiles {
   }
 
   /**
-   * The live rows in the table's columns, plus {@code _file} ({@code _metadata.file_path}, see {@link #location}) and
-   * {@code _row} (the row's position in its file).
+   * The live rows in the table's columns, plus {@code _file} (the {@code xxhash64} of the row's
+   * {@code _metadata.file_path}: a long per row, not a path string; see {@link #location(long)}) and {@code _row}
+   * (the row's position in its file).
    */
   Dataset<Row> located() {
     Dataset<Row> rows = all();
@@ -97,7 +100,7 @@ final class AppFiles {
     Map<String, long[]> gone = new HashMap<>();
     deleted.forEach((location, bitmap) -> gone.put(location, sorted(bitmap)));
     return rows.filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(gone)), false)
-        .apply(xxhash64(col("_file")), col("_row")));
+        .apply(col("_file"), col("_row")));
   }
 
   /** The live rows in the table's columns. */
@@ -105,24 +108,59 @@ final class AppFiles {
     return located().drop("_file", "_row");
   }
 
-  /** The rows at the given live positions (per file location, see {@link #location}), as {@link #located}. */
+  /** The rows at the given live positions (per file location, see {@link #location(long)}), as {@link #located}. */
   Dataset<Row> at(Map<String, RoaringBitmapArray> positions) {
     Map<String, long[]> rows = new HashMap<>();
     positions.forEach((location, bitmap) -> rows.put(location, sorted(bitmap)));
     return all().filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(rows)), true)
-        .apply(xxhash64(col("_file")), col("_row")));
+        .apply(col("_file"), col("_row")));
   }
 
   /** Every row of the files, deleted or not, as {@link #located} gives them. */
   private Dataset<Row> all() {
     return spark.read().schema(dataSchema()).parquet(locations.toArray(String[]::new))
-        .select(lit(appId).as("ApplicationId"), col("*"), col("_metadata.file_path").as("_file"),
+        .select(lit(appId).as("ApplicationId"), col("*"), xxhash64(col("_metadata.file_path")).as("_file"),
             col("_metadata.row_index").as("_row"));
   }
 
-  /** A data file's location as a Hadoop path string, from Spark's {@code _metadata.file_path} (a URI). */
-  static String location(String filePath) {
-    return new Path(URI.create(filePath)).toString();
+  /** The location (a Hadoop path string) of the file whose rows carry {@code fileHash} in {@code _file}, or null. */
+  String location(long fileHash) {
+    return byHash().get(fileHash);
+  }
+
+  /**
+   * Each file's location by the {@code xxhash64} of both forms of its path: the URI that Spark's
+   * {@code _metadata.file_path} gives and the Hadoop path. Hashed by Spark itself (a projection of a local table, no
+   * job), so that the keys are the ones the rows compute. Two files whose paths hash alike (a 64-bit collision)
+   * would mix their rows: refused.
+   */
+  private Map<Long, String> byHash() {
+    if (byHash != null) {
+      return byHash;
+    }
+    List<String> names = new ArrayList<>();
+    List<String> ofLocation = new ArrayList<>();
+    for (String location : locations) {
+      for (String name : new String[] {location, new Path(location).toUri().toString()}) {
+        names.add(name);
+        ofLocation.add(location);
+      }
+    }
+    Map<String, Long> hashOf = new HashMap<>();
+    for (Row h : spark.createDataset(names, Encoders.STRING()).select(col("value"), xxhash64(col("value")))
+        .collectAsList()) {
+      hashOf.put(h.getString(0), h.getLong(1));
+    }
+    Map<Long, String> keyed = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      long hash = hashOf.get(names.get(i));
+      String known = keyed.putIfAbsent(hash, ofLocation.get(i));
+      if (known != null && !known.equals(ofLocation.get(i))) {
+        throw new IllegalStateException("Data files " + known + " and " + ofLocation.get(i) + " hash alike");
+      }
+    }
+    byHash = keyed;
+    return byHash;
   }
 
   private static long[] sorted(RoaringBitmapArray bitmap) {
@@ -138,9 +176,8 @@ final class AppFiles {
   }
 
   /**
-   * Whether a row (its file's {@code xxhash64} of {@code _metadata.file_path}, its position) is among the sorted
-   * {@code rows} per file ({@code among} true), or not among them (false). The files are keyed as
-   * {@link #byFilePath} gives them: a lookup per row by a long, not by a path string made for each row.
+   * Whether a row (its {@code _file} hash and position) is among the sorted {@code rows} per file ({@code among}
+   * true), or not among them (false); the files keyed by {@link #byFilePath}.
    */
   private static UserDefinedFunction rowIn(Broadcast<Map<Long, long[]>> rows, boolean among) {
     return udf((UDF2<Long, Long, Boolean>) (file, row) -> {
@@ -149,35 +186,14 @@ final class AppFiles {
     }, DataTypes.BooleanType);
   }
 
-  /**
-   * Rows per file keyed by the {@code xxhash64} of the file's {@code _metadata.file_path} (a URI, as Spark names
-   * files) and of its Hadoop path, hashed by Spark itself so that the keys are the ones its rows compute. Two
-   * files whose paths hash alike (a 64-bit collision) would mix their rows: refused.
-   */
+  /** Rows per file location, keyed by every hash a row of that file may carry in {@code _file}. */
   private Map<Long, long[]> byFilePath(Map<String, long[]> rows) {
-    List<String> names = new ArrayList<>();
-    List<String> ofLocation = new ArrayList<>();
-    rows.keySet().forEach(location -> {
-      for (String name : new String[] {location, new Path(location).toUri().toString()}) {
-        names.add(name);
-        ofLocation.add(location);
+    Map<Long, long[]> keyed = new HashMap<>();
+    byHash().forEach((hash, location) -> {
+      if (rows.containsKey(location)) {
+        keyed.put(hash, rows.get(location));
       }
     });
-    Map<String, Long> hashOf = new HashMap<>();
-    for (Row h : spark.createDataset(names, Encoders.STRING()).select(col("value"), xxhash64(col("value")))
-        .collectAsList()) {
-      hashOf.put(h.getString(0), h.getLong(1));
-    }
-    Map<Long, long[]> keyed = new HashMap<>();
-    Map<Long, String> owner = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      long hash = hashOf.get(names.get(i));
-      String known = owner.putIfAbsent(hash, ofLocation.get(i));
-      if (known != null && !known.equals(ofLocation.get(i))) {
-        throw new IllegalStateException("Data files " + known + " and " + ofLocation.get(i) + " hash alike");
-      }
-      keyed.put(hash, rows.get(ofLocation.get(i)));
-    }
     return keyed;
   }
 }

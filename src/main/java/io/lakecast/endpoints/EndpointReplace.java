@@ -96,11 +96,16 @@ final class EndpointReplace {
     long byId = positions.stream().filter(p -> p.getBoolean(3)).count();
     boolean inserts = byId < changes;
     Map<String, RoaringBitmapArray> marked = new HashMap<>();
-    Map<String, RoaringBitmapArray> byFilePath = new HashMap<>();
+    Map<Long, RoaringBitmapArray> byFile = new HashMap<>();
     for (Row p : positions) {
-      // Each file's path is parsed once, not once per row.
-      byFilePath.computeIfAbsent(p.getString(0), f -> marked.computeIfAbsent(AppFiles.location(f),
-          k -> new RoaringBitmapArray())).add(p.getLong(1));
+      byFile.computeIfAbsent(p.getLong(0), f -> {
+        String location = stored.location(f);
+        if (location == null) {
+          throw new IllegalStateException("A touched row's file (path hash " + f + ") is not among the application's "
+              + files.size() + " files in the transaction's snapshot");
+        }
+        return marked.computeIfAbsent(location, k -> new RoaringBitmapArray());
+      }).add(p.getLong(1));
     }
     long found = System.nanoTime();
 
