@@ -129,13 +129,12 @@ public final class EndpointUpsert {
 
   /**
    * Upserts the changes of a one-pass re-import: {@code changes} are endpoint rows ({@link #source}'s columns),
-   * written aside, each changing its endpoint, and independent (see {@link Known#INDEPENDENT}), compared with the
-   * application's {@code storedCount} endpoints.
+   * written aside, {@code count} of them, each changing its endpoint, and independent (see
+   * {@link Known#INDEPENDENT}), compared with the application's {@code storedCount} endpoints.
    */
   static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
-      Dataset<Row> changes, long storedCount) {
+      Dataset<Row> changes, long count, long storedCount) {
     long started = System.nanoTime();
-    long count = changes.count();
     LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
         storedCount);
     if (count == 0) {

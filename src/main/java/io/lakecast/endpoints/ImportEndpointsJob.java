@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,10 +185,10 @@ public final class ImportEndpointsJob {
   }
 
   /**
-   * A re-import's changed records, staged as endpoint rows, how many records were accepted in all, and how many
-   * endpoints they were compared with.
+   * A re-import's changed records, staged as endpoint rows, and how many there are; how many records were accepted
+   * in all, and how many endpoints they were compared with.
    */
-  private record Changes(Dataset<Row> rows, long accepted, long storedCount) {}
+  private record Changes(Dataset<Row> rows, long count, long accepted, long storedCount) {}
 
   /**
    * A re-import in one pass: the records are parsed and compared with the stored endpoints together, and only those
@@ -210,25 +212,29 @@ public final class ImportEndpointsJob {
     Dataset<Row> stored = new AppFiles(spark, start.tablePath(), appId, start.files()).rows();
     long storedCount = start.storedRows() >= 0 ? start.storedRows() : stored.count();
     String now = Ids.now();
-    ImportRecords.gathering(keys, token -> {
+    StructType stagedSchema = ImportRecords.gathering(keys, token -> {
       // Staged as endpoint rows, ready for the upsert.
-      EndpointUpsert.staged(EndpointUpsert.source(
+      Dataset<Row> staged = EndpointUpsert.source(
           EndpointUpsert.changed(ImportRecords.read(spark, plan.withKeys(token)), stored, storedCount),
-          removed, appId, now, "_newForUser")).parquet(staging);
-      return null;
+          removed, appId, now, "_newForUser");
+      EndpointUpsert.staged(staged).parquet(staging);
+      return staged.schema();
     });
     String conflict = keys.acrossRecords();
     if (conflict == null) {
-      Dataset<Row> marked = spark.read().parquet(staging);
+      Dataset<Row> marked = spark.read().schema(stagedSchema).parquet(staging);
       Dataset<Row> changed = marked.drop("_newForUser");
-      // Only a record that gives its user an endpoint the user does not have can take the user past the limit.
-      boolean mayExceed = !marked.filter(col("_newForUser")).isEmpty();
+      // One small job: how many records change an endpoint, and whether any gives its user an endpoint the user
+      // does not have (only such a record can take the user past the limit).
+      Row counts = marked.agg(count(lit(1)), max(col("_newForUser"))).first();
+      long changedCount = counts.getLong(0);
+      boolean mayExceed = !counts.isNullAt(1) && counts.getBoolean(1);
       if (!mayExceed || !limit(changed.select(col("source"), col("line"), col("Id"),
               col("User.UserId").as("UserId"), col("ChannelType")), appId, conf.maxEndpointsPerUser(), overLimitPath)
           && spark.read().parquet(overLimitPath + "-displaced").isEmpty()) {
         LOG.info("Import job {}: {} record(s) parsed and compared with the {} stored endpoint(s) in one pass in {} ms",
             jobId, keys.count(), storedCount, (System.nanoTime() - started) / 1_000_000);
-        return new Changes(changed, keys.count(), storedCount);
+        return new Changes(changed, changedCount, keys.count(), storedCount);
       }
       conflict = "the per-user limit rejects records or displaces endpoints";
     }
@@ -370,7 +376,8 @@ public final class ImportEndpointsJob {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
         EndpointUpsert.Result written = changes != null
-            ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows(), changes.storedCount())
+            ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows(), changes.count(),
+                changes.storedCount())
             : EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed), known);
         // Not written when the limit was not checked at all (see parseChanges).
         List<String> displaced = !warehouse.exists(overLimitPath + "-displaced") ? List.of()
