@@ -108,17 +108,29 @@ final class AppFiles {
     return located().drop("_file", "_row");
   }
 
-  /** The rows at the given live positions (per file location, see {@link #location(long)}), as {@link #located}. */
+  /**
+   * The rows at the given live positions (per file location, see {@link #location(long)}), as {@link #located};
+   * only the files holding some of them are read.
+   */
   Dataset<Row> at(Map<String, RoaringBitmapArray> positions) {
     Map<String, long[]> rows = new HashMap<>();
     positions.forEach((location, bitmap) -> rows.put(location, sorted(bitmap)));
-    return all().filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(rows)), true)
+    List<String> holding = locations.stream().filter(rows::containsKey).toList();
+    if (holding.isEmpty()) {
+      return all().where(lit(false));
+    }
+    return all(holding).filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(rows)), true)
         .apply(col("_file"), col("_row")));
   }
 
   /** Every row of the files, deleted or not, as {@link #located} gives them. */
   private Dataset<Row> all() {
-    return spark.read().schema(dataSchema()).parquet(locations.toArray(String[]::new))
+    return all(locations);
+  }
+
+  /** Every row of some of the files, deleted or not. */
+  private Dataset<Row> all(List<String> which) {
+    return spark.read().schema(dataSchema()).parquet(which.toArray(String[]::new))
         .select(lit(appId).as("ApplicationId"), col("*"), xxhash64(col("_metadata.file_path")).as("_file"),
             col("_metadata.row_index").as("_row"));
   }
