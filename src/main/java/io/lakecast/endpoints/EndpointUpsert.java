@@ -181,21 +181,21 @@ public final class EndpointUpsert {
    * records can take a user past the per-user limit.
    */
   static Dataset<Row> changed(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
-    Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_idHash"), col("RecordHash").as("_storedHash"),
-        when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("_storedUser"),
-        lit(true).as("_isStored"));
+    // The stored Id's hash, never null, also says whether the record's endpoint is stored.
+    Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_storedId"), col("RecordHash").as("_storedHash"),
+        when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("_storedUser"));
     if (storedCount <= BROADCAST_KEYS_MAX) {
       keys = broadcast(keys);
     }
     Dataset<Row> withKey = records.withColumn("_idHash", xxhash64(col("Id")));
-    Column unchanged = col("_isStored").isNotNull().and(col("RecordHash").equalTo(col("_storedHash")));
-    Column newForUser = col("UserId").isNotNull().and(col("_isStored").isNull()
+    Column unchanged = col("_storedId").isNotNull().and(col("RecordHash").equalTo(col("_storedHash")));
+    Column newForUser = col("UserId").isNotNull().and(col("_storedId").isNull()
         .or(col("_storedUser").isNull()).or(xxhash64(col("UserId")).notEqual(col("_storedUser"))));
     return withKey
-        .join(keys, withKey.col("_idHash").equalTo(keys.col("_idHash")), "left")
+        .join(keys, col("_idHash").equalTo(col("_storedId")), "left")
         .filter(coalesce(unchanged, lit(false)).equalTo(lit(false)))
         .withColumn("_newForUser", newForUser)
-        .drop("_idHash", "_storedHash", "_storedUser", "_isStored");
+        .drop("_idHash", "_storedId", "_storedHash", "_storedUser");
   }
 
   /**
