@@ -40,7 +40,8 @@ import org.apache.spark.sql.SparkSession;
  * DataFrame filter beside it, (d) the campaign activity through the outbox, and (e) a re-import of the endpoints with
  * 10% changed. Prints each time and its ratio to (a). A warm-up pass on a small file runs every step first so that
  * class loading favours no row; (a) and (b) then run twice each, alternating, and keep their better run, because on
- * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives).
+ * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
+ * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
  */
 public final class Bench {
   static final String SEGMENT =
@@ -175,14 +176,28 @@ public final class Bench {
           .run().sent();
       return sent[0];
     }));
+    // (e) runs twice, each re-import changing another tenth of the endpoints (the second file keeps the first one's
+    // changes and changes the tenth after them), and keeps the better run as (a) and (b) do; the note gives the first.
     Path changedCsv = dir.resolve("endpoints-changed.csv");
     try (BufferedWriter w = Files.newBufferedWriter(changedCsv, StandardCharsets.UTF_8)) {
-      EndpointGenerator.write(n, 7, Format.CSV, w, 10);
+      EndpointGenerator.write(n, 7, Format.CSV, w, 10, 0);
     }
-    ImportJobRequest reimport =
-        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + changedCsv, null, null);
-    rows.add(timed("(e) re-import of the same endpoints, 10% changed", "", () ->
-        new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, reimport)).run().imported()));
+    Path changedAgainCsv = dir.resolve("endpoints-changed-again.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(changedAgainCsv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 7, Format.CSV, w, 10, 0, 5);
+    }
+    Row4 reimport = null;
+    for (Path file : List.of(changedCsv, changedAgainCsv)) {
+      ImportJobRequest reimportRequest =
+          new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + file, null, null);
+      Row4 ei = timed("(e) re-import of the same endpoints, 10% changed (best of 2)", "", () ->
+          new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, reimportRequest)).run().imported());
+      reimport = reimport == null
+          ? new Row4(ei.name(), ei.seconds(), String.format(Locale.ROOT, "first run: %.2f s, %.2fx", ei.seconds(),
+              ei.seconds() / rows.get(0).seconds()))
+          : best(reimport, ei);
+    }
+    rows.add(reimport);
     List<Row4> annotated = new ArrayList<>();
     annotated.add(rows.get(0));
     annotated.add(new Row4(rows.get(1).name(), rows.get(1).seconds(),

@@ -125,10 +125,24 @@ public final class EndpointGenerator {
    * and one more purchase): the same Ids, for re-import benchmarks. 0 changes nothing.
    */
   public static void write(long count, long seed, Format format, Writer out, int changeEvery) throws IOException {
+    write(count, seed, format, out, changeEvery, 0);
+  }
+
+  /**
+   * As above, changing the endpoints whose position modulo {@code changeEvery} is one of {@code at}: {0} changes the
+   * same ones as above, and {0, k} changes another tenth (for {@code changeEvery} 10) of endpoints already
+   * re-imported with {0}.
+   */
+  public static void write(long count, long seed, Format format, Writer out, int changeEvery, int... at)
+      throws IOException {
     if (changeEvery > 0) {
       long[] n = {0};
+      java.util.Set<Long> positions = new java.util.HashSet<>();
+      for (int k : at) {
+        positions.add((long) k);
+      }
       java.util.List<EndpointImportItem> changed = new java.util.ArrayList<>();
-      generate(count, seed, e -> changed.add(n[0]++ % changeEvery == 0 ? change(e) : e));
+      generate(count, seed, e -> changed.add(positions.contains(n[0]++ % changeEvery) ? change(e) : e));
       writeItems(changed, format, out);
       return;
     }
