@@ -114,8 +114,8 @@ final class EndpointReplace {
     // or sync: the side effects have nothing to do, and their joins are left out.
     // Read before the deletion vectors below add the touched rows to the files' deleted ones.
     Dataset<Row> touched = stored.at(marked).drop("_file", "_row");
-    Dataset<Row> rows = EndpointUpsert.applied(touched, source, sideEffects ? keepers : keepers.limit(0),
-        sideEffects ? perUser : perUser.limit(0), true, inserts);
+    Dataset<Row> rows = EndpointUpsert.applied(touched, source, sideEffects ? keepers : null,
+        sideEffects ? perUser : null, true, inserts);
     List<Action> actions = new ArrayList<>(CollectionConverters.asJava(txn.writeFiles(rows)));
     // Every touched row read back whole, and every new endpoint, or nothing is committed: a row marked deleted
     // must have its new version among the written ones (checked on the files' statistics, when they count rows).

@@ -379,7 +379,8 @@ public final class EndpointUpsert {
   /**
    * The endpoints after the write, in the table's columns: the {@code stored} ones with the changes of
    * {@code source} applied ({@link EndpointMerge}'s assignments), the new ones, and the two side effects
-   * ({@code keepers}, {@code perUser}). {@code small}: the changes and keys are broadcast; {@code inserts}: some
+   * ({@code keepers}, {@code perUser}; both null when the caller knows they touch no endpoint, which leaves their
+   * joins and expressions out of the plan). {@code small}: the changes and keys are broadcast; {@code inserts}: some
    * change may be a new endpoint (false when the caller knows every one is stored).
    */
   static Dataset<Row> applied(Dataset<Row> stored, Dataset<Row> source, Dataset<Row> keepers, Dataset<Row> perUser,
@@ -401,6 +402,9 @@ public final class EndpointUpsert {
       Dataset<Row> storedIds = stored.select(col("Id")).join(hint.apply(source.select(col("Id"))), "Id");
       all = updated.unionByName(EndpointMerge.inserted(
           source.join(hint.apply(storedIds), source.col("Id").equalTo(storedIds.col("Id")), "left_anti")));
+    }
+    if (keepers == null && perUser == null) {
+      return all.select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
     }
     Dataset<Row> written = all
         .join(hint.apply(keepers),
