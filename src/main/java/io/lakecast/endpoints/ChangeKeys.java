@@ -95,11 +95,6 @@ final class ChangeKeys implements Serializable {
     return keys;
   }
 
-  /** How many changed Ids the keys hold. */
-  int ids() {
-    return ids.size();
-  }
-
   /**
    * Per stored row (the endpoints' columns), whether a change touches it: {@code _byId} (its Id is changed) and
    * {@code _sideEffect} (another record's address deactivates it, or its user's UserAttributes change it), as
@@ -126,14 +121,13 @@ final class ChangeKeys implements Serializable {
         .withColumn("_byId", byId.apply(id))
         .withColumn("_deactivated", deactivated.apply(id, xxhash64(col("ChannelType"), col("Address")))
             .and(col("EndpointStatus").notEqual(lit("INACTIVE"))))
-        .withColumn("_syncedWith", when(col("User.UserId").isNotNull(), synced.apply(id, xxhash64(col("User.UserId")))));
+        .withColumn("_syncedWith",
+            when(col("User.UserId").isNotNull(), synced.apply(id, xxhash64(col("User.UserId")))));
     // The UserAttributes are hashed only for the endpoints of a changed user.
     Column byUser = when(col("_syncedWith").isNotNull(),
         EndpointMerge.entriesHash(col("User.UserAttributes")).notEqual(col("_syncedWith")));
     return looked
-        .withColumn("_sideEffect",
-            coalesce(col("_deactivated"), lit(false))
-                .or(coalesce(byUser, lit(false))))
+        .withColumn("_sideEffect", coalesce(col("_deactivated"), lit(false)).or(coalesce(byUser, lit(false))))
         .drop("_deactivated", "_syncedWith");
   }
 
@@ -147,6 +141,8 @@ final class ChangeKeys implements Serializable {
     private final long[] values;
     private final boolean[] used;
     private final int mask;
+    /** 64 minus the table's size in bits: a slot is the top bits of the key's multiplicative hash. */
+    private final int shift;
     private int size;
 
     LongTable(int expected) {
@@ -155,11 +151,12 @@ final class ChangeKeys implements Serializable {
       values = new long[capacity];
       used = new boolean[capacity];
       mask = capacity - 1;
+      shift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
     private int slot(long key) {
-      // The keys are hashes already; the multiply spreads their high bits into the low ones the mask keeps.
-      return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+      // The keys are hashes already; the multiply mixes every bit of them into the top bits a slot is taken from.
+      return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
     private int find(long key) {

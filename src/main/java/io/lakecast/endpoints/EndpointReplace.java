@@ -29,10 +29,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * The many-changes path of {@link EndpointUpsert} on a table with deletion vectors: only the endpoints a write
  * touches are rewritten. A first pass over the key columns of the application's files ({@link AppFiles}) finds the
  * rows the changes touch (their Id, or the ChannelType and Address or user of a changed record, the two side
- * effects' keys, looked up as {@link ChangeKeys}) with their file and row position. A second pass reads the rows at those positions whole; their final
- * rows (the same {@link EndpointUpsert#applied} the full rewrite uses) are written as new files, and one commit adds
- * them and marks the old rows deleted in the files' deletion vectors, once the written rows are checked to number
- * the touched plus the new ones.
+ * effects' keys, looked up as {@link ChangeKeys}) with their file and row position. A second pass reads the rows at
+ * those positions whole (from the files that hold them); their final rows (the same {@link EndpointUpsert#applied}
+ * the full rewrite uses) are written as new files, and one commit adds them and marks the old rows deleted in the
+ * files' deletion vectors, once the written rows are checked to number the touched plus the new ones.
  * A re-import that changes a tenth of the endpoints thus writes a tenth of them, where the full rewrite writes all.
  *
  * <p>Deletion vectors are not in Delta's public API: this uses its transaction ({@code OptimisticTransaction}),

@@ -387,9 +387,10 @@ public final class EndpointUpsert {
       boolean small, boolean inserts) {
     UnaryOperator<Dataset<Row>> hint = d -> small ? broadcast(d) : d;
     String[] columns = Table.Schemas.ENDPOINTS.fieldNames();
+    Column[] tableColumns = Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new);
     Map<String, Column> update = EndpointMerge.update();
     // The changes in the table's columns only: a smaller broadcast.
-    Dataset<Row> changes = source.select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
+    Dataset<Row> changes = source.select(tableColumns);
     Dataset<Row> joined = stored.as(EndpointMerge.TARGET).join(hint.apply(changes).as(EndpointMerge.SOURCE),
         col(EndpointMerge.TARGET + ".Id").equalTo(col(EndpointMerge.SOURCE + ".Id")), "left");
     Column matched = col(EndpointMerge.SOURCE + ".Id").isNotNull();
@@ -404,7 +405,7 @@ public final class EndpointUpsert {
           source.join(hint.apply(storedIds), source.col("Id").equalTo(storedIds.col("Id")), "left_anti")));
     }
     if (keepers == null && perUser == null) {
-      return all.select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
+      return all.select(tableColumns);
     }
     Dataset<Row> written = all
         .join(hint.apply(keepers),
@@ -416,6 +417,6 @@ public final class EndpointUpsert {
         .withColumn("RecordHash", when(deactivate.or(sync), EndpointMerge.NO_HASH).otherwise(col("RecordHash")))
         .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")))
         .withColumn("User", when(sync, EndpointMerge.synced(col("User"), col("_attributes"))).otherwise(col("User")))
-        .select(Arrays.stream(columns).map(n -> col(n)).toArray(Column[]::new));
+        .select(tableColumns);
   }
 }
