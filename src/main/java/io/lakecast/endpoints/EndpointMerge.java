@@ -137,10 +137,13 @@ public final class EndpointMerge {
    * Keys present in {@code s} replace the same keys of {@code t}; other keys of {@code t} stay. Two common cases
    * skip the filter over {@code t}'s entries (a higher-order function, which Spark interprets entry by entry): when
    * {@code s} replaces every key of {@code t} (a re-import of the same columns), and when it replaces none.
+   * The same keys in the same order are checked first: that comparison is generated code, where Spark evaluates
+   * {@code array_except} of strings interpreted, and its element reads look up the session's configuration each.
    */
   static Column mergeMaps(Column t, Column s) {
     Column keep = map_filter(t, (k, v) -> not(array_contains(map_keys(s), k)));
     return when(s.isNull(), t).when(t.isNull(), s)
+        .when(map_keys(t).equalTo(map_keys(s)), s)
         .when(size(array_except(map_keys(t), map_keys(s))).equalTo(0), s)
         .when(not(arrays_overlap(map_keys(t), map_keys(s))), map_concat(t, s))
         .otherwise(map_concat(keep, s));

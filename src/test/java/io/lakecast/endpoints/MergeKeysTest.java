@@ -47,6 +47,8 @@ class MergeKeysTest {
   @Test
   void anIncomingKeyReplacesThatKeyAndEveryOtherStoredKeyStays() {
     List<Case> cases = List.of(
+        new Case("the same keys in the same order", entries("Plan", "Gold", "Tier", "1"),
+            entries("Plan", "Silver", "Tier", "2"), entries("Plan", "Silver", "Tier", "2")),
         new Case("every stored key replaced", entries("Plan", "Gold", "Tier", "1"),
             entries("Tier", "2", "Plan", "Silver"), entries("Tier", "2", "Plan", "Silver")),
         new Case("no stored key replaced", entries("Plan", "Gold"), entries("Tier", "2"),
