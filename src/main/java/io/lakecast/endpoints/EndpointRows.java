@@ -24,6 +24,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * the external {@link Row} for the few records of an API request. One layout, two builders.
  */
 final class EndpointRows {
+  static {
+    if (EndpointParser.PARSED_SCHEMA.size() > Long.SIZE) {
+      throw new IllegalStateException("A parsed record's fields must fit the 64 bits of OnRead's mask");
+    }
+  }
+
   private EndpointRows() {}
 
   /** How one row form spells strings, structs, arrays and maps. */
@@ -95,8 +101,15 @@ final class EndpointRows {
     }
   };
 
-  /** The record as Spark's internal row (strings as UTF8String, maps as MapData). */
+  /**
+   * The record as Spark's internal row (strings as UTF8String, maps as MapData). An accepted record's fields are
+   * built when Spark first reads them: a re-import reads only the Id and RecordHash of a record that changes
+   * nothing before it drops it, and building its other members would be most of the cost of reading it.
+   */
   static InternalRow internal(String source, long line, String raw, long hash, EndpointParser.Parsed parsed) {
+    if (parsed.rejection() == null) {
+      return new OnRead(source, line, hash, parsed);
+    }
     return new GenericInternalRow(values(INTERNAL, source, line, raw, hash, parsed));
   }
 
@@ -107,36 +120,113 @@ final class EndpointRows {
 
   private static Object[] values(Form f, String source, long line, String raw, long hash, EndpointParser.Parsed p) {
     Object[] v = new Object[EndpointParser.PARSED_SCHEMA.size()];
-    v[0] = f.text(source);
-    v[1] = line;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = field(f, i, source, line, raw, hash, p);
+    }
+    return v;
+  }
+
+  /** Field {@code i} of {@link EndpointParser#PARSED_SCHEMA} for the record: the one layout of both forms. */
+  private static Object field(Form f, int i, String source, long line, String raw, long hash, EndpointParser.Parsed p) {
+    if (i == 0) {
+      return f.text(source);
+    }
+    if (i == 1) {
+      return line;
+    }
     if (p.rejection() != null) {
-      v[2] = f.text(p.rejection().reason().name());
-      v[3] = f.text(p.rejection().message());
-      v[4] = f.text(raw);
-      return v;
+      return switch (i) {
+        case 2 -> f.text(p.rejection().reason().name());
+        case 3 -> f.text(p.rejection().message());
+        case 4 -> f.text(raw);
+        default -> null;
+      };
     }
     EndpointImportItem e = p.item();
     EndpointUser user = e.user();
-    v[5] = hash;
-    v[6] = f.text(user == null ? null : user.userId());
-    int m = EndpointParser.MEMBERS_AT;
-    v[m] = f.text(EndpointParser.endpointId(e));
-    v[m + 1] = f.text(e.address());
-    v[m + 2] = f.text(e.channelType() == null ? null : e.channelType().name());
-    v[m + 3] = f.text(e.endpointStatus());
-    v[m + 4] = f.text(e.optOut());
-    v[m + 5] = f.text(e.effectiveDate());
-    v[m + 6] = f.text(e.creationDate());
-    v[m + 7] = f.text(e.requestId());
-    v[m + 8] = f.text(e.cohortId());
-    v[m + 9] = demographic(f, e.demographic());
-    v[m + 10] = location(f, e.location());
-    v[m + 11] = multiValued(f, e.attributes());
-    v[m + 12] = e.metrics() == null ? null : f.map(e.metrics(), x -> x);
-    v[m + 13] = user == null
-        ? null
-        : f.struct(new Object[] {multiValued(f, user.userAttributes()), f.text(user.userId())}, Table.Schemas.USER);
-    return v;
+    return switch (i) {
+      case 2, 3, 4 -> null;
+      case 5 -> hash;
+      case 6 -> f.text(user == null ? null : user.userId());
+      default -> member(f, i - EndpointParser.MEMBERS_AT, e);
+    };
+  }
+
+  /** Endpoint member {@code k} (from {@code Id} on) of an accepted record. */
+  private static Object member(Form f, int k, EndpointImportItem e) {
+    EndpointUser user = e.user();
+    return switch (k) {
+      case 0 -> f.text(EndpointParser.endpointId(e));
+      case 1 -> f.text(e.address());
+      case 2 -> f.text(e.channelType() == null ? null : e.channelType().name());
+      case 3 -> f.text(e.endpointStatus());
+      case 4 -> f.text(e.optOut());
+      case 5 -> f.text(e.effectiveDate());
+      case 6 -> f.text(e.creationDate());
+      case 7 -> f.text(e.requestId());
+      case 8 -> f.text(e.cohortId());
+      case 9 -> demographic(f, e.demographic());
+      case 10 -> location(f, e.location());
+      case 11 -> multiValued(f, e.attributes());
+      case 12 -> e.metrics() == null ? null : f.map(e.metrics(), x -> x);
+      case 13 -> user == null
+          ? null
+          : f.struct(new Object[] {multiValued(f, user.userAttributes()), f.text(user.userId())},
+              Table.Schemas.USER);
+      default -> throw new IllegalArgumentException("No endpoint member " + k + " in the parsed records' schema");
+    };
+  }
+
+  /**
+   * An accepted record as an internal row whose fields are built on first read (Spark reads a data source's rows
+   * through {@code genericGet}), each once. Rows are read by one task's thread.
+   */
+  private static final class OnRead extends GenericInternalRow {
+    private final String source;
+    private final long line;
+    private final long hash;
+    private final EndpointParser.Parsed parsed;
+    /** Bit i: field i is built. */
+    private long built;
+
+    OnRead(String source, long line, long hash, EndpointParser.Parsed parsed) {
+      super(new Object[EndpointParser.PARSED_SCHEMA.size()]);
+      this.source = source;
+      this.line = line;
+      this.hash = hash;
+      this.parsed = parsed;
+    }
+
+    @Override
+    public Object genericGet(int ordinal) {
+      Object[] v = values();
+      if ((built & (1L << ordinal)) == 0) {
+        v[ordinal] = field(INTERNAL, ordinal, source, line, null, hash, parsed);
+        built |= 1L << ordinal;
+      }
+      return v[ordinal];
+    }
+
+    @Override
+    public void update(int i, Object value) {
+      super.update(i, value);
+      built |= 1L << i;
+    }
+
+    @Override
+    public void setNullAt(int i) {
+      super.setNullAt(i);
+      built |= 1L << i;
+    }
+
+    @Override
+    public scala.collection.immutable.Seq<Object> toSeq(
+        scala.collection.immutable.Seq<org.apache.spark.sql.types.DataType> fieldTypes) {
+      for (int i = 0; i < numFields(); i++) {
+        genericGet(i);
+      }
+      return super.toSeq(fieldTypes);
+    }
   }
 
   private static Object multiValued(Form f, Map<String, List<String>> m) {
