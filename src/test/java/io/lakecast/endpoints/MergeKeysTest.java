@@ -81,6 +81,8 @@ class MergeKeysTest {
   @Test
   void aLongTableFindsEveryKeyItHoldsAndNoOther() {
     ChangeKeys.LongTable table = new ChangeKeys.LongTable(1000);
+    assertThat(table.get(0L)).as("key 0 before it is put").isNull();
+    assertThat(table.contains(0L)).isFalse();
     java.util.Random random = new java.util.Random(7);
     Map<Long, Long> expected = new java.util.HashMap<>();
     // Half the keys differ only in their high bits, where a table indexed by the low ones would collide.
