@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Dataset;
@@ -52,17 +51,20 @@ public final class EndpointParser {
   /** Index of the first endpoint member ({@code Id}) in {@link #PARSED_SCHEMA}. */
   static final int MEMBERS_AT = 7;
 
-  static final Set<String> DEMOGRAPHIC_MEMBERS =
-      Set.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
+  /** Demographic members, in the order a CSV row's values are gathered in. */
+  private static final List<String> DEMOGRAPHIC_ORDER =
+      List.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
+  /** Location's string members (Latitude and Longitude are numbers, parsed apart). */
+  private static final List<String> LOCATION_ORDER = List.of("City", "Country", "PostalCode", "Region");
+  /** Top-level members. */
+  private static final List<String> TOP_ORDER = List.of(
+      "Id", "Address", "ChannelType", "EndpointStatus", "OptOut", "EffectiveDate", "CreationDate", "RequestId",
+      "CohortId", "ApplicationId");
+  static final Set<String> DEMOGRAPHIC_MEMBERS = Set.copyOf(DEMOGRAPHIC_ORDER);
   static final Set<String> LOCATION_MEMBERS =
       Set.of("City", "Country", "Latitude", "Longitude", "PostalCode", "Region");
-  static final Set<String> TOP_MEMBERS =
-      Set.of(
-          "Id", "Address", "ChannelType", "EndpointStatus", "OptOut", "EffectiveDate", "CreationDate",
-          "RequestId", "CohortId", "ApplicationId");
+  static final Set<String> TOP_MEMBERS = Set.copyOf(TOP_ORDER);
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-  private static final Pattern PHONE = Pattern.compile("^\\+?[0-9][0-9 ().-]{5,19}$");
 
   private EndpointParser() {}
 
@@ -108,8 +110,15 @@ public final class EndpointParser {
    * value to that attribute (Pinpoint's multi-value rule).
    */
   public record CsvHeader(List<String> columns, List<String> unknown, Slot[] slots) {
-    /** Where a column's value goes: its kind, and the member or attribute name. */
-    record Slot(Kind kind, String name) {}
+    /**
+     * Where a column's value goes: its kind, the member or attribute name, and for a top-level, Demographic or
+     * Location member its place among them (-1 otherwise).
+     */
+    record Slot(Kind kind, String name, int index) {
+      Slot(Kind kind, String name) {
+        this(kind, name, -1);
+      }
+    }
 
     enum Kind { TOP, DEMOGRAPHIC, LOCATION, LATITUDE, LONGITUDE, ATTRIBUTE, USER_ATTRIBUTE, METRIC, USER_ID }
 
@@ -144,13 +153,13 @@ public final class EndpointParser {
       } else if (col.equals("Location.Longitude")) {
         return new Slot(Kind.LONGITUDE, col);
       } else if (col.startsWith("Demographic.")) {
-        return new Slot(Kind.DEMOGRAPHIC, col.substring(12));
+        return new Slot(Kind.DEMOGRAPHIC, col.substring(12), DEMOGRAPHIC_ORDER.indexOf(col.substring(12)));
       } else if (col.startsWith("Location.")) {
-        return new Slot(Kind.LOCATION, col.substring(9));
+        return new Slot(Kind.LOCATION, col.substring(9), LOCATION_ORDER.indexOf(col.substring(9)));
       } else if (col.equals("User.UserId")) {
         return new Slot(Kind.USER_ID, col);
       }
-      return new Slot(Kind.TOP, col);
+      return new Slot(Kind.TOP, col, TOP_ORDER.indexOf(col));
     }
 
     static boolean isKnownColumn(String n) {
@@ -183,9 +192,11 @@ public final class EndpointParser {
           RejectReason.MALFORMED_CSV,
           "Row has " + cells.size() + " cells but the header has " + header.columns().size() + " columns");
     }
-    Map<String, String> top = new java.util.HashMap<>();
-    Map<String, String> demo = null;
-    Map<String, String> loc = null;
+    // A header with an unknown column was refused above: every slot's index is a member's. A member given twice
+    // takes the last non-empty value, as before.
+    String[] top = new String[TOP_ORDER.size()];
+    String[] demo = null;
+    String[] loc = null;
     Map<String, List<String>> attrs = null;
     Map<String, List<String>> userAttrs = null;
     Map<String, Double> metrics = null;
@@ -222,19 +233,19 @@ public final class EndpointParser {
           }
         }
         case DEMOGRAPHIC -> {
-          demo = demo == null ? new java.util.HashMap<>() : demo;
-          demo.put(slot.name(), v);
+          demo = demo == null ? new String[DEMOGRAPHIC_ORDER.size()] : demo;
+          demo[slot.index()] = v;
         }
         case LOCATION -> {
-          loc = loc == null ? new java.util.HashMap<>() : loc;
-          loc.put(slot.name(), v);
+          loc = loc == null ? new String[LOCATION_ORDER.size()] : loc;
+          loc[slot.index()] = v;
         }
         case USER_ID -> userId = v;
-        case TOP -> top.put(slot.name(), v);
+        case TOP -> top[slot.index()] = v;
       }
     }
     ChannelType channel = null;
-    String channelText = top.get("ChannelType");
+    String channelText = top[2];
     if (channelText != null) {
       try {
         channel = ChannelType.valueOf(channelText);
@@ -246,31 +257,26 @@ public final class EndpointParser {
     }
     EndpointImportItem item =
         new EndpointImportItem(
-            top.get("Address"),
+            top[1],
             attrs,
             channel,
-            demo == null ? null : demographic(demo),
-            top.get("EffectiveDate"),
-            top.get("EndpointStatus"),
-            top.get("Id"),
+            demo == null ? null : new EndpointDemographic(demo[0], demo[1], demo[2], demo[3], demo[4], demo[5],
+                demo[6], demo[7]),
+            top[5],
+            top[3],
+            top[0],
             loc == null && lat == null && lon == null
                 ? null
-                : new EndpointLocation(loc == null ? null : loc.get("City"), loc == null ? null : loc.get("Country"),
-                    lat, lon, loc == null ? null : loc.get("PostalCode"), loc == null ? null : loc.get("Region")),
+                : new EndpointLocation(loc == null ? null : loc[0], loc == null ? null : loc[1], lat, lon,
+                    loc == null ? null : loc[2], loc == null ? null : loc[3]),
             metrics,
-            top.get("OptOut"),
-            top.get("RequestId"),
+            top[4],
+            top[7],
             userId == null && userAttrs == null ? null : new EndpointUser(userAttrs, userId),
-            top.get("ApplicationId"),
-            top.get("CohortId"),
-            top.get("CreationDate"));
+            top[9],
+            top[8],
+            top[6]);
     return validate(item);
-  }
-
-  private static EndpointDemographic demographic(Map<String, String> d) {
-    return new EndpointDemographic(
-        d.get("AppVersion"), d.get("Locale"), d.get("Make"), d.get("Model"), d.get("ModelVersion"),
-        d.get("Platform"), d.get("PlatformVersion"), d.get("Timezone"));
   }
 
   /** Attribute limits, Pinpoint's by default; configurable through {@code spark.lakecast.import.*}. */
@@ -376,16 +382,63 @@ public final class EndpointParser {
   /** Why an address is not valid for its channel, or null when it is. */
   public static String addressProblem(ChannelType channel, String address) {
     return switch (channel) {
-      case EMAIL -> EMAIL.matcher(address).matches()
+      case EMAIL -> isEmail(address)
           ? null
           : "Address '" + address + "' is not an email address (expected name@domain)";
-      case SMS, VOICE -> PHONE.matcher(address).matches()
+      case SMS, VOICE -> isPhone(address)
           ? null
           : "Address '" + address + "' is not a phone number (expected E.164 such as +12065550100, or national"
               + " digits)";
       default -> address.isBlank() ? "Address is empty; a " + channel + " endpoint needs a device token" : null;
     };
   }
+  /**
+   * An email address as Pinpoint checked it: no whitespace, one {@code @} after at least one character, and a dot
+   * inside the domain (the regex {@code ^[^@\s]+@[^@\s]+\.[^@\s]+$}, written out: it runs on every record).
+   */
+  static boolean isEmail(String a) {
+    int at = -1;
+    for (int i = 0; i < a.length(); i++) {
+      char c = a.charAt(i);
+      if (c == '@') {
+        if (at >= 0) {
+          return false;
+        }
+        at = i;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+        return false;
+      }
+    }
+    if (at <= 0) {
+      return false;
+    }
+    for (int i = at + 2; i < a.length() - 1; i++) {
+      if (a.charAt(i) == '.') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A phone number as Pinpoint accepted it: an optional {@code +}, a digit, then 5 to 19 digits, spaces, parentheses,
+   * dots or dashes (the regex {@code ^\+?[0-9][0-9 ().-]{5,19}$}, written out).
+   */
+  static boolean isPhone(String a) {
+    int first = a.startsWith("+") ? 1 : 0;
+    int rest = a.length() - first - 1;
+    if (rest < 5 || rest > 19 || a.charAt(first) < '0' || a.charAt(first) > '9') {
+      return false;
+    }
+    for (int i = first + 1; i < a.length(); i++) {
+      char c = a.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == ' ' || c == '(' || c == ')' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
 
   /**
    * The endpoint Id of a record: its own, or for a record without one a deterministic name-based UUID of

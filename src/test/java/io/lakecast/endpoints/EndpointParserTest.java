@@ -101,6 +101,57 @@ class EndpointParserTest {
         .contains("Location.Planet");
   }
 
+  @Test
+  void everyTopDemographicAndLocationMemberOfACsvRowLandsInItsPlace() {
+    List<String> columns = List.of("Id", "Address", "ChannelType", "EndpointStatus", "OptOut", "EffectiveDate",
+        "CreationDate", "RequestId", "CohortId", "ApplicationId", "Demographic.AppVersion", "Demographic.Locale",
+        "Demographic.Make", "Demographic.Model", "Demographic.ModelVersion", "Demographic.Platform",
+        "Demographic.PlatformVersion", "Demographic.Timezone", "Location.City", "Location.Country",
+        "Location.Latitude", "Location.Longitude", "Location.PostalCode", "Location.Region");
+    Parsed p = EndpointParser.parseCsv(CsvHeader.of(columns), List.of("e1", "a@example.com", "EMAIL", "ACTIVE",
+        "NONE", "2026-01-02T00:00:00Z", "2025-01-01T00:00:00Z", "r1", "42", "app1", "1.2", "en_US", "Acme", "A1",
+        "7", "ios", "17.1", "America/Los_Angeles", "Seattle", "US", "47.6", "-122.3", "98101", "WA"));
+    assertThat(p.rejection()).isNull();
+    var e = p.item();
+    assertThat(List.of(e.id(), e.address(), e.channelType().name(), e.endpointStatus(), e.optOut(),
+        e.effectiveDate(), e.creationDate(), e.requestId(), e.cohortId(), e.applicationId()))
+        .containsExactly("e1", "a@example.com", "EMAIL", "ACTIVE", "NONE", "2026-01-02T00:00:00Z",
+            "2025-01-01T00:00:00Z", "r1", "42", "app1");
+    var d = e.demographic();
+    assertThat(List.of(d.appVersion(), d.locale(), d.make(), d.model(), d.modelVersion(), d.platform(),
+        d.platformVersion(), d.timezone()))
+        .containsExactly("1.2", "en_US", "Acme", "A1", "7", "ios", "17.1", "America/Los_Angeles");
+    var l = e.location();
+    assertThat(List.of(l.city(), l.country(), l.postalCode(), l.region()))
+        .containsExactly("Seattle", "US", "98101", "WA");
+    assertThat(l.latitude()).isEqualTo(47.6);
+    assertThat(l.longitude()).isEqualTo(-122.3);
+  }
+
+  @Test
+  void theAddressChecksAcceptExactlyWhatPinpointsPatternsAccept() {
+    java.util.regex.Pattern email = java.util.regex.Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    java.util.regex.Pattern phone = java.util.regex.Pattern.compile("^\\+?[0-9][0-9 ().-]{5,19}$");
+    List<String> cases = List.of("", "a@b.c", "@b.c", "a@.c", "a@b.", "a@b..c", "a@@b.c", "a b@c.d", "a@b.c\n",
+        "a@b\tc.d", ".@..", "a.b@c", "x@y.z.w", "+12065550100", "2065550182", "+", "+1", "12345", "123456",
+        "1(206) 555-0100", "+(206)5550100", "1234567890123456789012", "12345678901234567890", "-123456",
+        "1 2 3 4 5", "1..........", "1a34567");
+    java.util.Random random = new java.util.Random(11);
+    String alphabet = "ab.@ \t+0123456789()-";
+    List<String> all = new java.util.ArrayList<>(cases);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(24); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      all.add(b.toString());
+    }
+    for (String a : all) {
+      assertThat(EndpointParser.isEmail(a)).as("email check of '%s'", a).isEqualTo(email.matcher(a).matches());
+      assertThat(EndpointParser.isPhone(a)).as("phone check of '%s'", a).isEqualTo(phone.matcher(a).matches());
+    }
+  }
+
   private static RejectReason reason(Parsed p) {
     assertThat(p.rejection()).as("rejection").isNotNull();
     return p.rejection().reason();
