@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The endpoints table carries its Parquet writer settings as table properties, so every job's writes use them, and a
- * table created by an earlier Lakecast gains them on first use.
+ * table created by an earlier Lakecast gains them on first use; the jobs table is checkpointed seldom.
  */
 class WriterPropertiesTest {
   @TempDir static Path root;
@@ -91,5 +91,23 @@ class WriterPropertiesTest {
         .select("properties").first().getJavaMap(0);
     assertThat(properties).containsAllEntriesOf(Table.ENDPOINTS.properties());
     assertThat(warehouse.read(Table.ENDPOINTS).schema()).isEqualTo(Table.ENDPOINTS.schema());
+  }
+
+  @Test
+  void theJobsTableIsCheckpointedEveryHundredCommitsNotEveryTen() {
+    Warehouse warehouse = new Warehouse(spark, "file:" + root.resolve("jobs-checkpoints"));
+    warehouse.ensure(Table.JOBS);
+    for (int i = 0; i < 10; i++) {
+      warehouse.append(Table.JOBS, spark.createDataFrame(
+          List.of(org.apache.spark.sql.RowFactory.create(new Object[Table.JOBS.schema().size()])),
+          Table.JOBS.schema()));
+    }
+    Path log = root.resolve("jobs-checkpoints").resolve("jobs").resolve("_delta_log");
+    assertThat(log.resolve(String.format("%020d.json", 10))).as("the tenth append's commit").exists();
+    assertThat(log.resolve(String.format("%020d.checkpoint.parquet", 10))).as("no checkpoint at version 10")
+        .doesNotExist();
+    Map<String, String> properties = DeltaTable.forPath(spark, log.getParent().toString()).detail()
+        .select("properties").first().getJavaMap(0);
+    assertThat(properties).containsEntry("delta.checkpointInterval", "100");
   }
 }
