@@ -51,15 +51,29 @@ public final class EndpointParser {
   /** Index of the first endpoint member ({@code Id}) in {@link #PARSED_SCHEMA}. */
   static final int MEMBERS_AT = 7;
 
-  /** Demographic members, in the order a CSV row's values are gathered in. */
+  /** Demographic members, in the order of {@link EndpointDemographic}'s components (a CSV row gathers them so). */
   private static final List<String> DEMOGRAPHIC_ORDER =
       List.of("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform", "PlatformVersion", "Timezone");
   /** Location's string members (Latitude and Longitude are numbers, parsed apart). */
   private static final List<String> LOCATION_ORDER = List.of("City", "Country", "PostalCode", "Region");
-  /** Top-level members. */
+  /** Top-level members: a CSV row gathers their values at these places. */
   private static final List<String> TOP_ORDER = List.of(
       "Id", "Address", "ChannelType", "EndpointStatus", "OptOut", "EffectiveDate", "CreationDate", "RequestId",
       "CohortId", "ApplicationId");
+  private static final int ID = TOP_ORDER.indexOf("Id");
+  private static final int ADDRESS = TOP_ORDER.indexOf("Address");
+  private static final int CHANNEL_TYPE = TOP_ORDER.indexOf("ChannelType");
+  private static final int ENDPOINT_STATUS = TOP_ORDER.indexOf("EndpointStatus");
+  private static final int OPT_OUT = TOP_ORDER.indexOf("OptOut");
+  private static final int EFFECTIVE_DATE = TOP_ORDER.indexOf("EffectiveDate");
+  private static final int CREATION_DATE = TOP_ORDER.indexOf("CreationDate");
+  private static final int REQUEST_ID = TOP_ORDER.indexOf("RequestId");
+  private static final int COHORT_ID = TOP_ORDER.indexOf("CohortId");
+  private static final int APPLICATION_ID = TOP_ORDER.indexOf("ApplicationId");
+  private static final int CITY = LOCATION_ORDER.indexOf("City");
+  private static final int COUNTRY = LOCATION_ORDER.indexOf("Country");
+  private static final int POSTAL_CODE = LOCATION_ORDER.indexOf("PostalCode");
+  private static final int REGION = LOCATION_ORDER.indexOf("Region");
   static final Set<String> DEMOGRAPHIC_MEMBERS = Set.copyOf(DEMOGRAPHIC_ORDER);
   static final Set<String> LOCATION_MEMBERS =
       Set.of("City", "Country", "Latitude", "Longitude", "PostalCode", "Region");
@@ -245,7 +259,7 @@ public final class EndpointParser {
       }
     }
     ChannelType channel = null;
-    String channelText = top[2];
+    String channelText = top[CHANNEL_TYPE];
     if (channelText != null) {
       try {
         channel = ChannelType.valueOf(channelText);
@@ -257,25 +271,25 @@ public final class EndpointParser {
     }
     EndpointImportItem item =
         new EndpointImportItem(
-            top[1],
+            top[ADDRESS],
             attrs,
             channel,
             demo == null ? null : new EndpointDemographic(demo[0], demo[1], demo[2], demo[3], demo[4], demo[5],
                 demo[6], demo[7]),
-            top[5],
-            top[3],
-            top[0],
+            top[EFFECTIVE_DATE],
+            top[ENDPOINT_STATUS],
+            top[ID],
             loc == null && lat == null && lon == null
                 ? null
-                : new EndpointLocation(loc == null ? null : loc[0], loc == null ? null : loc[1], lat, lon,
-                    loc == null ? null : loc[2], loc == null ? null : loc[3]),
+                : new EndpointLocation(loc == null ? null : loc[CITY], loc == null ? null : loc[COUNTRY], lat, lon,
+                    loc == null ? null : loc[POSTAL_CODE], loc == null ? null : loc[REGION]),
             metrics,
-            top[4],
-            top[7],
+            top[OPT_OUT],
+            top[REQUEST_ID],
             userId == null && userAttrs == null ? null : new EndpointUser(userAttrs, userId),
-            top[9],
-            top[8],
-            top[6]);
+            top[APPLICATION_ID],
+            top[COHORT_ID],
+            top[CREATION_DATE]);
     return validate(item);
   }
 

@@ -143,11 +143,10 @@ final class EndpointRows {
       };
     }
     EndpointImportItem e = p.item();
-    EndpointUser user = e.user();
     return switch (i) {
       case 2, 3, 4 -> null;
       case 5 -> hash;
-      case 6 -> f.text(user == null ? null : user.userId());
+      case 6 -> f.text(e.user() == null ? null : e.user().userId());
       default -> member(f, i - EndpointParser.MEMBERS_AT, e);
     };
   }
