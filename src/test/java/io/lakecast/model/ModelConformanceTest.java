@@ -10,8 +10,7 @@ import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
 import io.lakecast.model.EndpointShapes.EndpointImportItem;
 import io.lakecast.model.JobShapes.ImportJobRequest;
 import io.lakecast.model.SegmentShapes.WriteSegmentRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,18 +19,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Walks Pinpoint's service model ({@code ../shared/reference/pinpoint-service-2.json}) and builds, for each request
- * shape Lakecast accepts, a request with every member set, recursively. It must parse, and serializing it back must
- * keep every member: no member of the model is unknown to Lakecast's records.
+ * Walks Pinpoint's service model (botocore's {@code pinpoint/2016-12-01/service-2.json}, shipped unmodified in the test
+ * resources under {@code pinpoint-model/}) and builds, for each request shape Lakecast accepts, a request with every
+ * member set, recursively. It must parse, and serializing it back must keep every member: no member of the model is
+ * unknown to Lakecast's records.
  */
 class ModelConformanceTest {
-  static final Path MODEL = Path.of("..", "shared", "reference", "pinpoint-service-2.json");
+  static final String MODEL = "/pinpoint-model/pinpoint-service-2.json";
   static JsonNode shapes;
 
   @BeforeAll
   static void model() throws Exception {
-    assertThat(MODEL).as("the Pinpoint model beside the project (../shared/reference)").exists();
-    shapes = PinpointJson.mapper().readTree(Files.readString(MODEL)).get("shapes");
+    try (InputStream in = ModelConformanceTest.class.getResourceAsStream(MODEL)) {
+      assertThat(in).as("the Pinpoint model in the test resources (" + MODEL + ")").isNotNull();
+      shapes = PinpointJson.mapper().readTree(in).get("shapes");
+    }
+    assertThat(shapes.size()).as("shapes in the Pinpoint model").isGreaterThan(400);
   }
 
   @Test
