@@ -58,6 +58,18 @@ public final class LakecastErrors {
     return badRequest("Invalid configuration " + key + "='" + value + "': expected " + expected);
   }
 
+  public static LakecastException schemeNotAllowed(String member, String uri, String scheme, Collection<?> allowed) {
+    return new LakecastException("ForbiddenException", LakecastException.FAILURE,
+        "Cannot use " + member + " '" + uri + "': scheme '" + scheme + "' is not allowed; "
+            + "spark.lakecast.io.allowedSchemes allows " + join(allowed),
+        null);
+  }
+
+  public static LakecastException outputInWarehouse(String member, String uri, String what) {
+    return badRequest("Cannot write " + member + " '" + uri + "': it overlaps " + what
+        + " of the warehouse; choose a location outside the warehouse's tables");
+  }
+
   public static LakecastException notFound(String what, String id, String applicationId) {
     return new LakecastException(
         "NotFoundException",

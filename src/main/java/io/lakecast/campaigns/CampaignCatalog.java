@@ -1,6 +1,8 @@
 package io.lakecast.campaigns;
 
+import io.lakecast.warehouse.EndpointForgetter;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
@@ -172,5 +174,19 @@ public final class CampaignCatalog {
         c.campaignId(), d.isPaused(), c.lastModifiedDate(), d.limits(), d.messageConfiguration(), d.name(),
         d.schedule(), d.segmentId(), segmentVersion == null ? Integer.valueOf(1) : segmentVersion, state, d.tags(),
         d.treatmentDescription(), d.treatmentName(), c.version());
+  }
+
+  /**
+   * The campaigns package's part of a deletion: the send ledger forgets the endpoints' addresses. Their rows stay,
+   * so a re-run of an activity never sends to them again.
+   */
+  public EndpointForgetter ledgerForgetter() {
+    return (applicationId, endpointIds, addresses) -> {
+      if (!endpointIds.isEmpty()) {
+        warehouse.delta(Table.SEND_LEDGER).update(
+            col("ApplicationId").equalTo(applicationId).and(col("EndpointId").isin(endpointIds.toArray())),
+            java.util.Map.of("Address", lit(null).cast("string")));
+      }
+    };
   }
 }

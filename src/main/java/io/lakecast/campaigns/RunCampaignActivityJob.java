@@ -27,6 +27,7 @@ import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.segments.SegmentEvaluator;
 import io.lakecast.warehouse.HadoopConf;
 import io.lakecast.warehouse.LakecastSession;
+import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.time.Instant;
@@ -98,6 +99,7 @@ public final class RunCampaignActivityJob {
   public Result run() {
     SparkSession spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
+    String outbox = Locations.output(conf, LakecastConf.OUTBOX_PATH, conf.outboxPath());
     String appId = options.applicationId();
     StoredCampaign stored = new CampaignCatalog(warehouse).load(appId, options.campaignId());
     WriteCampaignRequest campaign = stored.definition();
@@ -146,7 +148,7 @@ public final class RunCampaignActivityJob {
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
       // Materialize the new ledger rows once (a staging file), so that appending them and emitting the holdout
       // events read the same rows even though the ledger changes in between.
-      String freshPath = warehouse.root() + "/_staging/ledger/run=" + runId + "/at=" + System.currentTimeMillis();
+      String freshPath = warehouse.staging("ledger/run=") + runId + "/at=" + System.currentTimeMillis();
       ledgerRows
           .join(existing, ledgerRows.col("EndpointId").equalTo(existing.col("EndpointId")), "left_anti")
           .write()
@@ -181,10 +183,10 @@ public final class RunCampaignActivityJob {
       HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
       int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
       LakecastSession.describe(spark, group, "Dispatch through the outbox in " + partitions + " partition(s)");
-      String staging = warehouse.root() + "/_staging/dispatch/run=" + runId + "/batch=" + batch;
+      String staging = warehouse.staging("dispatch/run=") + runId + "/batch=" + batch;
       long dispatchStart = System.nanoTime();
       PartitionedDispatcher.dispatch(
-              pending, messages, OutboxSender.factory(conf.outboxPath(), runId, batch, hadoop), partitions)
+              pending, messages, OutboxSender.factory(outbox, runId, batch, hadoop), partitions)
           .write()
           .mode("overwrite")
           .parquet(staging);
@@ -228,8 +230,8 @@ public final class RunCampaignActivityJob {
 
       List<ActivityResponse> activities =
           recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
-      warehouse.delete(warehouse.root() + "/_staging/ledger/run=" + runId);
-      warehouse.delete(warehouse.root() + "/_staging/dispatch/run=" + runId);
+      warehouse.delete(warehouse.staging("ledger/run=") + runId);
+      warehouse.delete(warehouse.staging("dispatch/run=") + runId);
       return new Result(true, runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed,
           alreadyInLedger, activities);
     } finally {

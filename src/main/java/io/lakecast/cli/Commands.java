@@ -4,8 +4,8 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.campaigns.CampaignCatalog;
 import io.lakecast.campaigns.RunCampaignActivityJob;
 import io.lakecast.endpoints.EndpointCatalog;
-import io.lakecast.endpoints.EndpointGenerator;
-import io.lakecast.endpoints.ImportEndpointsJob;
+import io.lakecast.imports.EndpointGenerator;
+import io.lakecast.imports.ImportEndpointsJob;
 import io.lakecast.model.AppShapes.ApplicationsResponse;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
 import io.lakecast.model.CampaignShapes.ActivitiesResponse;
@@ -193,7 +193,7 @@ final class Commands {
 
     @Override
     Object execute(Context ctx) {
-      var kind = io.lakecast.endpoints.AttributeCapture.AttributeKind.of(attributeType);
+      var kind = io.lakecast.model.PinpointEnums.AttributeKind.of(attributeType);
       var r = RequestArgs.parse("--update-attributes-request", request,
           io.lakecast.model.AppShapes.UpdateAttributesRequest.class, "UpdateAttributesRequest");
       return wrap("AttributesResource", new AppCatalog(ctx.warehouse()).removeAttributes(applicationId, kind, r));
@@ -211,6 +211,21 @@ final class Commands {
     }
   }
 
+  /**
+   * Endpoint deletion with every owner of endpoint data wired in: segment members, the send ledger, import rejects
+   * and job messages, the event store and the outbox.
+   */
+  static io.lakecast.endpoints.EndpointDeletion deletion(WarehouseCommand.Context ctx) {
+    var w = ctx.warehouse();
+    var conf = io.lakecast.conf.LakecastConf.from(w.spark());
+    return new io.lakecast.endpoints.EndpointDeletion(w, List.of(
+        new SegmentCatalog(w).memberForgetter(),
+        new CampaignCatalog(w).ledgerForgetter(),
+        new io.lakecast.imports.ImportForgetter(w),
+        new io.lakecast.events.EventStore(w),
+        new io.lakecast.dispatch.OutboxForgetter(conf.outboxPath(), w.spark().sparkContext().hadoopConfiguration())));
+  }
+
   @Command(name = "delete-endpoint",
       description = "Deletes an endpoint from every table that holds it (DeleteEndpoint); purge makes it final.")
   static final class DeleteEndpoint extends AppCommand {
@@ -219,7 +234,7 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       var endpoint = new EndpointCatalog(ctx.warehouse()).get(applicationId, endpointId);
-      new io.lakecast.endpoints.EndpointDeletion(ctx.warehouse()).delete(applicationId, List.of(endpoint));
+      deletion(ctx).delete(applicationId, List.of(endpoint));
       return wrap("EndpointResponse", endpoint);
     }
   }
@@ -232,7 +247,7 @@ final class Commands {
     @Override
     Object execute(Context ctx) {
       var endpoints = new EndpointCatalog(ctx.warehouse()).userEndpoints(applicationId, userId);
-      new io.lakecast.endpoints.EndpointDeletion(ctx.warehouse()).delete(applicationId, endpoints);
+      deletion(ctx).delete(applicationId, endpoints);
       return wrap("EndpointsResponse", new io.lakecast.model.EndpointShapes.EndpointsResponse(endpoints));
     }
   }

@@ -84,6 +84,13 @@ public final class LakecastConf {
   public static final String UPSERT_DELETION_VECTORS = PREFIX + "upsert.deletionVectors";
   public static final int UPSERT_MERGE_MAX_ROWS_DEFAULT = 10_000;
 
+  /**
+   * URI schemes that import sources and every output (export prefixes, segment outputs, the outbox) may use,
+   * comma-separated. A plain path counts as {@code file}. Anything else is refused before any I/O.
+   */
+  public static final String IO_ALLOWED_SCHEMES = PREFIX + "io.allowedSchemes";
+  public static final String IO_ALLOWED_SCHEMES_DEFAULT = "file,s3,s3a";
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -200,12 +207,30 @@ public final class LakecastConf {
     return max;
   }
 
-  /** The attribute limits imports apply. */
-  public io.lakecast.endpoints.EndpointParser.Limits importLimits() {
-    return new io.lakecast.endpoints.EndpointParser.Limits(
-        getInt(IMPORT_MAX_ATTRIBUTE_NAME_LENGTH, IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT),
-        getInt(IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH, IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH_DEFAULT),
-        getInt(IMPORT_MAX_ATTRIBUTE_VALUES, IMPORT_MAX_ATTRIBUTE_VALUES_DEFAULT));
+  /** {@link #IMPORT_MAX_ATTRIBUTE_NAME_LENGTH}. */
+  public int maxAttributeNameLength() {
+    return getInt(IMPORT_MAX_ATTRIBUTE_NAME_LENGTH, IMPORT_MAX_ATTRIBUTE_NAME_LENGTH_DEFAULT);
+  }
+
+  /** {@link #IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH}. */
+  public int maxAttributeValueLength() {
+    return getInt(IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH, IMPORT_MAX_ATTRIBUTE_VALUE_LENGTH_DEFAULT);
+  }
+
+  /** {@link #IMPORT_MAX_ATTRIBUTE_VALUES}. */
+  public int maxAttributeValues() {
+    return getInt(IMPORT_MAX_ATTRIBUTE_VALUES, IMPORT_MAX_ATTRIBUTE_VALUES_DEFAULT);
+  }
+
+  /** {@link #IO_ALLOWED_SCHEMES} as lower-case scheme names. */
+  public java.util.Set<String> allowedSchemes() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String s : get(IO_ALLOWED_SCHEMES, IO_ALLOWED_SCHEMES_DEFAULT).split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return out;
   }
 
   public String accountId() {

@@ -36,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
  * straight as Parquet: without Delta's scan planning (a few jobs on the table's log per read), and with each row's
  * file and position, which deletion vectors address. Rows the files' deletion vectors delete are left out.
  */
-final class AppFiles {
+public final class AppFiles {
   private final SparkSession spark;
   private final String appId;
   private final List<String> locations = new ArrayList<>();
@@ -45,7 +45,7 @@ final class AppFiles {
   /** Each file's location by the hash its rows carry in {@code _file}; computed on first use. */
   private Map<Long, String> byHash;
 
-  AppFiles(SparkSession spark, String tablePath, String appId, List<AddFile> files) {
+  public AppFiles(SparkSession spark, String tablePath, String appId, List<AddFile> files) {
     this.spark = spark;
     this.appId = appId;
     DeletionVectorStore store = DeletionVectorStore$.MODULE$.createInstance(spark.sparkContext().hadoopConfiguration());
@@ -60,13 +60,13 @@ final class AppFiles {
   }
 
   /** An application's files in a transaction's snapshot: one row each, collected from the table's log. */
-  static List<AddFile> of(OptimisticTransaction txn, String appId) {
+  public static List<AddFile> of(OptimisticTransaction txn, String appId) {
     return txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
         .collectAsList();
   }
 
   /** How many live rows {@code files} hold, from their statistics; -1 when a file has none. */
-  static long liveRows(List<AddFile> files) {
+  public static long liveRows(List<AddFile> files) {
     long rows = 0;
     for (AddFile f : files) {
       if (f.numLogicalRecords().isEmpty()) {
@@ -104,7 +104,7 @@ final class AppFiles {
   }
 
   /** The live rows in the table's columns. */
-  Dataset<Row> rows() {
+  public Dataset<Row> rows() {
     return located().drop("_file", "_row");
   }
 

@@ -7,8 +7,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
-import io.lakecast.LakecastErrors;
-import java.util.Arrays;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -24,30 +23,6 @@ import org.apache.spark.sql.Row;
  */
 public final class AttributeCapture {
   private AttributeCapture() {}
-
-  /** The {@code attribute-type} path parameter of RemoveAttributes and the endpoint member it governs. */
-  public enum AttributeKind {
-    CUSTOM("endpoint-custom-attributes"),
-    METRIC("endpoint-metric-attributes"),
-    USER("endpoint-user-attributes");
-
-    public final String wireName;
-
-    AttributeKind(String wireName) {
-      this.wireName = wireName;
-    }
-
-    /** The kind named by the request, or a BadRequest listing the valid names. */
-    public static AttributeKind of(String wireName) {
-      for (AttributeKind k : values()) {
-        if (k.wireName.equals(wireName)) {
-          return k;
-        }
-      }
-      throw LakecastErrors.invalidEnum("RemoveAttributesRequest", "AttributeType", String.valueOf(wireName),
-          Arrays.stream(values()).map(k -> k.wireName).toList());
-    }
-  }
 
   /**
    * A Blacklist entry as a regular expression: {@code *} is any run of characters, {@code ?} one character,

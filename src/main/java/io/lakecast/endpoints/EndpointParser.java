@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakecast.LakecastException;
+import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.EndpointShapes.EndpointDemographic;
 import io.lakecast.model.EndpointShapes.EndpointImportItem;
 import io.lakecast.model.EndpointShapes.EndpointLocation;
@@ -296,6 +297,11 @@ public final class EndpointParser {
   /** Attribute limits, Pinpoint's by default; configurable through {@code spark.lakecast.import.*}. */
   public record Limits(int maxNameLength, int maxValueLength, int maxValues) implements java.io.Serializable {
     public static final Limits PINPOINT = new Limits(50, 100, 50);
+
+    /** The limits the configuration sets ({@code spark.lakecast.import.maxAttribute*}). */
+    public static Limits of(LakecastConf conf) {
+      return new Limits(conf.maxAttributeNameLength(), conf.maxAttributeValueLength(), conf.maxAttributeValues());
+    }
   }
 
   /** Applies the attribute limits to an accepted record (a rejected one passes through). */
@@ -484,14 +490,14 @@ public final class EndpointParser {
     return EndpointRows.external(source, line, raw, hash, parsed);
   }
 
-  static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  public static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
 
   /**
    * Folds {@code text} into a 64-bit FNV-1a record hash (start from {@link #FNV_OFFSET}; fold a CSV row's header, then
    * its cells). Compared only between records of one endpoint Id, so 64 bits are plenty.
    */
-  static long recordHash(long h, CharSequence text) {
+  public static long recordHash(long h, CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
       h = (h ^ text.charAt(i)) * FNV_PRIME;
     }

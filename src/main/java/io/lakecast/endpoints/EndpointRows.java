@@ -23,7 +23,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * form that the import data source hands straight to Spark (no conversion, the cheap path for millions of rows) and
  * the external {@link Row} for the few records of an API request. One layout, two builders.
  */
-final class EndpointRows {
+public final class EndpointRows {
   static {
     if (EndpointParser.PARSED_SCHEMA.size() > Long.SIZE) {
       throw new IllegalStateException("A parsed record's fields must fit the 64 bits of OnRead's mask");
@@ -106,7 +106,7 @@ final class EndpointRows {
    * built when Spark first reads them: a re-import reads only the Id and RecordHash of a record that changes
    * nothing before it drops it, and building its other members would be most of the cost of reading it.
    */
-  static InternalRow internal(String source, long line, String raw, long hash, EndpointParser.Parsed parsed) {
+  public static InternalRow internal(String source, long line, String raw, long hash, EndpointParser.Parsed parsed) {
     if (parsed.rejection() == null) {
       return new OnRead(source, line, hash, parsed);
     }

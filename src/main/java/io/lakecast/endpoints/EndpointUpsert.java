@@ -1,17 +1,23 @@
 package io.lakecast.endpoints;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lakecast.conf.LakecastConf;
-import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.model.Ids;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.LakecastSession;
@@ -94,12 +100,12 @@ public final class EndpointUpsert {
     Dataset<Row> latest = known.independent() ? records : latest(records);
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
     long storedCount = stored.count();
-    if (storedCount == 0 && FirstImport.conflict(latest, Integer.MAX_VALUE) == null) {
+    if (storedCount == 0 && conflict(latest, Integer.MAX_VALUE) == null) {
       // The app's first write, and no rule across records applies: a plain append does what the MERGE would.
       warehouse.append(Table.ENDPOINTS, EndpointMerge.inserted(source(latest, removed, appId, now)));
       return new Result("append", -1);
     }
-    String staging = warehouse.root() + "/_staging/upsert/" + Ids.random();
+    String staging = warehouse.staging("upsert/") + Ids.random();
     long started = System.nanoTime();
     try {
       LakecastSession.describe(spark, "upsert", "Compare records with the " + storedCount + " stored endpoints");
@@ -132,7 +138,7 @@ public final class EndpointUpsert {
    * written aside, {@code count} of them, each changing its endpoint, and independent (see
    * {@link Known#INDEPENDENT}), compared with the application's {@code storedCount} endpoints.
    */
-  static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
+  public static Result upsertChanges(Warehouse warehouse, String appId, Map<AttributeKind, List<String>> removed,
       Dataset<Row> changes, long count, long storedCount) {
     long started = System.nanoTime();
     LOG.info("Upsert into {}: {} record(s) change an endpoint, the rest match the {} stored", appId, count,
@@ -180,7 +186,7 @@ public final class EndpointUpsert {
    * User.UserId an endpoint the user does not have yet (a new endpoint, or one of another user or none): only such
    * records can take a user past the per-user limit.
    */
-  static Dataset<Row> changed(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
+  public static Dataset<Row> changed(Dataset<Row> records, Dataset<Row> stored, long storedCount) {
     // The stored Id's hash, never null, also says whether the record's endpoint is stored.
     Dataset<Row> keys = stored.select(xxhash64(col("Id")).as("_storedId"), col("RecordHash").as("_storedHash"),
         when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("_storedUser"));
@@ -203,7 +209,7 @@ public final class EndpointUpsert {
    * per-column writer settings plus {@code line}'s: no dictionary for the (nearly) unique columns, where building
    * one only costs the writer time before it gives up on it.
    */
-  static DataFrameWriter<Row> staged(Dataset<Row> rows) {
+  public static DataFrameWriter<Row> staged(Dataset<Row> rows) {
     DataFrameWriter<Row> writer = rows.write().option("parquet.enable.dictionary#line", "false");
     for (Map.Entry<String, String> e : Table.ENDPOINTS.properties().entrySet()) {
       if (e.getKey().startsWith("parquet.")) {
@@ -229,7 +235,7 @@ public final class EndpointUpsert {
    * Parsed records as endpoint rows in the table's columns plus {@code source} and {@code line}: removed attributes
    * dropped, defaults for EndpointStatus, EffectiveDate, CreationDate and CohortId; the {@code keep} columns follow.
    */
-  static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now,
+  public static Dataset<Row> source(Dataset<Row> records, Map<AttributeKind, List<String>> removed, String appId, String now,
       String... keep) {
     Column[] leading = new Column[3 + keep.length];
     leading[0] = col("source");
@@ -418,5 +424,35 @@ public final class EndpointUpsert {
         .withColumn("EndpointStatus", when(deactivate, lit("INACTIVE")).otherwise(col("EndpointStatus")))
         .withColumn("User", when(sync, EndpointMerge.synced(col("User"), col("_attributes"))).otherwise(col("User")))
         .select(tableColumns);
+  }
+
+  /**
+   * Why Pinpoint's rules across records would change the {@code endpoints} written (columns Id, ChannelType,
+   * Address, User), or null when they would not. One pass and one shuffle of 64-bit keys; a hash collision only
+   * sends the import down the general path.
+   */
+  public static String conflict(Dataset<Row> endpoints, int maxEndpointsPerUser) {
+    Column attributesHash = EndpointMerge.mapHash(col("User.UserAttributes"));
+    Dataset<Row> keys = endpoints.select(explode(array(
+        struct(lit(1).as("kind"), xxhash64(col("Id")).as("key"), lit(0L).as("v")),
+        struct(lit(2).as("kind"), when(col("Address").isNotNull().and(col("ChannelType").isNotNull()),
+            xxhash64(col("ChannelType"), col("Address"))).as("key"), lit(0L).as("v")),
+        struct(lit(3).as("kind"), when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("key"),
+            attributesHash.as("v")))).as("k"))
+        .select(col("k.*"))
+        .filter(col("key").isNotNull());
+    List<Row> found = keys.groupBy(col("kind"), col("key"))
+        .agg(count(lit(1)).as("n"), min(col("v")).as("lo"), max(col("v")).as("hi"))
+        .filter(col("kind").lt(3).and(col("n").gt(1))
+            .or(col("kind").equalTo(3).and(col("n").gt(maxEndpointsPerUser).or(col("lo").notEqual(col("hi"))))))
+        .select(col("kind")).limit(1).collectAsList();
+    if (found.isEmpty()) {
+      return null;
+    }
+    return switch (found.get(0).getInt(0)) {
+      case 1 -> "an endpoint Id occurs more than once";
+      case 2 -> "a ChannelType and Address occur more than once";
+      default -> "a user has more than " + maxEndpointsPerUser + " endpoints or records with different UserAttributes";
+    };
   }
 }

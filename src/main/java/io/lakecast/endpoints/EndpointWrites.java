@@ -85,7 +85,7 @@ public final class EndpointWrites {
 
   private MessageBody write(String applicationId, List<JsonNode> records, String shape) {
     new AppCatalog(warehouse).require(applicationId);
-    EndpointParser.Limits limits = LakecastConf.from(warehouse.spark()).importLimits();
+    EndpointParser.Limits limits = EndpointParser.Limits.of(LakecastConf.from(warehouse.spark()));
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       EndpointParser.Parsed parsed =

@@ -9,6 +9,8 @@ import io.lakecast.model.JobShapes.JobResponse;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.segments.SegmentEvaluator;
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.JobCatalog;
 import io.lakecast.warehouse.LakecastSession;
@@ -58,7 +60,7 @@ public final class ExportEndpointsJob {
     ExportJobRequest def = options.request();
     String jobId = Ids.random();
     String created = Ids.now();
-    String target = ImportSource.normalize(def.s3UrlPrefix());
+    String target = Locations.output(LakecastConf.from(warehouse.spark()), "S3UrlPrefix", def.s3UrlPrefix());
     Dataset<Row> endpoints;
     if (def.segmentId() != null) {
       var segment = new SegmentCatalog(warehouse).get(appId, def.segmentId(), def.segmentVersion());

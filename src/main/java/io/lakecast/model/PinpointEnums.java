@@ -1,5 +1,8 @@
 package io.lakecast.model;
 
+import io.lakecast.LakecastErrors;
+import java.util.Arrays;
+
 /** Pinpoint's enums, spelled exactly as the model ({@code pinpoint-service-2.json}) spells their values. */
 public final class PinpointEnums {
   private PinpointEnums() {}
@@ -67,4 +70,28 @@ public final class PinpointEnums {
 
   /** Segment types. */
   public enum SegmentType { DIMENSIONAL, IMPORT }
+
+  /** The {@code attribute-type} path parameter of RemoveAttributes and the endpoint member it governs. */
+  public enum AttributeKind {
+    CUSTOM("endpoint-custom-attributes"),
+    METRIC("endpoint-metric-attributes"),
+    USER("endpoint-user-attributes");
+
+    public final String wireName;
+
+    AttributeKind(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** The kind named by the request, or a BadRequest listing the valid names. */
+    public static AttributeKind of(String wireName) {
+      for (AttributeKind k : values()) {
+        if (k.wireName.equals(wireName)) {
+          return k;
+        }
+      }
+      throw LakecastErrors.invalidEnum("RemoveAttributesRequest", "AttributeType", String.valueOf(wireName),
+          Arrays.stream(values()).map(k -> k.wireName).toList());
+    }
+  }
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
+import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.LakecastSession;
 import io.lakecast.warehouse.Warehouse;
 import java.time.Instant;
@@ -70,7 +71,7 @@ public final class EvaluateSegmentJob {
     String output = null;
     Dataset<Row> counted = members;
     if (options.output() != null) {
-      output = LakecastConf.qualify(options.output());
+      output = Locations.output(LakecastConf.from(warehouse.spark()), "--output", options.output());
       if (options.json()) {
         members.write().mode("overwrite").json(output);
         counted = warehouse.spark().read().schema(members.schema()).json(output);

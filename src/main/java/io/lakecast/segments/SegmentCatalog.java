@@ -1,5 +1,6 @@
 package io.lakecast.segments;
 
+import io.lakecast.warehouse.EndpointForgetter;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.LakecastErrors;
@@ -180,5 +181,15 @@ public final class SegmentCatalog {
         appId, Ids.arn(conf.region(), conf.accountId(), "apps/" + appId + "/segments/" + id), r.getString(7),
         def.dimensions(), id, imported, r.getString(8), r.getString(3), def.segmentGroups(), r.getString(4),
         def.tags(), r.getInt(2));
+  }
+
+  /** The segments package's part of a deletion: the endpoints leave every imported segment's members. */
+  public EndpointForgetter memberForgetter() {
+    return (applicationId, endpointIds, addresses) -> {
+      if (!endpointIds.isEmpty()) {
+        warehouse.delta(Table.SEGMENT_MEMBERS).delete(
+            col("ApplicationId").equalTo(applicationId).and(col("EndpointId").isin(endpointIds.toArray())));
+      }
+    };
   }
 }

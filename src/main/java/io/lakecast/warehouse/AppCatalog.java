@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.map;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
-import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.model.AppShapes.ApplicationResponse;
 import io.lakecast.model.AppShapes.AttributesResource;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;

@@ -29,6 +29,9 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
+  /** The folder under the root where jobs write intermediate files (never a user output). */
+  public static final String STAGING = "_staging";
+
   private final SparkSession spark;
   private final String root;
   private final Set<Table> ensured = EnumSet.noneOf(Table.class);
@@ -49,6 +52,11 @@ public final class Warehouse {
 
   public String root() {
     return root;
+  }
+
+  /** A location in the staging area: {@code <root>/_staging/<relative>}. */
+  public String staging(String relative) {
+    return root + "/" + STAGING + "/" + relative;
   }
 
   public String path(Table table) {

@@ -3,7 +3,7 @@ package io.lakecast.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Cli.Run;
 import io.lakecast.testing.SparkTestSession;

@@ -3,6 +3,7 @@ package io.lakecast.endpoints;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakecast.imports.ImportEndpointsJob;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
 import io.lakecast.testing.SparkTestSession;
@@ -28,7 +29,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * table after every write of a scenario that exercises each merge rule, and unchanged records are skipped.
  */
 @SuppressWarnings("unchecked")
-class UpsertPathsTest {
+public class UpsertPathsTest {
   @TempDir Path root;
   final SparkSession spark = SparkTestSession.get();
 
@@ -99,7 +100,7 @@ class UpsertPathsTest {
     return out;
   }
 
-  static List<String> table(Warehouse warehouse, String app) {
+  public static List<String> table(Warehouse warehouse, String app) {
     List<String> rows = new ArrayList<>();
     for (Row r : warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(app)).orderBy("Id")
         .drop("ApplicationId").collectAsList()) {
@@ -203,7 +204,7 @@ class UpsertPathsTest {
   }
 
   /** Four endpoints of three users, two sharing user attributes. */
-  static List<String> stored() {
+  public static List<String> stored() {
     return dated(List.of(
         "{\"Id\":\"e1\",\"ChannelType\":\"EMAIL\",\"Address\":\"a@example.com\","
             + "\"User\":{\"UserId\":\"u1\",\"UserAttributes\":{\"Tier\":[\"Silver\"]}}}",
@@ -219,7 +220,7 @@ class UpsertPathsTest {
    * endpoints: e2's user attributes go to e1, which the file leaves out, and n5 takes stored e4's address. e3 is
    * unchanged.
    */
-  static List<String> independentChanges() {
+  public static List<String> independentChanges() {
     List<String> out = new ArrayList<>(dated(List.of(
         "{\"Id\":\"e2\",\"ChannelType\":\"EMAIL\",\"Address\":\"b@example.com\","
             + "\"User\":{\"UserId\":\"u1\",\"UserAttributes\":{\"Tier\":[\"Gold\"]}}}",
@@ -230,7 +231,7 @@ class UpsertPathsTest {
   }
 
   /** The records dated {@code day}, so that warehouses written at different times hold the same values. */
-  static List<String> dated(List<String> records, String day) {
+  public static List<String> dated(List<String> records, String day) {
     String dates = ",\"EffectiveDate\":\"" + day + "T00:00:00Z\",\"CreationDate\":\"" + day + "T00:00:00Z\"}";
     return records.stream().map(r -> r.substring(0, r.length() - 1) + dates).toList();
   }
@@ -318,7 +319,7 @@ class UpsertPathsTest {
     return ((List<String>) table).stream().map(r -> r.replaceAll("RecordHash=[^,]*, ", "")).toList();
   }
 
-  static String rowOf(Object table, String id) {
+  public static String rowOf(Object table, String id) {
     return ((List<String>) table).stream().filter(r -> r.contains(", Id=" + id + ",")).findFirst().orElseThrow();
   }
 }

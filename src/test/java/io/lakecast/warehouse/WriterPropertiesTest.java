@@ -3,7 +3,7 @@ package io.lakecast.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
-import io.lakecast.endpoints.ImportEndpointsJob;
+import io.lakecast.imports.ImportEndpointsJob;
 import io.lakecast.model.JobShapes.ImportJobRequest;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.testing.Cli;

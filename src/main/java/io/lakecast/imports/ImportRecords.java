@@ -1,5 +1,6 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
+import io.lakecast.endpoints.EndpointParser;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.warehouse.HadoopConf;

@@ -1,4 +1,4 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import io.lakecast.model.EndpointShapes.EndpointDemographic;
 import io.lakecast.model.EndpointShapes.EndpointImportItem;

@@ -1,8 +1,10 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakecast.endpoints.EndpointParser;
+import io.lakecast.endpoints.EndpointUpsert;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
@@ -103,11 +105,11 @@ class FirstImportTest {
           .as(c.getKey()).isZero();
       assertThat(dataFiles(app)).as(c.getKey() + ": uncommitted files deleted").isZero();
       ImportRecords.Plan plan = plan(c.getKey() + "-spark", c.getValue());
-      assertThat(FirstImport.conflict(ImportRecords.read(spark, new ImportRecords.Plan(plan.format(), plan.pieces(),
+      assertThat(EndpointUpsert.conflict(ImportRecords.read(spark, new ImportRecords.Plan(plan.format(), plan.pieces(),
           1000, EndpointParser.Limits.PINPOINT, false, null)), 2))
           .as(c.getKey() + ": the Spark check, for keys past the driver's share").isNotBlank();
     }
-    assertThat(FirstImport.conflict(ImportRecords.read(spark, new ImportRecords.Plan(Format.CSV,
+    assertThat(EndpointUpsert.conflict(ImportRecords.read(spark, new ImportRecords.Plan(Format.CSV,
         plan("spark-clean", HEADER + "a,EMAIL,a@example.com,u1,Gold\nb,SMS,+12065550100,u1,Gold\n").pieces(), 1000,
         EndpointParser.Limits.PINPOINT, false, null)), 2)).isNull();
   }

@@ -1,4 +1,4 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
@@ -13,7 +13,10 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.endpoints.EndpointUpsert;
+import io.lakecast.endpoints.EndpointMerge;
+import io.lakecast.endpoints.AppFiles;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.model.Ids;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.Table;
@@ -133,7 +136,7 @@ final class FirstImport {
     }
     String conflict = paths.isEmpty() ? null
         : !keys.overflowed() ? keys.conflict(maxEndpointsPerUser)
-        : conflict(spark.read().parquet(paths.toArray(String[]::new)), maxEndpointsPerUser);
+        : EndpointUpsert.conflict(spark.read().parquet(paths.toArray(String[]::new)), maxEndpointsPerUser);
     LOG.info("Import into {}: {} endpoint(s) written uncommitted in {} ms, checked the rules across {} records in {} ms",
         appId, imported, (wrote - started) / 1_000_000, keys.overflowed() ? "(Spark)" : keys.count(),
         (System.nanoTime() - wrote) / 1_000_000);
@@ -156,36 +159,6 @@ final class FirstImport {
       return new Outcome(false, 0, conflict);
     }
     return new Outcome(true, imported, null);
-  }
-
-  /**
-   * Why Pinpoint's rules across records would change the {@code endpoints} written (columns Id, ChannelType,
-   * Address, User), or null when they would not. One pass and one shuffle of 64-bit keys; a hash collision only
-   * sends the import down the general path.
-   */
-  static String conflict(Dataset<Row> endpoints, int maxEndpointsPerUser) {
-    Column attributesHash = EndpointMerge.mapHash(col("User.UserAttributes"));
-    Dataset<Row> keys = endpoints.select(explode(array(
-        struct(lit(1).as("kind"), xxhash64(col("Id")).as("key"), lit(0L).as("v")),
-        struct(lit(2).as("kind"), when(col("Address").isNotNull().and(col("ChannelType").isNotNull()),
-            xxhash64(col("ChannelType"), col("Address"))).as("key"), lit(0L).as("v")),
-        struct(lit(3).as("kind"), when(col("User.UserId").isNotNull(), xxhash64(col("User.UserId"))).as("key"),
-            attributesHash.as("v")))).as("k"))
-        .select(col("k.*"))
-        .filter(col("key").isNotNull());
-    List<Row> found = keys.groupBy(col("kind"), col("key"))
-        .agg(count(lit(1)).as("n"), min(col("v")).as("lo"), max(col("v")).as("hi"))
-        .filter(col("kind").lt(3).and(col("n").gt(1))
-            .or(col("kind").equalTo(3).and(col("n").gt(maxEndpointsPerUser).or(col("lo").notEqual(col("hi"))))))
-        .select(col("kind")).limit(1).collectAsList();
-    if (found.isEmpty()) {
-      return null;
-    }
-    return switch (found.get(0).getInt(0)) {
-      case 1 -> "an endpoint Id occurs more than once";
-      case 2 -> "a ChannelType and Address occur more than once";
-      default -> "a user has more than " + maxEndpointsPerUser + " endpoints or records with different UserAttributes";
-    };
   }
 
   private static String absolute(String tablePath, String relative) {

@@ -1,4 +1,4 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.model.PinpointEnums.Format;

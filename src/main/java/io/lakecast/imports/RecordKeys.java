@@ -1,5 +1,6 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
+import io.lakecast.endpoints.EndpointParser;
 import io.lakecast.model.EndpointShapes.EndpointImportItem;
 import java.util.ArrayList;
 import java.util.List;

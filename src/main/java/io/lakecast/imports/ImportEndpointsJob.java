@@ -1,4 +1,4 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -9,9 +9,14 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakecast.endpoints.UserEndpointLimit;
+import io.lakecast.endpoints.RejectReason;
+import io.lakecast.endpoints.EndpointUpsert;
+import io.lakecast.endpoints.EndpointParser;
+import io.lakecast.endpoints.AppFiles;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
-import io.lakecast.endpoints.AttributeCapture.AttributeKind;
+import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.model.Ids;
 import io.lakecast.model.JobShapes.ImportJobRequest;
 import io.lakecast.model.JobShapes.JobResponse;
@@ -19,6 +24,7 @@ import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.model.PinpointEnums.JobStatus;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.JobCatalog;
+import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.LakecastSession;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
@@ -135,7 +141,7 @@ public final class ImportEndpointsJob {
     Dataset<Row> viaUsers =
         endpoints.join(users, endpoints.col("User.UserId").equalTo(users.col("UserId")), "left_semi")
             .select(col("Id").as("EndpointId"));
-    String membersPath = warehouse.root() + "/_staging/segment-members/" + Ids.random();
+    String membersPath = warehouse.staging("segment-members/") + Ids.random();
     direct.union(viaUsers).distinct().write().parquet(membersPath);
     Dataset<Row> members = spark.read().parquet(membersPath);
     Map<String, Integer> channelCounts = new java.util.TreeMap<>();
@@ -170,7 +176,7 @@ public final class ImportEndpointsJob {
   private Parsed parse(Format format, List<ImportPiece> pieces, LakecastConf conf, String staging, String jobId) {
     var spark = warehouse.spark();
     long started = System.nanoTime();
-    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
+    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), EndpointParser.Limits.of(conf),
         options.defineSegment(), null);
     RecordKeys keys = RecordKeys.registered(spark);
     ImportRecords.gathering(keys, token -> {
@@ -204,7 +210,7 @@ public final class ImportEndpointsJob {
       String overLimitPath, String jobId) {
     var spark = warehouse.spark();
     long started = System.nanoTime();
-    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), conf.importLimits(),
+    ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), EndpointParser.Limits.of(conf),
         false, rejectsDir);
     RecordKeys keys = RecordKeys.registered(spark);
     // The application's endpoints in the snapshot the import started with, read straight from their files, and
@@ -247,6 +253,7 @@ public final class ImportEndpointsJob {
 
   public Result run() {
     String appId = options.applicationId();
+    String url = Locations.source(LakecastConf.from(warehouse.spark()), "S3Url", options.request().s3Url());
     // The application's removed attributes (reading them is also the check that it exists) are read while a first
     // import's transaction opens: both are small reads of the warehouse, and they overlap.
     CompletableFuture<Map<AttributeKind, List<String>>> reading =
@@ -265,7 +272,6 @@ public final class ImportEndpointsJob {
       new io.lakecast.segments.SegmentCatalog(warehouse).get(appId, def.segmentId(), null);
     }
     Format format = def.format();
-    String url = ImportSource.normalize(def.s3Url());
     String jobId = Ids.random();
     String created = Ids.now();
     // The job's states before the last are written in the background while it works.
@@ -300,7 +306,7 @@ public final class ImportEndpointsJob {
             spark.sparkContext().hadoopConfiguration());
     LakecastSession.describe(
         spark, "import-" + jobId, "Parse " + files.size() + " " + format + " file(s) in " + pieces.size() + " piece(s)");
-    String staging = warehouse.root() + "/_staging/import/" + jobId;
+    String staging = warehouse.staging("import/") + jobId;
     String rejectsDir = staging + "-rejects";
     String overLimitPath = staging + "-over-limit";
     try {
@@ -308,7 +314,7 @@ public final class ImportEndpointsJob {
       FirstImport.Outcome first = null;
       if (start != null) {
         ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(),
-            conf.importLimits(), false, rejectsDir);
+            EndpointParser.Limits.of(conf), false, rejectsDir);
         first = FirstImport.tryRun(start, removed, plan, conf.maxEndpointsPerUser(), () -> {});
         if (first.committed()) {
           LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",

@@ -1,8 +1,9 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakecast.endpoints.UpsertPathsTest;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
 import io.lakecast.model.JobShapes.ImportJobRequest;

@@ -1,7 +1,8 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakecast.endpoints.EndpointParser;
 import io.lakecast.model.PinpointEnums.Format;
 import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Files;

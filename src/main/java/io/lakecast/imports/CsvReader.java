@@ -1,4 +1,4 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
 import java.io.IOException;
 import java.io.Reader;

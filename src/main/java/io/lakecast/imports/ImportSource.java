@@ -1,5 +1,8 @@
-package io.lakecast.endpoints;
+package io.lakecast.imports;
 
+import io.lakecast.endpoints.RejectReason;
+import io.lakecast.endpoints.EndpointRows;
+import io.lakecast.endpoints.EndpointParser;
 import io.lakecast.LakecastErrors;
 import io.lakecast.model.PinpointEnums.Format;
 import java.io.BufferedReader;
@@ -30,14 +33,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 public final class ImportSource {
   private ImportSource() {}
-
-  /** Normalizes {@code s3://} to {@code s3a://} and a plain path to a {@code file:} URI. */
-  public static String normalize(String s3Url) {
-    if (s3Url.startsWith("s3://")) {
-      return "s3a://" + s3Url.substring(5);
-    }
-    return io.lakecast.conf.LakecastConf.qualify(s3Url);
-  }
 
   /** Whether a file name is of the format (plain or gzip-compressed). */
   public static boolean matchesFormat(String name, Format format) {
