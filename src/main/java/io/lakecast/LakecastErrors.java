@@ -95,12 +95,105 @@ public final class LakecastErrors {
         null);
   }
 
+  /** An I/O failure at a named location, with the code its cause calls for (access denied, missing bucket, …). */
   public static LakecastException ioFailure(String what, String location, Throwable cause) {
-    return new LakecastException(
-        "InternalServerErrorException",
-        LakecastException.FAILURE,
-        "Cannot " + what + " " + location + ": " + rootMessage(cause),
-        cause);
+    LakecastException kind = fromFailure(cause);
+    String detail = kind.code().equals("InternalServerErrorException") ? rootMessage(cause) : kind.getMessage();
+    return failed(kind.code(), "Cannot " + what + " " + location + ": " + detail, cause);
+  }
+
+  public static LakecastException notADeltaTable(String table, String location) {
+    return new LakecastException("BadRequestException", LakecastException.FAILURE,
+        "The warehouse table '" + table + "' at " + location + " is not a Delta table (the folder holds files but no "
+            + "_delta_log); point spark.lakecast.warehouse at a Lakecast warehouse or an empty location",
+        null);
+  }
+
+  public static LakecastException outputHoldsTable(String member, String location) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        "Cannot write " + member + " '" + location + "': it holds a Delta table (_delta_log), which this output "
+            + "would overwrite; choose an empty location or one written by an earlier export",
+        null);
+  }
+
+  /**
+   * A failure that came from Spark, Delta, Hadoop or the JVM, as the user should read it: Pinpoint's error code,
+   * what failed and where (the underlying message names the table, URI or file), and what to do. A
+   * {@link LakecastException} anywhere in the causes wins. The stack trace stays available as the cause.
+   */
+  public static LakecastException fromFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof LakecastException le) {
+        return le;
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String type = t.getClass().getName();
+      String message = firstLine(t);
+      if (isA(t, "io.delta.exceptions.DeltaConcurrentModificationException")
+          || isA(t, "org.apache.spark.sql.delta.DeltaConcurrentModificationException")) {
+        return failed("ConflictException", "Another job changed a warehouse table while this command ran, so its "
+            + "commit was refused (" + t.getClass().getSimpleName() + ": " + message + "); nothing of the refused "
+            + "commit was written: run the command again", failure);
+      }
+      if (t instanceof java.nio.file.AccessDeniedException || message.contains("Access Denied")
+          || message.contains("Status Code: 403")) {
+        return failed("ForbiddenException", "Access denied: " + message + "; check the credentials "
+            + "(fs.s3a.* or the environment) and the bucket's policy", failure);
+      }
+      if (type.equals("org.apache.hadoop.fs.s3a.UnknownStoreException") || message.contains("NoSuchBucket")
+          || message.contains("The specified bucket does not exist")) {
+        return failed("NotFoundException", "The bucket does not exist: " + message, failure);
+      }
+      if (message.contains("No space left on device")) {
+        return failed("InternalServerErrorException", "Out of disk space: " + message + "; free space under the "
+            + "warehouse and spark.local.dir, then run the command again", failure);
+      }
+      if (type.equals("org.apache.hadoop.fs.ParentNotDirectoryException")
+          || type.equals("org.apache.hadoop.fs.FileAlreadyExistsException")
+          || message.contains("Permission denied") || message.contains("Mkdirs failed")
+          || message.contains("Read-only file system")) {
+        return failed("ForbiddenException", "Cannot write: " + message + "; the warehouse "
+            + "(spark.lakecast.warehouse) and every output must be writable folders", failure);
+      }
+      if (t instanceof java.io.FileNotFoundException || message.contains("[PATH_NOT_FOUND]")) {
+        return failed("NotFoundException", "Not found: " + message, failure);
+      }
+    }
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    boolean taskFailed = false;
+    for (Throwable t = failure; t != null && !taskFailed; t = t.getCause() == t ? null : t.getCause()) {
+      // A task's error keeps the executor's frames when Spark hands it to the driver.
+      taskFailed = String.valueOf(t.getMessage()).contains("due to stage failure")
+          || java.util.Arrays.stream(t.getStackTrace())
+              .anyMatch(f -> f.getClassName().startsWith("org.apache.spark.executor.Executor"));
+    }
+    String task = taskFailed ? "A Spark task failed and was retried until the job gave up; the task's error: " : "";
+    return failed("InternalServerErrorException",
+        task + root.getClass().getSimpleName() + ": " + firstLine(root) + " (run with --debug for the stack trace)",
+        failure);
+  }
+
+  private static LakecastException failed(String code, String message, Throwable cause) {
+    return new LakecastException(code, LakecastException.FAILURE, message, cause);
+  }
+
+  /** Whether the throwable's class or one of its superclasses has that name (no compile-time tie to Delta). */
+  private static boolean isA(Throwable t, String className) {
+    for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals(className)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? "" : m.lines().findFirst().orElse("").strip();
   }
 
   private static String rootMessage(Throwable t) {

@@ -1,5 +1,6 @@
 package io.lakecast.cli;
 
+import io.lakecast.LakecastErrors;
 import io.lakecast.LakecastException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lakecast",
     mixinStandardHelpOptions = true,
-    version = "lakecast 0.1.0",
+    versionProvider = BuildVersion.class,
     description = "Amazon Pinpoint's engagement data plane as Spark batch jobs over Delta tables.",
     subcommands = {
       Commands.CreateApp.class,
@@ -47,7 +48,14 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class LakecastCli implements Runnable {
+  /** The option that adds the stack trace to a failure's message, as the AWS CLI's does. */
+  static final String DEBUG = "--debug";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = DEBUG, scope = CommandLine.ScopeType.INHERIT,
+      description = "On failure, print the stack trace after the error message")
+  boolean debug;
 
   @Override
   public void run() {
@@ -56,45 +64,47 @@ public final class LakecastCli implements Runnable {
 
   /** A configured command line; tests run it in-process with their own writers. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, false);
+  }
+
+  /**
+   * A configured command line. Every failure reaches {@code err} as one line, {@code <Code>: message}, with
+   * Pinpoint's error codes ({@link LakecastErrors#fromFailure}); the stack trace follows only with {@code debug}.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug) {
     CommandLine cl = new CommandLine(new LakecastCli());
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(
-        e -> e instanceof LakecastException le
-            ? le.exitCode()
-            : e instanceof CommandLine.ParameterException ? LakecastException.USAGE : LakecastException.FAILURE);
+        e -> e instanceof CommandLine.ParameterException ? LakecastException.USAGE
+            : LakecastErrors.fromFailure(e).exitCode());
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof LakecastException le) {
-            commandLine.getErr().println(le.code() + ": " + le.getMessage());
-            commandLine.getErr().flush();
-            return le.exitCode();
+          LakecastException le = LakecastErrors.fromFailure(e);
+          commandLine.getErr().println(le.code() + ": " + le.getMessage());
+          if (debug) {
+            e.printStackTrace(commandLine.getErr());
+          } else {
+            org.slf4j.LoggerFactory.getLogger(LakecastCli.class).debug("Command failed", e);
           }
-          commandLine.getErr().println("InternalError: " + describe(e));
-          org.slf4j.LoggerFactory.getLogger(LakecastCli.class).error("Command failed", e);
           commandLine.getErr().flush();
-          return LakecastException.FAILURE;
+          return le.exitCode();
         });
     return cl;
   }
 
-  private static String describe(Throwable e) {
-    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
-    if (e.getMessage() != null) {
-      sb.append(": ").append(e.getMessage().lines().findFirst().orElse(""));
-    }
-    return sb.toString();
-  }
-
   /** Runs a command line in-process and returns its exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err).execute(args);
+    int code = commandLine(out, err, java.util.Arrays.asList(args).contains(DEBUG)).execute(args);
     out.flush();
     err.flush();
     return code;
   }
 
   public static void main(String[] args) {
+    // Library stack traces in the log (a failed Spark task logs one) only with --debug; conf/log4j2.properties
+    // reads this property before the first logger exists.
+    System.setProperty("lakecast.log.exceptions", java.util.Arrays.asList(args).contains(DEBUG) ? "full" : "short");
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     int code = execute(out, err, args);

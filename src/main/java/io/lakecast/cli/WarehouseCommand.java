@@ -1,6 +1,5 @@
 package io.lakecast.cli;
 
-import io.lakecast.LakecastException;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.Ids;
 import io.lakecast.model.PinpointJson;
@@ -51,11 +50,8 @@ abstract class WarehouseCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(PinpointJson.pretty(result));
       spec.commandLine().getOut().flush();
       return 0;
-    } catch (LakecastException e) {
-      errorCode = e.code();
-      throw e;
     } catch (RuntimeException e) {
-      errorCode = "InternalError";
+      errorCode = io.lakecast.LakecastErrors.fromFailure(e).code();
       throw e;
     } finally {
       audit(warehouse, errorCode, (System.nanoTime() - started) / 1_000_000);

@@ -61,6 +61,7 @@ public final class ExportEndpointsJob {
     String jobId = Ids.random();
     String created = Ids.now();
     String target = Locations.output(LakecastConf.from(warehouse.spark()), "S3UrlPrefix", def.s3UrlPrefix());
+    warehouse.requireNoTableAt("S3UrlPrefix", target);
     Dataset<Row> endpoints;
     if (def.segmentId() != null) {
       var segment = new SegmentCatalog(warehouse).get(appId, def.segmentId(), def.segmentVersion());

@@ -73,6 +73,7 @@ public final class EvaluateSegmentJob {
     if (options.output() != null) {
       output = Locations.output(LakecastConf.from(warehouse.spark()), "--output", options.output());
       if (options.json()) {
+        warehouse.requireNoTableAt("--output", output);
         members.write().mode("overwrite").json(output);
         counted = warehouse.spark().read().schema(members.schema()).json(output);
       } else {

@@ -70,6 +70,9 @@ public final class Warehouse {
     }
     String path = path(table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
+      if (holdsFiles(path)) {
+        throw LakecastErrors.notADeltaTable(table.tableName(), path);
+      }
       LOG.info("Creating table {} at {}", table.tableName(), path);
       var builder = DeltaTable.createIfNotExists(spark)
           .location(path)
@@ -156,6 +159,24 @@ public final class Warehouse {
       p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
     } catch (IOException e) {
       throw LakecastErrors.ioFailure("delete", location, e);
+    }
+  }
+
+  /** Refuses an output that would overwrite a Delta table (a folder with {@code _delta_log}). */
+  public void requireNoTableAt(String member, String location) {
+    if (exists(location.replaceAll("/+$", "") + "/_delta_log")) {
+      throw LakecastErrors.outputHoldsTable(member, Locations.display(location));
+    }
+  }
+
+  /** Whether a folder exists and holds anything (a file, or a folder that is not empty). */
+  private boolean holdsFiles(String location) {
+    try {
+      Path p = new Path(location);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(p) && fs.listFiles(p, true).hasNext();
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("check", location, e);
     }
   }
 

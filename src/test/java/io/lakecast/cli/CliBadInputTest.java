@@ -24,6 +24,13 @@ class CliBadInputTest {
   }
 
   @Test
+  void versionIsTheBuildsVersion() {
+    Run r = Cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out().strip()).isEqualTo("lakecast 0.1.0-SNAPSHOT");
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     Run r = Cli.run("create-journey", "--application-id", appId);
     assertThat(r.exitCode()).isEqualTo(2);
