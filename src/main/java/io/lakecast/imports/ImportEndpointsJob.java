@@ -278,7 +278,28 @@ public final class ImportEndpointsJob {
     try (JobCatalog.Progress jobs = new JobCatalog(warehouse).progress()) {
       jobs.record(new JobResponse<>(
           appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
-      return run(jobs, appId, removed, first, def, format, url, jobId, created);
+      try {
+        return run(jobs, appId, removed, first, def, format, url, jobId, created);
+      } catch (RuntimeException e) {
+        recordFailure(jobs, appId, def, jobId, created, e);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Ends a job that failed after it started as FAILED, with the reason as the user reads it, so that no job stays
+   * PROCESSING. Each write is one Delta commit and endpoint writes are upserts keyed by Id, so running the same
+   * request again completes what is missing without duplicating anything.
+   */
+  private void recordFailure(JobCatalog.Progress jobs, String appId, ImportJobRequest def, String jobId,
+      String created, RuntimeException e) {
+    try {
+      jobs.finish(new JobResponse<>(appId, 0, Ids.now(), created, def, 0,
+          List.of(io.lakecast.LakecastErrors.fromFailure(e).getMessage()), jobId, JobStatus.FAILED.name(), 0, 0, 0,
+          "IMPORT"));
+    } catch (RuntimeException recording) {
+      LOG.warn("Import job {} failed and its FAILED state could not be recorded: {}", jobId, recording.toString());
     }
   }
 
@@ -287,15 +308,8 @@ public final class ImportEndpointsJob {
       FirstImport.Start start, ImportJobRequest def, Format format, String url, String jobId, String created) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
-    List<String> files;
-    try {
-      files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
-    } catch (io.lakecast.LakecastException e) {
-      // Nothing to read: the job is recorded as FAILED with the reason, as get-import-job(s) will show it.
-      jobs.finish(new JobResponse<>(appId, 0, Ids.now(), created, def, 0, List.of(e.getMessage()), jobId,
-          JobStatus.FAILED.name(), 0, 0, 0, "IMPORT"));
-      throw e;
-    }
+    // Nothing to read (no files, a missing bucket, access denied) fails the job like any later failure.
+    List<String> files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
     LOG.info("Import job {}: {} {} file(s) under {}", jobId, files.size(), format, url);
     jobs.record(
         new JobResponse<>(
