@@ -10,7 +10,9 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.LakecastErrors;
@@ -53,8 +55,10 @@ import org.slf4j.LoggerFactory;
  * counts.
  *
  * <p>Idempotent: the run has a deterministic id (campaign and scheduled start); ledger rows are keyed by run and
- * endpoint, only endpoints not yet in the ledger are added, and only PENDING rows are dispatched, so running it
- * again sends nothing twice and resumes what a crashed run left PENDING. One run of a campaign at a time.
+ * endpoint, only endpoints not yet in the ledger are added, messages the outbox already holds are recorded SENT
+ * rather than sent again, and only PENDING rows are dispatched. Events and activities are derived from the ledger
+ * and written only where missing (events keyed by message id). So a re-run after a crash at any step sends nothing
+ * twice and completes what was missing. One run of a campaign at a time.
  */
 public final class RunCampaignActivityJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunCampaignActivityJob.class);
@@ -146,8 +150,7 @@ public final class RunCampaignActivityJob {
               activityIds);
       Dataset<Row> existing =
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
-      // Materialize the new ledger rows once (a staging file), so that appending them and emitting the holdout
-      // events read the same rows even though the ledger changes in between.
+      // Materialize the new ledger rows once (a staging file): the anti-join reads the ledger it then appends to.
       String freshPath = warehouse.staging("ledger/run=") + runId + "/at=" + System.currentTimeMillis();
       ledgerRows
           .join(existing, ledgerRows.col("EndpointId").equalTo(existing.col("EndpointId")), "left_anti")
@@ -177,6 +180,13 @@ public final class RunCampaignActivityJob {
 
       Dataset<Row> endpointJson =
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
+      // A process that died after writing messages to the outbox but before recording their statuses: the outbox
+      // holds them, so they are SENT, not sent again.
+      long recovered = markDelivered(OutboxSender.delivered(spark, outbox, runId), runId);
+      if (recovered > 0) {
+        LOG.info("Campaign {} run {}: {} message(s) an earlier attempt had written to the outbox are recorded SENT",
+            campaignId, runId, recovered);
+      }
       Dataset<Row> pending =
           runLedger.filter(col("Status").equalTo("PENDING")).join(endpointJson, "EndpointId");
       String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
@@ -196,7 +206,7 @@ public final class RunCampaignActivityJob {
                   sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
                   sum(when(col("Status").equalTo("FAILED"), 1).otherwise(0)))
               .first();
-      long sent = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
+      long sent = (sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0)) + recovered;
       long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
       LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, sent, failed,
           (System.nanoTime() - dispatchStart) / 1_000_000);
@@ -206,7 +216,8 @@ public final class RunCampaignActivityJob {
       update.put("Status", col("o.Status"));
       update.put("Reason", col("o.Reason"));
       update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
-      update.put("UpdatedAt", current_timestamp());
+      // The send time, which the run's _campaign.send events carry: they are written from the ledger.
+      update.put("UpdatedAt", timestamp_millis(col("o.SentAt")));
       warehouse
           .delta(Table.SEND_LEDGER)
           .as("l")
@@ -216,17 +227,8 @@ public final class RunCampaignActivityJob {
           .execute();
 
       LakecastSession.describe(spark, group, "Write _campaign.send events");
-      Dataset<Row> holdoutOutcomes =
-          fresh
-              .filter(col("Arm").equalTo("HOLDOUT"))
-              .join(endpointJson, "EndpointId")
-              .select(
-                  col("RunId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
-                  col("Status"), col("Reason"), lit(ledgerWrittenAt.toEpochMilli()).as("SentAt"),
-                  col("EndpointJson"));
-      warehouse.append(
-          Table.EVENTS,
-          CampaignEvents.sendEvents(outcomes.unionByName(holdoutOutcomes), appId, campaignId, conf.accountId()));
+      long eventsWritten = writeMissingEvents(appId, campaignId, runId, start, endpointJson, conf.accountId());
+      LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
 
       List<ActivityResponse> activities =
           recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
@@ -237,6 +239,61 @@ public final class RunCampaignActivityJob {
     } finally {
       classified.unpersist();
     }
+  }
+
+  /**
+   * Records as SENT the run's PENDING ledger rows whose messages the sender already holds ({@code delivered}: one
+   * MessageId column); returns how many.
+   */
+  private long markDelivered(Dataset<Row> delivered, String runId) {
+    if (delivered.isEmpty()) {
+      return 0;
+    }
+    Dataset<Row> found = warehouse.read(Table.SEND_LEDGER)
+        .filter(col("RunId").equalTo(runId).and(col("Status").equalTo("PENDING")))
+        .join(delivered.distinct(), "MessageId")
+        .select(col("RunId"), col("EndpointId"))
+        .localCheckpoint();
+    long n = found.count();
+    if (n > 0) {
+      Map<String, Column> update = new LinkedHashMap<>();
+      update.put("Status", lit("SENT"));
+      update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
+      update.put("UpdatedAt", current_timestamp());
+      warehouse.delta(Table.SEND_LEDGER).as("l")
+          .merge(found.as("f"), col("l.RunId").equalTo(col("f.RunId")).and(col("l.EndpointId").equalTo(
+              col("f.EndpointId"))).and(col("l.Status").equalTo("PENDING")))
+          .whenMatched().update(update)
+          .execute();
+    }
+    return n;
+  }
+
+  /**
+   * Writes a {@code _campaign.send} event for every ledger row of the run that has an outcome (SENT, FAILED,
+   * HOLDOUT) and no event yet. Events are keyed by {@code event_id}, the row's MessageId, so a re-run after a crash
+   * anywhere writes exactly the missing ones. Returns how many were written.
+   */
+  private long writeMissingEvents(String appId, String campaignId, String runId, Instant scheduledStart,
+      Dataset<Row> endpointJson, String accountId) {
+    Dataset<Row> outcomes = warehouse.read(Table.SEND_LEDGER)
+        .filter(col("RunId").equalTo(runId).and(col("Status").notEqual("PENDING")))
+        .join(endpointJson, "EndpointId")
+        .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
+            col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"), col("EndpointJson"));
+    // A run's outcomes are recorded after its scheduled start, so its events lie in partitions from that day on.
+    Dataset<Row> written = warehouse.read(Table.EVENTS)
+        .filter(col("app_id").equalTo(appId)
+            .and(col("event_date").geq(Ids.iso(scheduledStart).substring(0, 10)))
+            .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
+        .select(col("event_id"));
+    Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
+        "left_anti").localCheckpoint();
+    long n = missing.count();
+    if (n > 0) {
+      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
+    }
+    return n;
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.lakecast.dispatch;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.lakecast.LakecastErrors;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.warehouse.HadoopConf;
 import java.io.BufferedWriter;
@@ -9,9 +12,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A sender that writes each message as one NDJSON line to {@code <outbox>/<ChannelType>/run=<RunId>/
@@ -74,5 +83,25 @@ public final class OutboxSender implements Sender {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot close outbox files under " + root, e);
     }
+  }
+
+  /**
+   * The MessageIds of a run already in the outbox (every channel and batch), for a run resumed after a crash:
+   * those messages were written, so they are not written again. A line cut short by the crash is not a message
+   * and does not count.
+   */
+  public static Dataset<Row> delivered(SparkSession spark, String outboxRoot, String runId) {
+    String glob = outboxRoot + "/*/run=" + runId + "/*/*.ndjson";
+    try {
+      Path pattern = new Path(glob);
+      FileStatus[] found = pattern.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(pattern);
+      if (found == null || found.length == 0) {
+        return spark.createDataFrame(List.of(), new StructType().add("MessageId", "string"));
+      }
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("list the outbox at", glob, e);
+    }
+    return spark.read().schema(new StructType().add("MessageId", "string")).option("mode", "DROPMALFORMED")
+        .json(glob).filter(col("MessageId").isNotNull());
   }
 }

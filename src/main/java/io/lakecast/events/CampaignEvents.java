@@ -24,8 +24,8 @@ public final class CampaignEvents {
   public static final String CAMPAIGN_SEND = "_campaign.send";
 
   /**
-   * One event per outcome row. Input columns: EndpointId, ActivityId, TreatmentId, ChannelType, Status (SENT,
-   * FAILED or HOLDOUT), Reason, SentAt (Unix ms), EndpointJson.
+   * One event per outcome row. Input columns: MessageId (the event's id), EndpointId, ActivityId, TreatmentId,
+   * ChannelType, Status (SENT, FAILED or HOLDOUT), Reason, SentAt (Unix ms), EndpointJson.
    */
   public static Dataset<Row> sendEvents(
       Dataset<Row> outcomes, String applicationId, String campaignId, String accountId) {
@@ -54,6 +54,7 @@ public final class CampaignEvents {
         struct(map(lit("endpoint"), col("EndpointJson")).as("custom")).as("client_context"),
         lit(accountId).as("awsaccountid"),
         struct(lit(null).cast("double").as("price_in_millicents_usd")).as("metrics"),
+        col("MessageId").as("event_id"),
         lit(applicationId).as("app_id"),
         date_format(timestamp_millis(col("SentAt")), "yyyy-MM-dd").as("event_date"));
   }

@@ -235,6 +235,9 @@ public enum Table {
             f("client_context", struct(f("custom", createMapType(StringType, StringType)))),
             f("awsaccountid", StringType),
             f("metrics", struct(f("price_in_millicents_usd", DoubleType))),
+            // Lakecast's key (not an all_events column; Athena ignores it): the event's id as PutEvents keys it,
+            // the message id for a campaign send. The store holds each (client_id, event_id) once.
+            f("event_id", StringType),
             f("app_id", StringType), f("event_date", StringType));
   }
 }
