@@ -109,6 +109,11 @@ public final class LakecastErrors {
         null);
   }
 
+  public static LakecastException alreadyExists(String what, String id, String applicationId) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        what + " '" + id + "' already exists in application '" + applicationId + "'", null);
+  }
+
   public static LakecastException outputHoldsTable(String member, String location) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         "Cannot write " + member + " '" + location + "': it holds a Delta table (_delta_log), which this output "

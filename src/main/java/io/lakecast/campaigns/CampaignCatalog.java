@@ -1,6 +1,5 @@
 package io.lakecast.campaigns;
 
-import io.lakecast.warehouse.EndpointForgetter;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -8,6 +7,7 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.CampaignShapes.CampaignResponse;
 import io.lakecast.model.CampaignShapes.CampaignState;
+import io.lakecast.model.CampaignShapes.MessageConfiguration;
 import io.lakecast.model.CampaignShapes.Schedule;
 import io.lakecast.model.CampaignShapes.TreatmentResource;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
@@ -18,6 +18,7 @@ import io.lakecast.model.PinpointEnums.Frequency;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.EndpointForgetter;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.time.Instant;
@@ -72,11 +73,45 @@ public final class CampaignCatalog {
     if (c.limits() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Limits", "campaigns without limits");
     }
+    if (s.eventFilter() != null) {
+      throw LakecastErrors.unsupported(SHAPE, "Schedule.EventFilter", "schedules without an event filter");
+    }
+    if (s.timezone() != null && !UTC_OFFSET.matcher(s.timezone()).matches()) {
+      throw LakecastErrors.invalidMember(SHAPE, "Schedule.Timezone", "'" + s.timezone() + "' is not a UTC offset "
+          + "such as UTC, UTC+01 or UTC-05:30");
+    }
+    if (s.endTime() != null) {
+      Instant end = instant("Schedule.EndTime", s.endTime());
+      if (!s.startTime().equals("IMMEDIATE") && !end.isAfter(Instant.parse(s.startTime()))) {
+        throw LakecastErrors.invalidMember(SHAPE, "Schedule.EndTime", "'" + s.endTime() + "' is not after "
+            + "Schedule.StartTime '" + s.startTime() + "'");
+      }
+    }
     if (c.templateConfiguration() != null) {
       throw LakecastErrors.unsupported(SHAPE, "TemplateConfiguration", "MessageConfiguration");
     }
     if (c.customDeliveryConfiguration() != null) {
       throw LakecastErrors.unsupported(SHAPE, "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
+    }
+    if (c.priority() != null && (c.priority() < 1 || c.priority() > 5)) {
+      throw LakecastErrors.invalidMember(SHAPE, "Priority", c.priority() + " is not between 1 and 5");
+    }
+    refuseUnsupportedMessages("MessageConfiguration", c.messageConfiguration());
+    List<WriteTreatmentResource> extra =
+        c.additionalTreatments() == null ? List.of() : c.additionalTreatments();
+    for (int i = 0; i < extra.size(); i++) {
+      WriteTreatmentResource t = extra.get(i);
+      String at = "AdditionalTreatments[" + i + "].";
+      if (t.schedule() != null) {
+        throw LakecastErrors.unsupported(SHAPE, at + "Schedule", "treatments that follow the campaign's Schedule");
+      }
+      if (t.templateConfiguration() != null) {
+        throw LakecastErrors.unsupported(SHAPE, at + "TemplateConfiguration", "MessageConfiguration");
+      }
+      if (t.customDeliveryConfiguration() != null) {
+        throw LakecastErrors.unsupported(SHAPE, at + "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
+      }
+      refuseUnsupportedMessages(at + "MessageConfiguration", t.messageConfiguration());
     }
     AssignmentPlan.of("validation", c);
     if (CampaignMessages.channels(CampaignMessages.byTreatment(c)).isEmpty()) {
@@ -84,6 +119,37 @@ public final class CampaignCatalog {
           SHAPE, "MessageConfiguration", "it has no message for any channel (EmailMessage, SMSMessage,"
               + " DefaultMessage, GCMMessage, APNSMessage, ADMMessage, BaiduMessage)");
     }
+  }
+
+  private static final java.util.regex.Pattern UTC_OFFSET =
+      java.util.regex.Pattern.compile("UTC([+-]\\d{2}(:\\d{2})?)?");
+
+  private static void refuseUnsupportedMessages(String path, MessageConfiguration m) {
+    if (m == null) {
+      return;
+    }
+    if (m.customMessage() != null) {
+      throw LakecastErrors.unsupported(SHAPE, path + ".CustomMessage", "EmailMessage, SMSMessage, DefaultMessage "
+          + "and push messages");
+    }
+    if (m.inAppMessage() != null) {
+      throw LakecastErrors.unsupported(SHAPE, path + ".InAppMessage", "EmailMessage, SMSMessage, DefaultMessage "
+          + "and push messages");
+    }
+  }
+
+  private static Instant instant(String member, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw LakecastErrors.invalidMember(SHAPE, member, "'" + value + "' is not an ISO-8601 instant such as "
+          + "2026-12-01T15:00:00Z");
+    }
+  }
+
+  /** When the campaign ends: {@code Schedule.EndTime}, or null. No run is due after it. */
+  public static Instant endTime(Schedule s) {
+    return s.endTime() == null ? null : instant("Schedule.EndTime", s.endTime());
   }
 
   /** When the schedule's (single) run is due: {@code IMMEDIATE} means the campaign's creation instant. */
@@ -103,27 +169,41 @@ public final class CampaignCatalog {
     }
   }
 
-  /** Creates a campaign, version 1, after checking its segment exists. */
+  /** Creates a campaign, version 1, with a new id, after checking its segment exists. */
   public CampaignResponse create(String applicationId, WriteCampaignRequest request) {
+    return create(applicationId, request, null);
+  }
+
+  /**
+   * Creates a campaign, version 1, after checking its segment exists. {@code campaignId} keeps a migrated Pinpoint
+   * campaign's id (the assignment's salt, so its holdout and treatment arms stay as they were); null makes a new one.
+   */
+  public CampaignResponse create(String applicationId, WriteCampaignRequest request, String campaignId) {
     new AppCatalog(warehouse).require(applicationId);
     validate(request);
     new SegmentCatalog(warehouse).get(applicationId, request.segmentId(), request.segmentVersion());
-    String id = Ids.random();
+    if (campaignId != null && !exists(applicationId, campaignId).isEmpty()) {
+      throw LakecastErrors.alreadyExists("Campaign", campaignId, applicationId);
+    }
+    String id = campaignId == null ? Ids.random() : campaignId;
     String now = Ids.now();
     Row row = RowFactory.create(applicationId, id, 1, request.name(), PinpointJson.compact(request), now, now);
     warehouse.append(Table.CAMPAIGNS, warehouse.spark().createDataFrame(List.of(row), Table.CAMPAIGNS.schema()));
     return response(new StoredCampaign(applicationId, id, 1, request, now, now), CampaignStatus.SCHEDULED);
   }
 
+  private List<Row> exists(String applicationId, String campaignId) {
+    return warehouse
+        .read(Table.CAMPAIGNS)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId)))
+        .orderBy(col("Version").desc())
+        .limit(1)
+        .collectAsList();
+  }
+
   /** The latest version of a campaign, or NotFound. */
   public StoredCampaign load(String applicationId, String campaignId) {
-    List<Row> rows =
-        warehouse
-            .read(Table.CAMPAIGNS)
-            .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId)))
-            .orderBy(col("Version").desc())
-            .limit(1)
-            .collectAsList();
+    List<Row> rows = exists(applicationId, campaignId);
     if (rows.isEmpty()) {
       throw LakecastErrors.notFound("Campaign", campaignId, applicationId);
     }
@@ -166,14 +246,16 @@ public final class CampaignCatalog {
                 t.treatmentDescription(), t.treatmentName()));
       }
     }
-    Integer segmentVersion = d.segmentVersion();
+    // The version a run uses: the one named, else the segment's latest (runs read it when they start).
+    Integer segmentVersion = d.segmentVersion() != null ? d.segmentVersion()
+        : new SegmentCatalog(warehouse).get(c.applicationId(), d.segmentId(), null).version();
     return new CampaignResponse(
         treatments, c.applicationId(),
         Ids.arn(conf.region(), conf.accountId(), "apps/" + c.applicationId() + "/campaigns/" + c.campaignId()),
         c.creationDate(), treatments == null ? null : state, d.description(), d.holdoutPercent(), d.hook(),
         c.campaignId(), d.isPaused(), c.lastModifiedDate(), d.limits(), d.messageConfiguration(), d.name(),
-        d.schedule(), d.segmentId(), segmentVersion == null ? Integer.valueOf(1) : segmentVersion, state, d.tags(),
-        d.treatmentDescription(), d.treatmentName(), c.version());
+        d.schedule(), d.segmentId(), segmentVersion, state, d.tags(), d.treatmentDescription(), d.treatmentName(),
+        c.version(), d.priority());
   }
 
   /**

@@ -111,6 +111,11 @@ public final class RunCampaignActivityJob {
     Instant start = CampaignCatalog.scheduledStart(campaign.schedule(), Instant.parse(stored.creationDate()));
     String campaignId = stored.campaignId();
     String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
+    Instant end = CampaignCatalog.endTime(campaign.schedule());
+    if (end != null && options.at().isAfter(end)) {
+      LOG.info("Campaign {} is not due at {}: its Schedule.EndTime {} has passed", campaignId, options.at(), end);
+      return new Result(false, runId, Ids.iso(start), 0, Map.of(), 0, Map.of(), 0, 0, 0, List.of());
+    }
     if (start.isAfter(options.at()) || Boolean.TRUE.equals(campaign.isPaused())) {
       LOG.info("Campaign {} is not due at {} (starts {}, paused {})", campaignId, options.at(), start,
           campaign.isPaused());

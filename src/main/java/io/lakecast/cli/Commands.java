@@ -418,11 +418,20 @@ final class Commands {
         description = "WriteCampaignRequest JSON, inline or file://path")
     String request;
 
+    @Option(names = "--campaign-id",
+        description = "Lakecast's: keep a migrated Pinpoint campaign's id, so its holdout and treatment arms stay "
+            + "the same (default: a new id)")
+    String campaignId;
+
     @Override
     Object execute(Context ctx) {
       WriteCampaignRequest r = RequestArgs.parse("--write-campaign-request", request, WriteCampaignRequest.class,
           "WriteCampaignRequest");
-      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).create(applicationId, r));
+      if (campaignId != null && !campaignId.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw LakecastErrors.invalidOption("--campaign-id", campaignId,
+            "1 to 64 letters, digits, '_' or '-' (Pinpoint's ids are 32 hex digits)");
+      }
+      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).create(applicationId, r, campaignId));
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Campaign shapes: {@code WriteCampaignRequest}, its messages and schedule, {@code CampaignResponse} and
  * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app and custom messages,
- * templates) are carried as raw JSON so that any Pinpoint campaign definition parses.
+ * templates) are carried as raw JSON so that any Pinpoint campaign definition parses; the campaign catalog then
+ * refuses them by name.
  */
 public final class CampaignShapes {
   private CampaignShapes() {}
@@ -157,7 +158,8 @@ public final class CampaignShapes {
       @JsonProperty("tags") Map<String, String> tags,
       @JsonProperty("TreatmentDescription") String treatmentDescription,
       @JsonProperty("TreatmentName") String treatmentName,
-      @JsonProperty("Version") Integer version) {}
+      @JsonProperty("Version") Integer version,
+      @JsonProperty("Priority") Integer priority) {}
 
   /** One campaign activity (one run of one treatment). */
   public record ActivityResponse(

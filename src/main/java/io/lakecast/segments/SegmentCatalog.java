@@ -1,6 +1,5 @@
 package io.lakecast.segments;
 
-import io.lakecast.warehouse.EndpointForgetter;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.LakecastErrors;
@@ -12,6 +11,7 @@ import io.lakecast.model.SegmentShapes.SegmentImportResource;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
 import io.lakecast.model.SegmentShapes.WriteSegmentRequest;
 import io.lakecast.warehouse.AppCatalog;
+import io.lakecast.warehouse.EndpointForgetter;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
 import java.util.List;
