@@ -114,6 +114,14 @@ public final class LakecastErrors {
         what + " '" + id + "' already exists in application '" + applicationId + "'", null);
   }
 
+  public static LakecastException runInFlight(String runId, long messages, String claimedAt, long timeoutSeconds) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        "Another run of this campaign is sending " + messages + " message(s) of run " + runId + " (claimed at "
+            + claimedAt + "); run again when it has ended, or, if it died, after its claim lapses "
+            + "(spark.lakecast.dispatch.claimTimeoutSeconds = " + timeoutSeconds + ")",
+        null);
+  }
+
   public static LakecastException outputHoldsTable(String member, String location) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         "Cannot write " + member + " '" + location + "': it holds a Delta table (_delta_log), which this output "

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
@@ -15,6 +16,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakecast.conf.FaultPoints;
 import io.lakecast.LakecastErrors;
 import io.lakecast.campaigns.CampaignCatalog.StoredCampaign;
 import io.lakecast.conf.LakecastConf;
@@ -68,6 +70,9 @@ public final class RunCampaignActivityJob {
   public static final String INACTIVE = "ENDPOINT_INACTIVE";
   public static final String MISSING_ADDRESS = "ENDPOINT_MISSING_ADDRESS";
   public static final String CHANNEL_MISMATCH = "ENDPOINT_CHANNEL_MISMATCH";
+
+  /** Ledger status of a message an attempt has claimed and is sending. */
+  static final String DISPATCHING = "DISPATCHING";
 
   /** Which campaign, as of when. */
   public record Options(String applicationId, String campaignId, Instant at) {
@@ -164,8 +169,15 @@ public final class RunCampaignActivityJob {
       Dataset<Row> fresh = spark.read().parquet(freshPath);
       long freshCount = fresh.count();
       if (freshCount > 0) {
-        warehouse.append(Table.SEND_LEDGER, fresh);
+        // A MERGE, not a blind append: two runs of the campaign adding rows at once conflict (one is refused with
+        // ConflictException) instead of both adding the same rows.
+        warehouse.delta(Table.SEND_LEDGER).as("l")
+            .merge(fresh.as("f"), col("l.RunId").equalTo(col("f.RunId"))
+                .and(col("l.EndpointId").equalTo(col("f.EndpointId"))))
+            .whenNotMatched().insertAll()
+            .execute();
       }
+      FaultPoints.reach("campaign.after-ledger");
       Dataset<Row> runLedger = warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId));
       long holdout = 0;
       long inLedger = 0;
@@ -185,15 +197,19 @@ public final class RunCampaignActivityJob {
 
       Dataset<Row> endpointJson =
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
+      String claim = Ids.random();
+      long claimed = claim(runId, claim, conf.dispatchClaimTimeoutSeconds());
       // A process that died after writing messages to the outbox but before recording their statuses: the outbox
       // holds them, so they are SENT, not sent again.
-      long recovered = markDelivered(OutboxSender.delivered(spark, outbox, runId), runId);
+      long recovered = claimed == 0 ? 0 : markDelivered(OutboxSender.delivered(spark, outbox, runId), runId, claim);
       if (recovered > 0) {
         LOG.info("Campaign {} run {}: {} message(s) an earlier attempt had written to the outbox are recorded SENT",
             campaignId, runId, recovered);
       }
-      Dataset<Row> pending =
-          runLedger.filter(col("Status").equalTo("PENDING")).join(endpointJson, "EndpointId");
+      Dataset<Row> pending = warehouse.read(Table.SEND_LEDGER)
+          .filter(col("RunId").equalTo(runId).and(col("ClaimedBy").equalTo(claim))
+              .and(col("Status").equalTo(DISPATCHING)))
+          .join(endpointJson, "EndpointId");
       String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
       HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
       int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
@@ -205,15 +221,17 @@ public final class RunCampaignActivityJob {
           .write()
           .mode("overwrite")
           .parquet(staging);
+      FaultPoints.reach("campaign.after-dispatch");
       Dataset<Row> outcomes = spark.read().parquet(staging);
       Row sentFailed =
           outcomes.agg(
                   sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
                   sum(when(col("Status").equalTo("FAILED"), 1).otherwise(0)))
               .first();
-      long sent = (sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0)) + recovered;
+      long dispatched = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
       long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
-      LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, sent, failed,
+      long sent = dispatched + recovered;
+      LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, dispatched, failed,
           (System.nanoTime() - dispatchStart) / 1_000_000);
 
       LakecastSession.describe(spark, group, "Record delivery statuses");
@@ -231,14 +249,17 @@ public final class RunCampaignActivityJob {
           .update(update)
           .execute();
 
+      FaultPoints.reach("campaign.after-statuses");
       LakecastSession.describe(spark, group, "Write _campaign.send events");
-      long eventsWritten = writeMissingEvents(appId, campaignId, runId, start, endpointJson, conf.accountId());
+      long eventsWritten = writeMissingEvents(appId, campaignId, runId, endpointJson, conf.accountId());
       LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
 
+      FaultPoints.reach("campaign.before-activities");
       List<ActivityResponse> activities =
           recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
-      warehouse.delete(warehouse.staging("ledger/run=") + runId);
-      warehouse.delete(warehouse.staging("dispatch/run=") + runId);
+      // Only this attempt's staging: another run of the campaign may still be reading its own.
+      warehouse.delete(freshPath);
+      warehouse.delete(staging);
       return new Result(true, runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed,
           alreadyInLedger, activities);
     } finally {
@@ -247,15 +268,41 @@ public final class RunCampaignActivityJob {
   }
 
   /**
-   * Records as SENT the run's PENDING ledger rows whose messages the sender already holds ({@code delivered}: one
+   * Claims the run's messages to send for this attempt: PENDING rows, and DISPATCHING rows whose claim is older than
+   * the timeout (an attempt that died). The claim is one Delta UPDATE, so of two runs of the campaign at once one
+   * commits and the other conflicts (ConflictException) or finds nothing left to claim: no message is sent twice.
+   * Rows another live attempt holds are refused with a ConflictException. Returns how many rows were claimed.
+   */
+  private long claim(String runId, String claim, long timeoutSeconds) {
+    Column run = col("RunId").equalTo(runId);
+    Column stale = col("UpdatedAt").lt(lit(java.sql.Timestamp.from(Instant.now().minusSeconds(timeoutSeconds))));
+    List<Row> held = warehouse.read(Table.SEND_LEDGER)
+        .filter(run.and(col("Status").equalTo(DISPATCHING)).and(stale.unary_$bang()))
+        .agg(count(lit(1)), min(col("UpdatedAt"))).collectAsList();
+    if (held.get(0).getLong(0) > 0) {
+      throw LakecastErrors.runInFlight(runId, held.get(0).getLong(0), String.valueOf(held.get(0).get(1)),
+          timeoutSeconds);
+    }
+    Map<String, Column> set = new LinkedHashMap<>();
+    set.put("Status", lit(DISPATCHING));
+    set.put("ClaimedBy", lit(claim));
+    set.put("UpdatedAt", current_timestamp());
+    warehouse.delta(Table.SEND_LEDGER)
+        .update(run.and(col("Status").equalTo("PENDING").or(col("Status").equalTo(DISPATCHING).and(stale))), set);
+    return warehouse.read(Table.SEND_LEDGER).filter(run.and(col("ClaimedBy").equalTo(claim))
+        .and(col("Status").equalTo(DISPATCHING))).count();
+  }
+
+  /**
+   * Records as SENT the rows this attempt claimed whose messages the sender already holds ({@code delivered}: one
    * MessageId column); returns how many.
    */
-  private long markDelivered(Dataset<Row> delivered, String runId) {
+  private long markDelivered(Dataset<Row> delivered, String runId, String claim) {
     if (delivered.isEmpty()) {
       return 0;
     }
     Dataset<Row> found = warehouse.read(Table.SEND_LEDGER)
-        .filter(col("RunId").equalTo(runId).and(col("Status").equalTo("PENDING")))
+        .filter(col("RunId").equalTo(runId).and(col("ClaimedBy").equalTo(claim)))
         .join(delivered.distinct(), "MessageId")
         .select(col("RunId"), col("EndpointId"))
         .localCheckpoint();
@@ -267,7 +314,7 @@ public final class RunCampaignActivityJob {
       update.put("UpdatedAt", current_timestamp());
       warehouse.delta(Table.SEND_LEDGER).as("l")
           .merge(found.as("f"), col("l.RunId").equalTo(col("f.RunId")).and(col("l.EndpointId").equalTo(
-              col("f.EndpointId"))).and(col("l.Status").equalTo("PENDING")))
+              col("f.EndpointId"))).and(col("l.ClaimedBy").equalTo(claim)))
           .whenMatched().update(update)
           .execute();
     }
@@ -279,17 +326,22 @@ public final class RunCampaignActivityJob {
    * HOLDOUT) and no event yet. Events are keyed by {@code event_id}, the row's MessageId, so a re-run after a crash
    * anywhere writes exactly the missing ones. Returns how many were written.
    */
-  private long writeMissingEvents(String appId, String campaignId, String runId, Instant scheduledStart,
-      Dataset<Row> endpointJson, String accountId) {
+  private long writeMissingEvents(String appId, String campaignId, String runId, Dataset<Row> endpointJson,
+      String accountId) {
     Dataset<Row> outcomes = warehouse.read(Table.SEND_LEDGER)
-        .filter(col("RunId").equalTo(runId).and(col("Status").notEqual("PENDING")))
+        .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
             col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"), col("EndpointJson"));
-    // A run's outcomes are recorded after its scheduled start, so its events lie in partitions from that day on.
+    // An event's date is its outcome's send time, so the run's events lie in partitions from its earliest one on.
+    Row earliest = outcomes.agg(min(col("SentAt"))).first();
+    if (earliest.isNullAt(0)) {
+      return 0;
+    }
+    String firstDay = Ids.iso(Instant.ofEpochMilli(earliest.getLong(0))).substring(0, 10);
     Dataset<Row> written = warehouse.read(Table.EVENTS)
         .filter(col("app_id").equalTo(appId)
-            .and(col("event_date").geq(Ids.iso(scheduledStart).substring(0, 10)))
+            .and(col("event_date").geq(firstDay))
             .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
         .select(col("event_id"));
     Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
@@ -344,7 +396,8 @@ public final class RunCampaignActivityJob {
         when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit("HOLDOUT")).otherwise(lit("PENDING")).as("Status"),
         lit(null).cast("string").as("Reason"),
         lit(0).as("Attempts"),
-        current_timestamp().as("UpdatedAt"));
+        current_timestamp().as("UpdatedAt"),
+        lit(null).cast("string").as("ClaimedBy"));
   }
 
   private List<ActivityResponse> recordActivities(

@@ -95,7 +95,19 @@ public final class LakecastCli implements Runnable {
 
   /** Runs a command line in-process and returns its exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err, java.util.Arrays.asList(args).contains(DEBUG)).execute(args);
+    boolean debug = java.util.Arrays.asList(args).contains(DEBUG);
+    int code;
+    try {
+      code = commandLine(out, err, debug).execute(args);
+    } catch (org.apache.hadoop.fs.FSError e) {
+      // Hadoop's local filesystem reports a disk error (a full disk) as an Error, which picocli does not handle.
+      LakecastException le = LakecastErrors.fromFailure(e);
+      err.println(le.code() + ": " + le.getMessage());
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      code = le.exitCode();
+    }
     out.flush();
     err.flush();
     return code;

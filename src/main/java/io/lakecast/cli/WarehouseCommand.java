@@ -42,6 +42,7 @@ abstract class WarehouseCommand implements Callable<Integer> {
     SparkSession spark = LakecastSession.getOrCreate();
     LakecastConf conf = LakecastConf.from(spark);
     conf.logEffective();
+    io.lakecast.conf.FaultPoints.arm(spark);
     Warehouse warehouse = Warehouse.of(spark);
     String errorCode = null;
     try {

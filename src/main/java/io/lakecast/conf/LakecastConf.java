@@ -36,6 +36,13 @@ public final class LakecastConf {
   public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
   public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
 
+  /**
+   * Seconds after which a campaign run's claim on its messages lapses: a re-run takes over messages an attempt
+   * claimed longer ago than this (it died), and refuses, with ConflictException, those claimed more recently.
+   */
+  public static final String DISPATCH_CLAIM_TIMEOUT_SECONDS = PREFIX + "dispatch.claimTimeoutSeconds";
+  public static final int DISPATCH_CLAIM_TIMEOUT_SECONDS_DEFAULT = 3600;
+
   /** Characters of a rejected raw record kept in {@code import_rejects}. */
   public static final String IMPORT_REJECT_RAW_MAX_CHARS = PREFIX + "import.rejectRawMaxChars";
   public static final int IMPORT_REJECT_RAW_MAX_CHARS_DEFAULT = 1000;
@@ -148,6 +155,15 @@ public final class LakecastConf {
 
   public int dispatchPartitions() {
     return getInt(DISPATCH_PARTITIONS, DISPATCH_PARTITIONS_DEFAULT);
+  }
+
+  /** {@link #DISPATCH_CLAIM_TIMEOUT_SECONDS}, at least 0. */
+  public int dispatchClaimTimeoutSeconds() {
+    int s = getInt(DISPATCH_CLAIM_TIMEOUT_SECONDS, DISPATCH_CLAIM_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 0) {
+      throw LakecastErrors.invalidConf(DISPATCH_CLAIM_TIMEOUT_SECONDS, String.valueOf(s), "0 or more seconds");
+    }
+    return s;
   }
 
   public int rejectRawMaxChars() {

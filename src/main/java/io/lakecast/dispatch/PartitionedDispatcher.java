@@ -2,6 +2,7 @@ package io.lakecast.dispatch;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.lakecast.conf.FaultPoints;
 import java.util.HashMap;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
@@ -79,6 +80,7 @@ public final class PartitionedDispatcher {
     String channel = r.getAs("ChannelType");
     HashMap<String, String> byChannel = messages.get(treatment);
     String message = byChannel == null ? null : byChannel.get(channel);
+    FaultPoints.reach("campaign.during-dispatch");
     Sender.Delivery d =
         message == null
             ? Sender.Delivery.failed("UNSUPPORTED_CHANNEL")

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.lakecast.conf.FaultPoints;
 import io.lakecast.endpoints.EndpointUpsert;
 import io.lakecast.endpoints.EndpointMerge;
 import io.lakecast.endpoints.AppFiles;
@@ -119,6 +120,7 @@ final class FirstImport {
       Dataset<Row> rows = EndpointMerge.inserted(EndpointUpsert.source(records, removed, appId, Ids.now()));
       return CollectionConverters.asJava(txn.writeFiles(rows));
     });
+    FaultPoints.reach("import.after-staging");
     long wrote = System.nanoTime();
     List<String> paths = new ArrayList<>();
     long imported = 0;
@@ -142,6 +144,7 @@ final class FirstImport {
         (System.nanoTime() - wrote) / 1_000_000);
     if (conflict == null) {
       beforeCommit.run();
+      FaultPoints.reach("import.before-commit");
       try {
         txn.commit(CollectionConverters.asScala(new ArrayList<Action>(written)).toList(), new DeltaOperations.Write(
             SaveMode.Append, Option.apply(CollectionConverters.asScala(Table.ENDPOINTS.partitionColumns()).toList()),
@@ -150,6 +153,9 @@ final class FirstImport {
       } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
         conflict = "another write changed the endpoints table meanwhile (" + e.getClass().getSimpleName() + ")";
       }
+    }
+    if (conflict == null) {
+      FaultPoints.reach("import.after-commit");
     }
     if (conflict != null) {
       LOG.info("Import into {}: {}; the records go through the general path", appId, conflict);

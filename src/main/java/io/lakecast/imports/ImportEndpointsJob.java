@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakecast.conf.FaultPoints;
 import io.lakecast.endpoints.UserEndpointLimit;
 import io.lakecast.endpoints.RejectReason;
 import io.lakecast.endpoints.EndpointUpsert;
@@ -278,6 +279,7 @@ public final class ImportEndpointsJob {
     try (JobCatalog.Progress jobs = new JobCatalog(warehouse).progress()) {
       jobs.record(new JobResponse<>(
           appId, 0, null, created, def, 0, null, jobId, JobStatus.CREATED.name(), 0, 0, 0, "IMPORT"));
+      FaultPoints.reach("import.after-created");
       try {
         return run(jobs, appId, removed, first, def, format, url, jobId, created);
       } catch (RuntimeException e) {
@@ -356,6 +358,7 @@ public final class ImportEndpointsJob {
         acceptedAside = changes.accepted();
       } else {
         Parsed staged = parse(format, pieces, conf, staging, jobId);
+        FaultPoints.reach("import.after-staging");
         parsed = staged.rows();
         known = staged.independent() ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING;
         if (options.register()) {
@@ -395,10 +398,12 @@ public final class ImportEndpointsJob {
       if ((parsed != null || changes != null) && imported > 0 && options.register()) {
         LakecastSession.describe(spark, "import-" + jobId, "Merge " + imported + " endpoint(s)");
         long mergeStart = System.nanoTime();
+        FaultPoints.reach("import.before-commit");
         EndpointUpsert.Result written = changes != null
             ? EndpointUpsert.upsertChanges(warehouse, appId, removed, changes.rows(), changes.count(),
                 changes.storedCount())
             : EndpointUpsert.upsert(warehouse, appId, removed, EndpointParser.accepted(parsed), known);
+        FaultPoints.reach("import.after-commit");
         // Not written when the limit was not checked at all (see parseChanges).
         List<String> displaced = !warehouse.exists(overLimitPath + "-displaced") ? List.of()
             : spark.read().parquet(overLimitPath + "-displaced").as(Encoders.STRING()).collectAsList();

@@ -1,5 +1,6 @@
 package io.lakecast.imports;
 
+import io.lakecast.conf.FaultPoints;
 import io.lakecast.endpoints.RejectReason;
 import io.lakecast.endpoints.EndpointRows;
 import io.lakecast.endpoints.EndpointParser;
@@ -113,6 +114,7 @@ public final class ImportSource {
 
     FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits,
         boolean defineSegment, RecordKeys keys) {
+      FaultPoints.reach("import.during-parsing");
       this.keys = keys;
       this.piece = piece;
       this.file = piece.file();

@@ -214,7 +214,9 @@ public enum Table {
             f("ActivityId", StringType), f("TreatmentId", StringType), f("EndpointId", StringType),
             f("UserId", StringType), f("Arm", StringType), f("ChannelType", StringType),
             f("Address", StringType), f("MessageId", StringType), f("Status", StringType),
-            f("Reason", StringType), f("Attempts", IntegerType), f("UpdatedAt", TimestampType));
+            f("Reason", StringType), f("Attempts", IntegerType), f("UpdatedAt", TimestampType),
+            // The attempt that claimed the row for sending (Status DISPATCHING), so two runs never send it both.
+            f("ClaimedBy", StringType));
 
     public static final StructType AUDIT =
         struct(

@@ -69,24 +69,51 @@ public final class Warehouse {
       return;
     }
     String path = path(table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      if (holdsFiles(path)) {
+    for (int attempt = 1; ; attempt++) {
+      if (DeltaTable.isDeltaTable(spark, path)) {
+        upgrade(table, path);
+        break;
+      }
+      if (holdsDataFiles(path)) {
         throw LakecastErrors.notADeltaTable(table.tableName(), path);
       }
-      LOG.info("Creating table {} at {}", table.tableName(), path);
-      var builder = DeltaTable.createIfNotExists(spark)
-          .location(path)
-          .addColumns(table.schema())
-          .partitionedBy(table.partitionColumns().toArray(String[]::new))
-          // Statistics on keys only: no personal data in the transaction log, and cheaper writes than
-          // statistics on every nested leaf of the endpoint.
-          .property("delta.dataSkippingStatsColumns", table.statsColumns());
-      table.properties().forEach(builder::property);
-      builder.execute();
-    } else {
-      upgrade(table, path);
+      try {
+        create(table, path);
+        break;
+      } catch (RuntimeException e) {
+        // Another process creating the same table at the same moment: wait for its first commit, then use it.
+        if (attempt == CREATE_ATTEMPTS || !exists(path + "/_delta_log")) {
+          throw e;
+        }
+        LOG.info("Table {} is being created by another job; waiting for it ({})", table.tableName(), e.toString());
+        pause(500);
+      }
     }
     ensured.add(table);
+  }
+
+  private static final int CREATE_ATTEMPTS = 20;
+
+  private void create(Table table, String path) {
+    LOG.info("Creating table {} at {}", table.tableName(), path);
+    var builder = DeltaTable.createIfNotExists(spark)
+        .location(path)
+        .addColumns(table.schema())
+        .partitionedBy(table.partitionColumns().toArray(String[]::new))
+        // Statistics on keys only: no personal data in the transaction log, and cheaper writes than
+        // statistics on every nested leaf of the endpoint.
+        .property("delta.dataSkippingStatsColumns", table.statsColumns());
+    table.properties().forEach(builder::property);
+    builder.execute();
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for a table to be created", e);
+    }
   }
 
   /**
@@ -169,12 +196,23 @@ public final class Warehouse {
     }
   }
 
-  /** Whether a folder exists and holds anything (a file, or a folder that is not empty). */
-  private boolean holdsFiles(String location) {
+  /**
+   * Whether a folder holds files outside {@code _delta_log} (a table another job is creating has only those).
+   */
+  private boolean holdsDataFiles(String location) {
     try {
       Path p = new Path(location);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(p) && fs.listFiles(p, true).hasNext();
+      if (!fs.exists(p)) {
+        return false;
+      }
+      var files = fs.listFiles(p, true);
+      while (files.hasNext()) {
+        if (!files.next().getPath().toString().contains("/_delta_log/")) {
+          return true;
+        }
+      }
+      return false;
     } catch (IOException e) {
       throw LakecastErrors.ioFailure("check", location, e);
     }

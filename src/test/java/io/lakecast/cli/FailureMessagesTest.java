@@ -89,6 +89,14 @@ class FailureMessagesTest {
   }
 
   @Test
+  void aFullDiskSaysSo() {
+    // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+    Run r = Cli.run("generate-endpoints", "--count", "100000", "--output", "/dev/full");
+    assertOneLineFailure(r, "InternalServerErrorException");
+    assertThat(r.err()).contains("Out of disk space", "No space left on device", "free space");
+  }
+
+  @Test
   void aFailedSparkTaskSaysSoWithTheTasksError() throws Exception {
     Path wh = dir.resolve("wh");
     SparkTestSession.withWarehouse(wh);

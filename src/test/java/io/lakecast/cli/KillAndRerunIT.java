@@ -1,0 +1,328 @@
+package io.lakecast.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.conf.FaultPoints;
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.model.PinpointJson;
+import io.lakecast.testing.Cli;
+import io.lakecast.testing.SparkTestSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Kill-and-rerun: the packaged CLI runs as a separate process and is stopped dead ({@code Runtime.halt}, as
+ * {@code kill -9} would) at each phase of an import and of a campaign run, through the test-only setting
+ * {@code spark.lakecast.test.haltAt}. The same command then runs again, and every table, the outbox and the event
+ * store must equal those of a run that was never interrupted: nothing lost, nothing twice, counts reconciled.
+ *
+ * <p>Each case starts from a copy of one prepared warehouse, so application, segment and campaign ids (and with
+ * them run and message ids) are the same in every case and in the uninterrupted run; only timestamps differ.
+ */
+class KillAndRerunIT {
+  static final Path HOME = Path.of(System.getProperty("lakecast.home", ".")).toAbsolutePath();
+  static final Path GOLDEN = HOME.resolve("src/test/resources/golden/campaigns/ab-holdout");
+  static final String CAMPAIGN_ID = "14e33d2e64b721ee50eeecdb4a602afd";
+  static final String AT = "2026-12-01T10:00:00Z";
+
+  @TempDir static Path root;
+  static SparkSession spark;
+  static String appId;
+  static String importRequest;
+  static Path withApp;
+  static Path withCampaign;
+  static Snapshot uninterruptedImport;
+  static Snapshot uninterruptedCampaign;
+
+  @BeforeAll
+  static void prepare() throws Exception {
+    withApp = root.resolve("with-app");
+    spark = SparkTestSession.withWarehouse(withApp);
+    appId = Cli.createApp("kill-and-rerun");
+    // The golden endpoints plus one row every run must reject (a channel Pinpoint does not have).
+    Path source = Files.createDirectories(root.resolve("source"));
+    Files.writeString(source.resolve("endpoints.csv"), Files.readString(GOLDEN.resolve("import/endpoints.csv"))
+        + "e99,FAX,+12065550199,NONE,US,u99,Free\n");
+    importRequest = "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}";
+
+    Path imported = copy(withApp, "imported");
+    importCommand().ok();
+    uninterruptedImport = Snapshot.of(imported);
+    String segmentId = Cli.run("create-segment", "--application-id", appId, "--write-segment-request",
+        "file://" + GOLDEN.resolve("segment.json")).ok().at("/SegmentResponse/Id").asText();
+    String campaign = Files.readString(GOLDEN.resolve("campaign.json"))
+        .replace("REPLACE_WITH_SEGMENT_ID", segmentId).replace("\"IMMEDIATE\"", "\"2026-12-01T09:00:00Z\"");
+    Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request", campaign,
+        "--campaign-id", CAMPAIGN_ID).ok();
+    withCampaign = copy(imported, "with-campaign");
+
+    copy(withCampaign, "campaign-ran");
+    JsonNode run = campaignCommand().ok().get("CampaignRunResponse");
+    assertThat(run.get("Sent").asLong() + run.get("Holdout").asLong()).as("eligible endpoints").isEqualTo(21);
+    uninterruptedCampaign = Snapshot.of(root.resolve("campaign-ran"));
+  }
+
+  /** Copies a warehouse and points the test session at the copy. */
+  static Path copy(Path from, String name) throws IOException {
+    Path to = root.resolve(name);
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    SparkTestSession.withWarehouse(to);
+    return to;
+  }
+
+  static String[] importArgs() {
+    return new String[] {"create-import-job", "--application-id", appId, "--import-job-request", importRequest};
+  }
+
+  static String[] campaignArgs() {
+    return new String[] {"run-campaign", "--application-id", appId, "--campaign-id", CAMPAIGN_ID, "--at", AT};
+  }
+
+  static Cli.Run importCommand() {
+    return Cli.run(importArgs());
+  }
+
+  static Cli.Run campaignCommand() {
+    return Cli.run(campaignArgs());
+  }
+
+  /** Runs the packaged CLI on the warehouse with a halt at the phase; returns its stderr. */
+  static String killedAt(Path warehouse, String phase, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(HOME.resolve("scripts/lakecast").toString(),
+        "--conf", "spark.lakecast.warehouse=" + warehouse, "--conf", FaultPoints.HALT_AT + "=" + phase));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().put("LAKECAST_JAVA_OPTS", "-Xmx1g");
+    Path err = Files.createTempFile(root, "killed", ".log");
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the killed command ended").isTrue();
+    String log = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("exit status of the command halted at " + phase + "; its log:\n" + log)
+        .isEqualTo(FaultPoints.HALT_STATUS);
+    assertThat(log).contains("FaultPoints: halting at " + phase);
+    return log;
+  }
+
+  @ParameterizedTest(name = "import killed at {0}")
+  @ValueSource(strings = {"import.after-created", "import.during-parsing", "import.after-staging",
+      "import.before-commit", "import.after-commit"})
+  void anImportKilledAtAnyPhaseCompletesWhenRunAgain(String phase) throws Exception {
+    Path warehouse = copy(withApp, phase);
+    killedAt(warehouse, phase, importArgs());
+
+    JsonNode job = importCommand().ok().get("ImportJobResponse");
+    assertThat(job.get("JobStatus").asText()).as("the re-run's job").isEqualTo("COMPLETED");
+    assertThat(job.get("TotalProcessed").asInt()).as("records processed by the re-run").isEqualTo(28);
+    assertThat(job.get("TotalFailures").asInt()).as("records rejected by the re-run").isEqualTo(1);
+    Snapshot after = Snapshot.of(warehouse);
+    assertThat(after.endpoints).as("endpoints").isEqualTo(uninterruptedImport.endpoints);
+    assertThat(after.completedImports).as("completed import jobs").isEqualTo(1);
+    assertThat(after.rejectsOfCompletedJobs).as("rejects of the completed job")
+        .isEqualTo(uninterruptedImport.rejectsOfCompletedJobs);
+  }
+
+  @ParameterizedTest(name = "campaign run killed at {0}")
+  @ValueSource(strings = {"campaign.after-ledger", "campaign.during-dispatch", "campaign.after-dispatch",
+      "campaign.after-statuses", "campaign.before-activities"})
+  void aCampaignRunKilledAtAnyPhaseCompletesWhenRunAgain(String phase) throws Exception {
+    Path warehouse = copy(withCampaign, phase);
+    killedAt(warehouse, phase, campaignArgs());
+
+    if (phase.equals("campaign.during-dispatch") || phase.equals("campaign.after-dispatch")) {
+      // The dead attempt still holds its claim on the messages it was sending: a re-run refuses to send them
+      // until the claim lapses, then takes them over (the outbox tells which were sent).
+      Cli.Run refused = campaignCommand();
+      assertThat(refused.exitCode()).as("re-run while the dead attempt's claim holds").isEqualTo(1);
+      assertThat(refused.err()).startsWith("ConflictException: Another run of this campaign is sending");
+      spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
+    }
+    try {
+      campaignCommand().ok();
+    } finally {
+      spark.conf().unset(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS);
+    }
+    Snapshot after = Snapshot.of(warehouse);
+    assertThat(after.ledger).as("send ledger").isEqualTo(uninterruptedCampaign.ledger);
+    assertThat(after.outbox).as("outbox messages, each once").isEqualTo(uninterruptedCampaign.outbox);
+    assertThat(after.events).as("events, each once").isEqualTo(uninterruptedCampaign.events);
+    assertThat(after.activities).as("activities").isEqualTo(uninterruptedCampaign.activities);
+    assertThat(after.endpoints).as("endpoints").isEqualTo(uninterruptedCampaign.endpoints);
+  }
+
+  /** Starts the packaged CLI on the warehouse; the caller waits. */
+  static Process start(Path warehouse, Path err, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(HOME.resolve("scripts/lakecast").toString(),
+        "--conf", "spark.lakecast.warehouse=" + warehouse));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().put("LAKECAST_JAVA_OPTS", "-Xmx1g");
+    return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+  }
+
+  /** Runs the commands at once as separate processes; returns each one's exit status and stderr. */
+  static List<Cli.Run> atOnce(Path warehouse, String[]... commands) throws Exception {
+    List<Process> running = new ArrayList<>();
+    List<Path> errs = new ArrayList<>();
+    for (String[] c : commands) {
+      Path err = Files.createTempFile(root, "concurrent", ".log");
+      errs.add(err);
+      running.add(start(warehouse, err, c));
+    }
+    List<Cli.Run> runs = new ArrayList<>();
+    for (int i = 0; i < running.size(); i++) {
+      assertThat(running.get(i).waitFor(5, TimeUnit.MINUTES)).as("concurrent command " + i + " ended").isTrue();
+      runs.add(new Cli.Run(running.get(i).exitValue(), "", Files.readString(errs.get(i), StandardCharsets.UTF_8)));
+    }
+    return runs;
+  }
+
+  /** Each concurrent command either succeeded or was refused with a ConflictException; returns the refused. */
+  static List<Integer> refused(List<Cli.Run> runs) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Cli.Run r = runs.get(i);
+      if (r.exitCode() != 0) {
+        assertThat(r.exitCode()).as("exit status of concurrent command " + i + "; stderr:\n" + r.err()).isEqualTo(1);
+        assertThat(r.err()).as("concurrent command " + i + " refused").contains("ConflictException: ");
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  @org.junit.jupiter.api.Test
+  void twoImportsIntoOneApplicationAtOnceLoseNothing() throws Exception {
+    Path warehouse = copy(withApp, "two-imports");
+    Path other = Files.createDirectories(root.resolve("other-source"));
+    StringBuilder csv = new StringBuilder("Id,ChannelType,Address,User.UserId\n");
+    for (int i = 1; i <= 10; i++) {
+      csv.append(String.format("f%02d,EMAIL,f%02d@example.com,v%02d%n", i, i, i));
+    }
+    Files.writeString(other.resolve("more.csv"), csv);
+    String[] second = {"create-import-job", "--application-id", appId, "--import-job-request",
+        "{\"S3Url\":\"" + other + "\",\"Format\":\"CSV\"}"};
+    List<Cli.Run> runs = atOnce(warehouse, importArgs(), second);
+    List<Integer> refusedImports = refused(runs);
+    org.slf4j.LoggerFactory.getLogger(KillAndRerunIT.class).info("Two imports at once: refused {}", refusedImports);
+    for (int i : refusedImports) {
+      Cli.run(i == 0 ? importArgs() : second).ok();
+    }
+    Dataset<Row> endpoints = Snapshot.delta(warehouse, "endpoints");
+    assertThat(endpoints.count()).as("endpoints of both imports").isEqualTo(37);
+    assertThat(endpoints.select("Id").distinct().count()).as("distinct endpoint Ids").isEqualTo(37);
+    assertThat(Snapshot.delta(warehouse, "jobs").filter(col("JobStatus").equalTo("COMPLETED")).count())
+        .as("completed imports").isEqualTo(2);
+  }
+
+  @org.junit.jupiter.api.Test
+  void twoRunsOfOneCampaignAtOnceSendNothingTwice() throws Exception {
+    Path warehouse = copy(withCampaign, "two-runs");
+    List<Cli.Run> runs = atOnce(warehouse, campaignArgs(), campaignArgs());
+    List<Integer> refusedRuns = refused(runs);
+    assertThat(refusedRuns).as("runs refused (at most one)").hasSizeLessThan(2);
+    org.slf4j.LoggerFactory.getLogger(KillAndRerunIT.class).info("Two campaign runs at once: refused {}", refusedRuns);
+    // Whatever the refused one left (nothing, or a claim whose statuses it could not record) a later run finishes.
+    spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
+    try {
+      campaignCommand().ok();
+    } finally {
+      spark.conf().unset(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS);
+    }
+    Snapshot after = Snapshot.of(warehouse);
+    assertThat(after.outbox).as("outbox messages, each once").isEqualTo(uninterruptedCampaign.outbox);
+    assertThat(after.ledger).as("send ledger").isEqualTo(uninterruptedCampaign.ledger);
+    assertThat(after.events).as("events, each once").isEqualTo(uninterruptedCampaign.events);
+    assertThat(after.activities).as("activities").isEqualTo(uninterruptedCampaign.activities);
+  }
+
+  /** What a warehouse holds, without timestamps and job ids: sorted lines, comparable across runs. */
+  record Snapshot(List<String> endpoints, long completedImports, List<String> rejectsOfCompletedJobs,
+      List<String> ledger, List<String> outbox, List<String> events, List<String> activities) {
+
+    static Snapshot of(Path warehouse) throws IOException {
+      Dataset<Row> jobs = delta(warehouse, "jobs");
+      Dataset<Row> completed = jobs.filter(col("JobStatus").equalTo("COMPLETED").and(col("Type").equalTo("IMPORT")));
+      Dataset<Row> rejects = delta(warehouse, "import_rejects").join(
+          completed.select(col("Id").as("JobId")), "JobId").select("line", "reason", "message");
+      assertThat(rejects.count()).as("rejects of the completed import").isEqualTo(1);
+      return new Snapshot(
+          lines(delta(warehouse, "endpoints").select("Id", "ChannelType", "Address", "EndpointStatus", "OptOut",
+              "User", "Attributes", "Location", "Demographic", "CohortId")),
+          completed.count(), lines(rejects),
+          lines(warehouse, "send_ledger", t -> t.select("RunId", "ActivityId", "TreatmentId", "EndpointId", "UserId",
+              "Arm", "ChannelType", "Address", "MessageId", "Status", "Reason")),
+          outbox(warehouse),
+          Files.exists(warehouse.resolve("events"))
+              ? lines(spark.read().parquet(warehouse.resolve("events").toString())
+                  .select(col("event_id"), col("event_type"), col("client.client_id"), col("attributes"),
+                      col("client_context"), col("app_id")))
+              : List.of(),
+          lines(warehouse, "activities", t -> t.select("Id", "RunId", "TreatmentId", "ScheduledStart", "State",
+                  "Result", "TotalEndpointCount", "SuccessfulEndpointCount", "ExecutionMetrics")));
+    }
+
+    static Dataset<Row> delta(Path warehouse, String table) {
+      return spark.read().format("delta").load(warehouse.resolve(table).toString());
+    }
+
+    /** The table's rows as {@link #lines}, none when the table was never written. */
+    static List<String> lines(Path warehouse, String table,
+        java.util.function.Function<Dataset<Row>, Dataset<Row>> columns) {
+      return Files.exists(warehouse.resolve(table)) ? lines(columns.apply(delta(warehouse, table))) : List.of();
+    }
+
+    static List<String> lines(Dataset<Row> rows) {
+      List<String> out = new ArrayList<>(rows.toJSON().as(Encoders.STRING()).collectAsList());
+      Collections.sort(out);
+      return out;
+    }
+
+    /** Every whole outbox message, sorted; a line a crash cut short is not a message. */
+    static List<String> outbox(Path warehouse) throws IOException {
+      List<String> out = new ArrayList<>();
+      if (!Files.exists(warehouse.resolve("outbox"))) {
+        return out;
+      }
+      try (Stream<Path> files = Files.walk(warehouse.resolve("outbox"))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
+          for (String line : Files.readAllLines(f)) {
+            try {
+              JsonNode m = PinpointJson.mapper().readTree(line);
+              out.add(PinpointJson.compact(new TreeMap<>(PinpointJson.mapper().convertValue(m,
+                  java.util.Map.class))));
+            } catch (IOException cutShort) {
+              // not a message
+            }
+          }
+        }
+      }
+      Collections.sort(out);
+      return out;
+    }
+  }
+}
