@@ -218,6 +218,17 @@ public final class Warehouse {
     }
   }
 
+  /** Creates an empty file (a marker), replacing one that exists. */
+  public void touch(String location) {
+    try {
+      Path p = new Path(location);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.create(p, true).close();
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("write", location, e);
+    }
+  }
+
   /** Whether anything exists at a Hadoop path. */
   public boolean exists(String location) {
     try {

@@ -174,6 +174,22 @@ class KillAndRerunIT {
     assertThat(after.endpoints).as("endpoints").isEqualTo(uninterruptedCampaign.endpoints);
   }
 
+  @org.junit.jupiter.api.Test
+  void aDeletionKilledWhileRewritingEventsLosesNoOtherEvent() throws Exception {
+    Path warehouse = copy(root.resolve("campaign-ran"), "deletion");
+    String[] delete = {"delete-endpoint", "--application-id", appId, "--endpoint-id", "e01"};
+    // Killed after the event partitions were deleted, before the kept events were written back.
+    killedAt(warehouse, "delete.events-partitions-deleted", delete);
+
+    Cli.run(delete).ok();
+    List<String> expected = uninterruptedCampaign.events.stream()
+        .filter(line -> !line.contains("\"client_id\":\"e01\"")).toList();
+    assertThat(expected).as("events of the others").hasSize(uninterruptedCampaign.events.size() - 1);
+    Snapshot after = Snapshot.of(warehouse);
+    assertThat(after.events).as("events after the deletion").isEqualTo(expected);
+    assertThat(after.endpoints).as("endpoints left").hasSize(uninterruptedCampaign.endpoints.size() - 1);
+  }
+
   /** Starts the packaged CLI on the warehouse (launcher options may lead the arguments); the caller waits. */
   static Process start(Path warehouse, Path err, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(HOME.resolve("scripts/lakecast").toString(),
