@@ -81,8 +81,12 @@ public final class Warehouse {
         create(table, path);
         break;
       } catch (RuntimeException e) {
-        // Another process creating the same table at the same moment: wait for its first commit, then use it.
-        if (attempt == CREATE_ATTEMPTS || !exists(path + "/_delta_log")) {
+        // Another process creating the same table at the same moment (Delta finds the location not empty, or its
+        // commit conflicts): wait for that process's first commit, then use the table.
+        boolean race = String.valueOf(e.getMessage()).contains("NON_EMPTY_LOCATION")
+            || e instanceof io.delta.exceptions.DeltaConcurrentModificationException
+            || exists(path + "/_delta_log");
+        if (attempt == CREATE_ATTEMPTS || !race) {
           throw e;
         }
         LOG.info("Table {} is being created by another job; waiting for it ({})", table.tableName(), e.toString());
