@@ -109,6 +109,15 @@ public final class LakecastErrors {
         null);
   }
 
+  /** A table folder whose _delta_log never received its first commit, after waiting for the job creating it. */
+  public static LakecastException tableNeverCreated(String table, String location, int seconds) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        "The warehouse table '" + table + "' at " + location + " has a _delta_log but no first commit after "
+            + seconds + " s of waiting; if no other job is creating it (one may have been killed while creating "
+            + "it), remove " + location + "/_delta_log and run again",
+        null);
+  }
+
   public static LakecastException alreadyExists(String what, String id, String applicationId) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         what + " '" + id + "' already exists in application '" + applicationId + "'", null);

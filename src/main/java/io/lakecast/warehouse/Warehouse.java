@@ -80,14 +80,18 @@ public final class Warehouse {
       try {
         create(table, path);
         break;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         // Another process creating the same table at the same moment (Delta finds the location not empty, or its
-        // commit conflicts): wait for that process's first commit, then use the table.
+        // commit conflicts): wait for that process's first commit, then use the table. Delta's AnalysisException is
+        // a checked exception to Java, so the catch must be this wide; the rethrow below stays precise.
         boolean race = String.valueOf(e.getMessage()).contains("NON_EMPTY_LOCATION")
             || e instanceof io.delta.exceptions.DeltaConcurrentModificationException
             || exists(path + "/_delta_log");
-        if (attempt == CREATE_ATTEMPTS || !race) {
+        if (!race) {
           throw e;
+        }
+        if (attempt == CREATE_ATTEMPTS) {
+          throw LakecastErrors.tableNeverCreated(table.tableName(), path, CREATE_ATTEMPTS * 500 / 1000);
         }
         LOG.info("Table {} is being created by another job; waiting for it ({})", table.tableName(), e.toString());
         pause(500);
