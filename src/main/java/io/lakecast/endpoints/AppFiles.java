@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.lakecast.delta.DataFile;
+import io.lakecast.delta.DeltaTransaction;
+import io.lakecast.delta.RowSet;
 import io.lakecast.warehouse.Table;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,19 +22,13 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArray;
-import org.apache.spark.sql.delta.deletionvectors.StoredBitmap$;
-import org.apache.spark.sql.delta.storage.dv.DeletionVectorStore;
-import org.apache.spark.sql.delta.storage.dv.DeletionVectorStore$;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * An application's endpoint files in one snapshot of the endpoints table ({@code files}, its {@code AddFile}s), read
+ * An application's endpoint files in one snapshot of the endpoints table ({@code files}), read
  * straight as Parquet: without Delta's scan planning (a few jobs on the table's log per read), and with each row's
  * file and position, which deletion vectors address. Rows the files' deletion vectors delete are left out.
  */
@@ -40,51 +36,32 @@ public final class AppFiles {
   private final SparkSession spark;
   private final String appId;
   private final List<String> locations = new ArrayList<>();
-  private final Map<String, AddFile> byLocation = new HashMap<>();
-  private final Map<String, RoaringBitmapArray> deleted = new HashMap<>();
+  private final Map<String, DataFile> byLocation = new HashMap<>();
+  private final Map<String, RowSet> deleted = new HashMap<>();
   /** Each file's location by the hash its rows carry in {@code _file}; computed on first use. */
   private Map<Long, String> byHash;
 
-  public AppFiles(SparkSession spark, String tablePath, String appId, List<AddFile> files) {
+  /** The application's {@code files} in the snapshot of {@code txn} (see {@link #of}). */
+  public AppFiles(SparkSession spark, DeltaTransaction txn, String appId, List<DataFile> files) {
     this.spark = spark;
     this.appId = appId;
-    DeletionVectorStore store = DeletionVectorStore$.MODULE$.createInstance(spark.sparkContext().hadoopConfiguration());
-    for (AddFile f : files) {
-      String location = new Path(new Path(tablePath), new Path(URI.create(f.path()))).toString();
-      locations.add(location);
-      byLocation.put(location, f);
-      if (f.deletionVector() != null) {
-        deleted.put(location, StoredBitmap$.MODULE$.create(f.deletionVector(), new Path(tablePath)).load(store));
+    for (DataFile f : files) {
+      locations.add(f.location());
+      byLocation.put(f.location(), f);
+      if (f.hasDeletedRows()) {
+        deleted.put(f.location(), txn.deletedRows(f));
       }
     }
   }
 
   /** An application's files in a transaction's snapshot: one row each, collected from the table's log. */
-  public static List<AddFile> of(OptimisticTransaction txn, String appId) {
-    return txn.snapshot().allFiles().filter(col("partitionValues").getItem("ApplicationId").equalTo(appId))
-        .collectAsList();
-  }
-
-  /** How many live rows {@code files} hold, from their statistics; -1 when a file has none. */
-  public static long liveRows(List<AddFile> files) {
-    long rows = 0;
-    for (AddFile f : files) {
-      if (f.numLogicalRecords().isEmpty()) {
-        return -1;
-      }
-      rows += (Long) f.numLogicalRecords().get();
-    }
-    return rows;
+  public static List<DataFile> of(DeltaTransaction txn, String appId) {
+    return txn.files("ApplicationId", appId);
   }
 
   /** The file at a location (a Hadoop path, see {@link #location}), or null. */
-  AddFile file(String location) {
+  DataFile file(String location) {
     return byLocation.get(location);
-  }
-
-  /** The rows a file's deletion vector already deletes, or null. */
-  RoaringBitmapArray deleted(String location) {
-    return deleted.get(location);
   }
 
   /**
@@ -98,7 +75,7 @@ public final class AppFiles {
       return rows;
     }
     Map<String, long[]> gone = new HashMap<>();
-    deleted.forEach((location, bitmap) -> gone.put(location, sorted(bitmap)));
+    deleted.forEach((location, positions) -> gone.put(location, positions.sorted()));
     return rows.filter(rowIn(new JavaSparkContext(spark.sparkContext()).broadcast(byFilePath(gone)), false)
         .apply(col("_file"), col("_row")));
   }
@@ -112,9 +89,9 @@ public final class AppFiles {
    * The rows at the given live positions (per file location, see {@link #location(long)}), as {@link #located};
    * only the files holding some of them are read.
    */
-  Dataset<Row> at(Map<String, RoaringBitmapArray> positions) {
+  Dataset<Row> at(Map<String, RowSet> positions) {
     Map<String, long[]> rows = new HashMap<>();
-    positions.forEach((location, bitmap) -> rows.put(location, sorted(bitmap)));
+    positions.forEach((location, set) -> rows.put(location, set.sorted()));
     List<String> holding = locations.stream().filter(rows::containsKey).toList();
     if (holding.isEmpty()) {
       return all().where(lit(false));
@@ -173,12 +150,6 @@ public final class AppFiles {
     }
     byHash = keyed;
     return byHash;
-  }
-
-  private static long[] sorted(RoaringBitmapArray bitmap) {
-    long[] rows = bitmap.values();
-    Arrays.sort(rows);
-    return rows;
   }
 
   /** The endpoints' columns as stored in the files: the partition column lives in the directory names. */

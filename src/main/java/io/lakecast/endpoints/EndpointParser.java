@@ -367,19 +367,35 @@ public final class EndpointParser {
         && e.cohortId() == null && e.creationDate() == null;
   }
 
+  /**
+   * Pinpoint's rule for an import record that creates an endpoint: it needs ChannelType and a non-blank Address.
+   * Returns the rejection, saying why the record is new ({@code newBecause}), or null when the record has both.
+   */
+  public static Parsed requireChannelAndAddress(EndpointImportItem item, String newBecause) {
+    if (item.channelType() == null) {
+      return Parsed.reject(
+          RejectReason.MISSING_CHANNEL_TYPE, "ChannelType is required for a new endpoint (" + newBecause + ")");
+    }
+    if (item.address() == null || item.address().isBlank()) {
+      return Parsed.reject(RejectReason.MISSING_ADDRESS, "Address is required for a new endpoint (" + newBecause + ")");
+    }
+    return null;
+  }
+
+  /** Whether a record lacks what a new endpoint needs (see {@link #requireChannelAndAddress}). */
+  public static boolean lacksChannelOrAddress(EndpointImportItem item) {
+    return item.channelType() == null || item.address() == null || item.address().isBlank();
+  }
+
   /** Record-level rules shared by both formats. */
   static Parsed validate(EndpointImportItem item) {
     boolean isUpdate = item.id() != null && !item.id().isBlank();
     if (isUserReference(item)) {
       return Parsed.ok(item);
     }
-    if (!isUpdate && item.channelType() == null) {
-      return Parsed.reject(
-          RejectReason.MISSING_CHANNEL_TYPE, "ChannelType is required for a new endpoint (a record without Id)");
-    }
-    if (!isUpdate && (item.address() == null || item.address().isBlank())) {
-      return Parsed.reject(
-          RejectReason.MISSING_ADDRESS, "Address is required for a new endpoint (a record without Id)");
+    Parsed incomplete = isUpdate ? null : requireChannelAndAddress(item, "a record without Id");
+    if (incomplete != null) {
+      return incomplete;
     }
     if (item.optOut() != null && !item.optOut().equals("ALL") && !item.optOut().equals("NONE")) {
       return Parsed.reject(RejectReason.INVALID_ENUM, "OptOut '" + item.optOut() + "' is not one of ALL, NONE");

@@ -2,28 +2,18 @@ package io.lakecast.endpoints;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.lakecast.delta.DataFile;
+import io.lakecast.delta.DeltaTransaction;
+import io.lakecast.delta.RowSet;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.DeltaOperations;
-import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.actions.DeletionVectorDescriptor;
-import org.apache.spark.sql.delta.actions.RemoveFile;
-import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArray;
-import org.apache.spark.sql.delta.deletionvectors.RoaringBitmapArrayFormat$;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
-import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The many-changes path of {@link EndpointUpsert} on a table with deletion vectors: only the endpoints a write
@@ -35,10 +25,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * files' deletion vectors, once the written rows are checked to number the touched plus the new ones.
  * A re-import that changes a tenth of the endpoints thus writes a tenth of them, where the full rewrite writes all.
  *
- * <p>Deletion vectors are not in Delta's public API: this uses its transaction ({@code OptimisticTransaction}),
- * {@code AddFile.removeRows} and its bitmap type, as Delta's own DELETE does. The deletion vectors are kept inline
- * in the commit (a few kilobytes per file). The transaction reads the whole table, so a concurrent write makes the
- * commit fail rather than lose a change.
+ * <p>Deletion vectors are not in Delta's public API: this goes through {@link DeltaTransaction}, as Delta's own
+ * DELETE does. The transaction reads the whole table, so a concurrent write makes the commit fail rather than lose a
+ * change.
  *
  * <p>Deleted rows stay in their files until {@code purge}, which rewrites such files before VACUUM, and they cost
  * reads meanwhile: when more than {@link #MAX_DELETED_SHARE} of an application's rows would be deleted ones, the
@@ -61,25 +50,25 @@ final class EndpointReplace {
       Dataset<Row> perUser, boolean independent) {
     var spark = warehouse.spark();
     String tablePath = warehouse.path(Table.ENDPOINTS);
-    OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
-    if (!"true".equals(txn.metadata().configuration().getOrElse(Table.DELETION_VECTORS, () -> "false"))) {
+    DeltaTransaction txn = DeltaTransaction.start(spark, tablePath);
+    if (!"true".equals(txn.property(Table.DELETION_VECTORS))) {
       return false;
     }
     txn.readWholeTable();
     long started = System.nanoTime();
-    List<AddFile> files = AppFiles.of(txn, appId);
+    List<DataFile> files = AppFiles.of(txn, appId);
     long physical = 0;
     long deleted = 0;
-    for (AddFile f : files) {
-      physical += f.numPhysicalRecords().isDefined() ? (Long) f.numPhysicalRecords().get() : 0;
-      deleted += f.deletionVector() == null ? 0 : f.deletionVector().cardinality();
+    for (DataFile f : files) {
+      physical += f.physicalRows();
+      deleted += f.deletedRows();
     }
     if (files.isEmpty() || deleted + changes > MAX_DELETED_SHARE * physical) {
       LOG.info("Upsert into {}: {} deleted row(s) and {} change(s) among {} stored row(s): rewriting instead", appId,
           deleted, changes, physical);
       return false;
     }
-    AppFiles stored = new AppFiles(spark, tablePath, appId, files);
+    AppFiles stored = new AppFiles(spark, txn, appId, files);
 
     // Where the touched rows are: one pass over the key columns of the application's live rows, looking up the
     // changes' keys (collected and broadcast as hashes), collecting each touched row's file and position.
@@ -95,8 +84,8 @@ final class EndpointReplace {
     // Each change's Id matches at most one stored endpoint: when all of them do, no endpoint is new.
     long byId = positions.stream().filter(p -> p.getBoolean(3)).count();
     boolean inserts = byId < changes;
-    Map<String, RoaringBitmapArray> marked = new HashMap<>();
-    Map<Long, RoaringBitmapArray> byFile = new HashMap<>();
+    Map<String, RowSet> marked = new HashMap<>();
+    Map<Long, RowSet> byFile = new HashMap<>();
     for (Row p : positions) {
       byFile.computeIfAbsent(p.getLong(0), f -> {
         String location = stored.location(f);
@@ -104,7 +93,7 @@ final class EndpointReplace {
           throw new IllegalStateException("A touched row's file (path hash " + f + ") is not among the application's "
               + files.size() + " files in the transaction's snapshot");
         }
-        return marked.computeIfAbsent(location, k -> new RoaringBitmapArray());
+        return marked.computeIfAbsent(location, k -> new RowSet());
       }).add(p.getLong(1));
     }
     long found = System.nanoTime();
@@ -116,12 +105,11 @@ final class EndpointReplace {
     Dataset<Row> touched = stored.at(marked).drop("_file", "_row");
     Dataset<Row> rows = EndpointUpsert.applied(touched, source, sideEffects ? keepers : null,
         sideEffects ? perUser : null, true, inserts);
-    List<Action> actions = new ArrayList<>(CollectionConverters.asJava(txn.writeFiles(rows)));
+    List<DataFile> newFiles = txn.write(rows);
     // Every touched row read back whole, and every new endpoint, or nothing is committed: a row marked deleted
     // must have its new version among the written ones (checked on the files' statistics, when they count rows).
     long expected = positions.size() + changes - byId;
-    long written = AppFiles.liveRows(actions.stream().filter(a -> a instanceof AddFile).map(a -> (AddFile) a)
-        .toList());
+    long written = DataFile.liveRows(newFiles);
     if (written >= 0 && written != expected) {
       throw new IllegalStateException("Upsert into " + appId + ": wrote " + written + " endpoint row(s) where "
           + positions.size() + " touched and " + (changes - byId) + " new ones were expected; nothing was committed");
@@ -129,23 +117,16 @@ final class EndpointReplace {
     long wrote = System.nanoTime();
 
     // The old rows marked deleted: each touched file's deletion vector, with the rows it already had.
-    for (Map.Entry<String, RoaringBitmapArray> e : marked.entrySet()) {
-      AddFile file = stored.file(e.getKey());
+    Map<DataFile, RowSet> deletions = new HashMap<>();
+    for (Map.Entry<String, RowSet> e : marked.entrySet()) {
+      DataFile file = stored.file(e.getKey());
       if (file == null) {
         throw new IllegalStateException("A touched row's file " + e.getKey() + " is not among the application's "
             + files.size() + " files in the transaction's snapshot");
       }
-      RoaringBitmapArray bitmap = e.getValue();
-      if (stored.deleted(e.getKey()) != null) {
-        bitmap.merge(stored.deleted(e.getKey()));
-      }
-      DeletionVectorDescriptor dv = DeletionVectorDescriptor.inlineInLog(
-          bitmap.serializeAsByteArray(RoaringBitmapArrayFormat$.MODULE$.Portable()), bitmap.cardinality());
-      Tuple2<AddFile, RemoveFile> replaced = file.removeRows(dv, true, file.removeRows$default$3());
-      actions.add(replaced._1());
-      actions.add(replaced._2());
+      deletions.put(file, e.getValue());
     }
-    txn.commit(CollectionConverters.asScala(actions).toList(), new DeltaOperations.Update(Option.empty()));
+    txn.commitReplace(deletions);
     LOG.info("Upsert into {}: {} stored endpoint(s) touched in {} of {} file(s), replaced in {} ms (found in {} ms, "
         + "rows written in {} ms)", appId, positions.size(), marked.size(), files.size(),
         (System.nanoTime() - started) / 1_000_000, (found - started) / 1_000_000, (wrote - found) / 1_000_000);

@@ -12,9 +12,9 @@ public enum RejectReason {
   INVALID_ENUM,
   /** A value of the wrong type (a metric or coordinate that is not a number, a list where a string belongs). */
   TYPE_MISMATCH,
-  /** A new endpoint (no Id) without ChannelType. */
+  /** A new endpoint (no Id, or an Id the application does not have) without ChannelType. */
   MISSING_CHANNEL_TYPE,
-  /** A new endpoint (no Id) without Address. */
+  /** A new endpoint (no Id, or an Id the application does not have) without Address. */
   MISSING_ADDRESS,
   /** An address that is not valid for its channel (email syntax, phone digits, empty push token). */
   INVALID_ADDRESS,

@@ -16,32 +16,21 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.lakecast.conf.FaultPoints;
 import io.lakecast.endpoints.EndpointUpsert;
 import io.lakecast.endpoints.EndpointMerge;
+import io.lakecast.delta.DataFile;
+import io.lakecast.delta.DeltaTransaction;
 import io.lakecast.endpoints.AppFiles;
 import io.lakecast.model.PinpointEnums.AttributeKind;
 import io.lakecast.model.Ids;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.DeltaOperations;
-import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.actions.FileAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * An application's first import in one pass: the import's records are parsed straight into the endpoints table's
@@ -53,9 +42,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * the files are dropped uncommitted (no reader ever sees them) and the import takes the general path, which applies
  * those rules.
  *
- * <p>Writing files before committing them is not in Delta's public API: this uses its transaction
- * ({@code OptimisticTransaction.writeFiles} and {@code commit}), as Delta's own writers do. The transaction reads the
- * whole table, so a concurrent write makes the commit fail rather than append to endpoints it did not see.
+ * <p>Writing files before committing them is not in Delta's public API: this goes through {@link DeltaTransaction},
+ * as Delta's own writers do. The transaction reads the whole table, so a concurrent write makes the commit fail
+ * rather than append to endpoints it did not see.
  */
 final class FirstImport {
   private static final Logger LOG = LoggerFactory.getLogger(FirstImport.class);
@@ -70,11 +59,10 @@ final class FirstImport {
    * the attempt cannot go ahead (the application has endpoints), or is null; {@code files}: the application's files
    * in the transaction's snapshot.
    */
-  record Start(Warehouse warehouse, String appId, String tablePath, OptimisticTransaction txn, String busy,
-      List<AddFile> files) {
+  record Start(Warehouse warehouse, String appId, DeltaTransaction txn, String busy, List<DataFile> files) {
     /** How many endpoints the application has, from its files' statistics; -1 when a file has none. */
     long storedRows() {
-      return AppFiles.liveRows(files);
+      return DataFile.liveRows(files);
     }
   }
 
@@ -85,16 +73,15 @@ final class FirstImport {
   static Start start(Warehouse warehouse, String appId) {
     var spark = warehouse.spark();
     warehouse.ensure(Table.ENDPOINTS);
-    String tablePath = warehouse.path(Table.ENDPOINTS);
-    OptimisticTransaction txn = DeltaLog.forTable(spark, tablePath).startTransaction();
+    DeltaTransaction txn = DeltaTransaction.start(spark, warehouse.path(Table.ENDPOINTS));
     // The app's files in the transaction's snapshot (one row each): a re-import reads them straight, and counts its
     // endpoints from their statistics.
-    List<AddFile> files = AppFiles.of(txn, appId);
+    List<DataFile> files = AppFiles.of(txn, appId);
     if (!files.isEmpty()) {
-      return new Start(warehouse, appId, tablePath, txn, "the application already has endpoints", files);
+      return new Start(warehouse, appId, txn, "the application already has endpoints", files);
     }
     txn.readWholeTable();
-    return new Start(warehouse, appId, tablePath, txn, null, files);
+    return new Start(warehouse, appId, txn, null, files);
   }
 
   /**
@@ -110,28 +97,21 @@ final class FirstImport {
     }
     Warehouse warehouse = start.warehouse();
     String appId = start.appId();
-    String tablePath = start.tablePath();
-    OptimisticTransaction txn = start.txn();
+    DeltaTransaction txn = start.txn();
     var spark = warehouse.spark();
     RecordKeys keys = RecordKeys.registered(spark);
     long started = System.nanoTime();
-    List<FileAction> written = ImportRecords.gathering(keys, token -> {
-      Dataset<Row> records = ImportRecords.read(spark, plan.withKeys(token));
+    List<DataFile> written = ImportRecords.gathering(keys, token -> {
+      // The application has no endpoints: every record creates one.
+      Dataset<Row> records = ImportRecords.read(spark, plan.forEmptyApplication().withKeys(token));
       Dataset<Row> rows = EndpointMerge.inserted(EndpointUpsert.source(records, removed, appId, Ids.now()));
-      return CollectionConverters.asJava(txn.writeFiles(rows));
+      return txn.write(rows);
     });
     FaultPoints.reach("import.after-staging");
     long wrote = System.nanoTime();
-    List<String> paths = new ArrayList<>();
-    long imported = 0;
-    boolean counted = true;
-    for (FileAction a : written) {
-      if (a instanceof AddFile add) {
-        paths.add(absolute(tablePath, add.path()));
-        counted &= add.numLogicalRecords().isDefined();
-        imported += add.numLogicalRecords().isDefined() ? (Long) add.numLogicalRecords().get() : 0;
-      }
-    }
+    List<String> paths = written.stream().map(DataFile::location).toList();
+    long imported = DataFile.liveRows(written);
+    boolean counted = imported >= 0;
     if (!counted && !paths.isEmpty()) {
       // Statistics collection is off: Parquet footers still hold the row counts.
       imported = spark.read().parquet(paths.toArray(String[]::new)).count();
@@ -146,10 +126,7 @@ final class FirstImport {
       beforeCommit.run();
       FaultPoints.reach("import.before-commit");
       try {
-        txn.commit(CollectionConverters.asScala(new ArrayList<Action>(written)).toList(), new DeltaOperations.Write(
-            SaveMode.Append, Option.apply(CollectionConverters.asScala(Table.ENDPOINTS.partitionColumns()).toList()),
-            Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
-            Option.empty()));
+        txn.commitAppend(Table.ENDPOINTS.partitionColumns());
       } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
         conflict = "another write changed the endpoints table meanwhile (" + e.getClass().getSimpleName() + ")";
       }
@@ -167,11 +144,4 @@ final class FirstImport {
     return new Outcome(true, imported, null);
   }
 
-  private static String absolute(String tablePath, String relative) {
-    try {
-      return new Path(new Path(tablePath), new Path(new URI(relative))).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("Delta wrote an unreadable file path " + relative, e);
-    }
-  }
 }

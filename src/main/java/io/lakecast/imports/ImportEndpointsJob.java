@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.conf.FaultPoints;
 import io.lakecast.endpoints.UserEndpointLimit;
+import io.lakecast.endpoints.NewEndpoints;
 import io.lakecast.endpoints.RejectReason;
 import io.lakecast.endpoints.EndpointUpsert;
 import io.lakecast.endpoints.EndpointParser;
@@ -164,8 +165,11 @@ public final class ImportEndpointsJob {
         def.roleArn(), def.s3Url(), segment.id(), segment.name());
   }
 
-  /** The staged records, and whether their keys show no rule across records at work (see {@link #parse}). */
-  private record Parsed(Dataset<Row> rows, boolean independent) {}
+  /**
+   * The staged records, whether their keys show no rule across records at work (see {@link #parse}), and how many
+   * accepted records with an Id lack ChannelType or Address.
+   */
+  private record Parsed(Dataset<Row> rows, boolean independent, long incomplete) {}
 
   /**
    * Parses every record once into a staging Parquet file: every later step of the general path (counts, rejects, the
@@ -188,7 +192,8 @@ public final class ImportEndpointsJob {
     LOG.info("Import job {}: parsed {} piece(s) in {} ms; {}", jobId, pieces.size(),
         (System.nanoTime() - started) / 1_000_000,
         conflict == null ? "no rule across records applies" : "rules across records apply: " + conflict);
-    return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment());
+    return new Parsed(spark.read().parquet(staging), conflict == null && !options.defineSegment(),
+        keys.incomplete());
   }
 
   /**
@@ -216,7 +221,7 @@ public final class ImportEndpointsJob {
     RecordKeys keys = RecordKeys.registered(spark);
     // The application's endpoints in the snapshot the import started with, read straight from their files, and
     // counted from their statistics when they have them.
-    Dataset<Row> stored = new AppFiles(spark, start.tablePath(), appId, start.files()).rows();
+    Dataset<Row> stored = new AppFiles(spark, start.txn(), appId, start.files()).rows();
     long storedCount = start.storedRows() >= 0 ? start.storedRows() : stored.count();
     String now = Ids.now();
     StructType stagedSchema = ImportRecords.gathering(keys, token -> {
@@ -228,6 +233,10 @@ public final class ImportEndpointsJob {
       return staged.schema();
     });
     String conflict = keys.acrossRecords();
+    if (conflict == null && keys.incomplete() > 0) {
+      conflict = keys.incomplete() + " record(s) with an Id lack ChannelType or Address (each must update a stored "
+          + "endpoint)";
+    }
     if (conflict == null) {
       Dataset<Row> marked = spark.read().schema(stagedSchema).parquet(staging);
       Dataset<Row> changed = marked.drop("_newForUser");
@@ -361,6 +370,11 @@ public final class ImportEndpointsJob {
         FaultPoints.reach("import.after-staging");
         parsed = staged.rows();
         known = staged.independent() ? EndpointUpsert.Known.INDEPENDENT : EndpointUpsert.Known.NOTHING;
+        if (options.register() && staged.incomplete() > 0) {
+          // Before the per-user limit: a rejected record gives its user no endpoint.
+          parsed = NewEndpoints.rejectIncomplete(parsed, warehouse.read(Table.ENDPOINTS)
+              .filter(col("ApplicationId").equalTo(appId)).select(col("Id")));
+        }
         if (options.register()) {
           long limitStart = System.nanoTime();
           parsed = checkUserLimit(parsed, appId, conf.maxEndpointsPerUser(), overLimitPath).parsed();

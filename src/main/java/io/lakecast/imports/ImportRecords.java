@@ -53,19 +53,29 @@ public final class ImportRecords implements TableProvider {
   /**
    * What to read, and how.
    *
+   * @param allNew whether the application has no endpoints, so that every record creates one (see
+   *     {@link #forEmptyApplication()})
    * @param rejectsDir where tasks write rejected records, or null to keep them as rows
    * @param keys the token of a registered accumulator that gathers the accepted records' {@link RecordKeys} (see
    *     {@link #gathering}), or null
    */
   public record Plan(Format format, List<ImportPiece> pieces, int rawMaxChars, EndpointParser.Limits limits,
-      boolean defineSegment, String rejectsDir, String keys) implements java.io.Serializable {
+      boolean defineSegment, boolean allNew, String rejectsDir, String keys) implements java.io.Serializable {
     public Plan(Format format, List<ImportPiece> pieces, int rawMaxChars, EndpointParser.Limits limits,
         boolean defineSegment, String rejectsDir) {
-      this(format, pieces, rawMaxChars, limits, defineSegment, rejectsDir, null);
+      this(format, pieces, rawMaxChars, limits, defineSegment, false, rejectsDir, null);
     }
 
     Plan withKeys(String token) {
-      return new Plan(format, pieces, rawMaxChars, limits, defineSegment, rejectsDir, token);
+      return new Plan(format, pieces, rawMaxChars, limits, defineSegment, allNew, rejectsDir, token);
+    }
+
+    /**
+     * The plan for an application that has no endpoints: every record creates one, so a record with an Id is held
+     * to the rule for new endpoints as the parser reads it.
+     */
+    Plan forEmptyApplication() {
+      return new Plan(format, pieces, rawMaxChars, limits, defineSegment, true, rejectsDir, keys);
     }
   }
 
@@ -190,7 +200,7 @@ public final class ImportRecords implements TableProvider {
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
       PieceInput input = (PieceInput) partition;
       Iterator<InternalRow> rows = ImportSource.read(input.piece(), plan.format(), hadoop.get(), plan.rawMaxChars(),
-          plan.limits(), plan.defineSegment(), keys);
+          plan.limits(), plan.defineSegment(), plan.allNew(), keys);
       return new PieceReader(rows, plan.rejectsDir() == null ? null
           : new Path(plan.rejectsDir(), String.format("piece-%05d.json", input.index())), hadoop);
     }

@@ -84,12 +84,14 @@ public final class ImportSource {
    * Reads one piece lazily into Spark internal rows of {@link EndpointParser#PARSED_SCHEMA}. A file that cannot be
    * opened or read to its end yields one PIECE_UNREADABLE row (after the rows read before the failure). Without
    * {@code defineSegment}, a record holding only User.UserId is rejected: outside an imported segment it would do
-   * nothing. With {@code keys}, each accepted record's {@link RecordKeys} are gathered there.
+   * nothing. With {@code allNew} (the application has no endpoints), a record with an Id creates an endpoint and is
+   * held to the rule for new endpoints. With {@code keys}, each accepted record's {@link RecordKeys} are gathered
+   * there.
    */
   public static Iterator<InternalRow> read(
       ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits,
-      boolean defineSegment, RecordKeys keys) {
-    return new FileRows(piece, format, conf, rawMaxChars, limits, defineSegment, keys);
+      boolean defineSegment, boolean allNew, RecordKeys keys) {
+    return new FileRows(piece, format, conf, rawMaxChars, limits, defineSegment, allNew, keys);
   }
 
   /** The lazy row iterator over one piece. */
@@ -101,6 +103,7 @@ public final class ImportSource {
     private final int rawMaxChars;
     private final EndpointParser.Limits limits;
     private final boolean defineSegment;
+    private final boolean allNew;
     private final RecordKeys keys;
     private final CSVFormat csv = CSVFormat.RFC4180;
     private Reader reader;
@@ -113,8 +116,9 @@ public final class ImportSource {
     private boolean done;
 
     FileRows(ImportPiece piece, Format format, Configuration conf, int rawMaxChars, EndpointParser.Limits limits,
-        boolean defineSegment, RecordKeys keys) {
+        boolean defineSegment, boolean allNew, RecordKeys keys) {
       FaultPoints.reach("import.during-parsing");
+      this.allNew = allNew;
       this.keys = keys;
       this.piece = piece;
       this.file = piece.file();
@@ -225,6 +229,10 @@ public final class ImportSource {
       if (!defineSegment && p.item() != null && EndpointParser.isUserReference(p.item())) {
         return reject(RejectReason.MISSING_CHANNEL_TYPE, "A record with only User.UserId adds that user's endpoints"
             + " to an imported segment; set DefineSegment, or give ChannelType and Address to create an endpoint");
+      }
+      if (allNew && p.item() != null && EndpointParser.lacksChannelOrAddress(p.item())) {
+        return EndpointParser.requireChannelAndAddress(p.item(),
+            "Id '" + p.item().id() + "' is not an endpoint of the application");
       }
       if (keys != null && p.item() != null) {
         String id = EndpointParser.endpointId(p.item());

@@ -27,6 +27,7 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
   private long[] open = new long[CHUNK];
   private int used;
   private long count;
+  private long incomplete;
   private boolean overflowed;
 
   RecordKeys(long cap) {
@@ -59,6 +60,9 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
 
   /** Keeps the keys of an accepted record. */
   void add(EndpointImportItem e, String id) {
+    if (EndpointParser.lacksChannelOrAddress(e)) {
+      incomplete++;
+    }
     String channel = e.channelType() == null ? null : e.channelType().name();
     long address = channel == null || e.address() == null ? 0 : nonZero(hash(hash(EndpointParser.FNV_OFFSET, channel),
         e.address()));
@@ -109,9 +113,17 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
     return count;
   }
 
+  /**
+   * How many accepted records lack ChannelType or Address: records with an Id (the parser rejects the others) that
+   * are valid updates of stored endpoints but would be rejected as new ones, which only the stored Ids can tell.
+   */
+  long incomplete() {
+    return incomplete;
+  }
+
   @Override
   public boolean isZero() {
-    return count == 0 && !overflowed;
+    return count == 0 && incomplete == 0 && !overflowed;
   }
 
   @Override
@@ -127,6 +139,7 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
     open = new long[CHUNK];
     used = 0;
     count = 0;
+    incomplete = 0;
     overflowed = false;
   }
 
@@ -152,6 +165,7 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
   @Override
   public void merge(AccumulatorV2<long[], RecordKeys> other) {
     RecordKeys o = (RecordKeys) other;
+    incomplete += o.incomplete;
     if (overflowed || o.overflowed || count + o.count > cap) {
       overflow();
       return;

@@ -3,6 +3,7 @@ package io.lakecast.warehouse;
 import io.delta.tables.DeltaTable;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
+import io.lakecast.delta.DeltaTransaction;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -16,11 +17,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The warehouse root and its tables: where each lives, created on first use with its explicit schema, read and
@@ -131,8 +129,8 @@ public final class Warehouse {
    */
   private void upgrade(Table table, String path) {
     // One snapshot gives both the columns and the properties the table has.
-    var metadata = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).metadata();
-    Set<String> present = Set.of(metadata.schema().fieldNames());
+    DeltaTransaction.Metadata metadata = DeltaTransaction.metadata(spark, path);
+    Set<String> present = metadata.columns();
     List<String> missing =
         Arrays.stream(table.schema().fieldNames()).filter(n -> !present.contains(n)).toList();
     if (!missing.isEmpty()) {
@@ -140,7 +138,7 @@ public final class Warehouse {
       spark.createDataFrame(List.of(), table.schema())
           .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
     }
-    Map<String, String> properties = CollectionConverters.asJava(metadata.configuration());
+    Map<String, String> properties = metadata.properties();
     Map<String, String> unset = new TreeMap<>(table.properties());
     unset.entrySet().removeIf(e -> e.getValue().equals(properties.get(e.getKey())));
     if (!unset.isEmpty()) {
