@@ -1,5 +1,7 @@
 package io.lakecast;
 
+import java.util.Map;
+
 import java.util.Collection;
 import java.util.stream.Collectors;
 
@@ -197,6 +199,19 @@ public final class LakecastErrors {
     return failed("InternalServerErrorException",
         task + root.getClass().getSimpleName() + ": " + firstLine(root) + " (run with --debug for the stack trace)",
         failure);
+  }
+
+  /**
+   * Some of a batch of independent runs failed (the others completed): the first failure's code, and each failure's
+   * message with what it was for.
+   */
+  public static LakecastException someFailed(String what, int total, Map<String, LakecastException> failures) {
+    LakecastException first = failures.values().iterator().next();
+    StringBuilder m = new StringBuilder(failures.size() + " of " + total + " " + what + " failed (the others "
+        + "completed):");
+    failures.forEach((item, e) -> m.append("\n  ").append(item).append(": ").append(e.code()).append(": ")
+        .append(e.getMessage()));
+    return failed(first.code(), m.toString(), first);
   }
 
   private static LakecastException failed(String code, String message, Throwable cause) {

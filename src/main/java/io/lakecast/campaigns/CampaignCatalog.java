@@ -2,6 +2,7 @@ package io.lakecast.campaigns;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
@@ -58,8 +59,9 @@ public final class CampaignCatalog {
       throw LakecastErrors.missingMember(SHAPE, "Schedule");
     }
     scheduledStart(s, Instant.EPOCH);
-    if (s.frequency() != null && s.frequency() != Frequency.ONCE) {
-      throw LakecastErrors.unsupported(SHAPE, "Schedule.Frequency=" + s.frequency(), "ONCE");
+    if (s.frequency() == Frequency.EVENT || s.frequency() == Frequency.IN_APP_EVENT) {
+      throw LakecastErrors.unsupported(SHAPE, "Schedule.Frequency=" + s.frequency(),
+          "ONCE, HOURLY, DAILY, WEEKLY or MONTHLY (event-triggered campaigns need event ingestion)");
     }
     if (Boolean.TRUE.equals(s.isLocalTime())) {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.IsLocalTime", "UTC schedules");
@@ -70,9 +72,7 @@ public final class CampaignCatalog {
     if (c.hook() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Hook", "campaigns without a hook");
     }
-    if (c.limits() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "Limits", "campaigns without limits");
-    }
+    ApplicationSettings.validateLimits(SHAPE, "Limits", c.limits());
     if (s.eventFilter() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.EventFilter", "schedules without an event filter");
     }
@@ -214,21 +214,37 @@ public final class CampaignCatalog {
         r.getString(6));
   }
 
-  /** The campaign as get-campaign prints it; COMPLETED once its (single) run has completed. */
+  /** The application's campaign ids, sorted. */
+  public List<String> campaignIds(String applicationId) {
+    List<String> out = new ArrayList<>();
+    for (Row r : warehouse.read(Table.CAMPAIGNS).filter(col("ApplicationId").equalTo(applicationId))
+        .select(col("CampaignId")).distinct().orderBy(col("CampaignId")).collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  /**
+   * The campaign as get-campaign prints it: PAUSED while paused; SCHEDULED until an occurrence has completed; then
+   * PENDING_NEXT_RUN while its schedule has an occurrence after the latest one completed, and COMPLETED when it has
+   * none.
+   */
   public CampaignResponse get(String applicationId, String campaignId) {
     StoredCampaign c = load(applicationId, campaignId);
-    boolean ran =
-        !warehouse
-            .read(Table.ACTIVITIES)
-            .filter(
-                col("ApplicationId").equalTo(applicationId)
-                    .and(col("CampaignId").equalTo(campaignId))
-                    .and(col("State").equalTo("COMPLETED")))
-            .limit(1)
-            .isEmpty();
-    CampaignStatus status =
-        ran ? CampaignStatus.COMPLETED
-            : Boolean.TRUE.equals(c.definition().isPaused()) ? CampaignStatus.PAUSED : CampaignStatus.SCHEDULED;
+    Row latest = warehouse.read(Table.ACTIVITIES)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId))
+            .and(col("State").equalTo("COMPLETED")))
+        .agg(max(col("ScheduledStart"))).first();
+    CampaignStatus status;
+    if (Boolean.TRUE.equals(c.definition().isPaused())) {
+      status = CampaignStatus.PAUSED;
+    } else if (latest.isNullAt(0)) {
+      status = CampaignStatus.SCHEDULED;
+    } else {
+      boolean more = new CampaignSchedule(c.definition().schedule(), Instant.parse(c.creationDate()))
+          .nextAfter(Instant.parse(latest.getString(0))) != null;
+      status = more ? CampaignStatus.PENDING_NEXT_RUN : CampaignStatus.COMPLETED;
+    }
     return response(c, status);
   }
 

@@ -37,6 +37,7 @@ import io.lakecast.warehouse.Warehouse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,14 +89,28 @@ public final class RunCampaignActivityJob {
   }
 
   /**
-   * What the run did. {@code due} is false when the campaign's start is after {@code at} (nothing happened).
-   * {@code assigned} counts endpoints per TreatmentId; {@code alreadyInLedger} counts endpoints an earlier run of
-   * this activity had already recorded.
+   * What one occurrence's run did. {@code assigned} counts endpoints per TreatmentId; {@code alreadyInLedger} counts
+   * endpoints an earlier attempt at this occurrence had already recorded.
    */
-  public record Result(
-      boolean due, String runId, String scheduledStart, long segmentSize, Map<String, Long> dropped,
-      long holdout, Map<String, Long> assigned, long sent, long failed, long alreadyInLedger,
-      List<ActivityResponse> activities) {}
+  public record Run(
+      String runId, String scheduledStart, long segmentSize, Map<String, Long> dropped, long holdout,
+      Map<String, Long> assigned, long sent, long failed, long alreadyInLedger, List<ActivityResponse> activities) {}
+
+  /**
+   * What the command did: a run for every occurrence due at {@code at} that had not completed, oldest first (none
+   * when the campaign is paused, not yet due, or past its EndTime); the next occurrence after {@code at}, or null.
+   */
+  public record Result(List<Run> runs, String nextScheduledStart, boolean paused) {
+    /** Whether any occurrence ran. */
+    public boolean due() {
+      return !runs.isEmpty();
+    }
+
+    /** The latest occurrence that ran. */
+    public Run last() {
+      return runs.get(runs.size() - 1);
+    }
+  }
 
   private final Warehouse warehouse;
   private final Options options;
@@ -113,19 +128,43 @@ public final class RunCampaignActivityJob {
     StoredCampaign stored = new CampaignCatalog(warehouse).load(appId, options.campaignId());
     WriteCampaignRequest campaign = stored.definition();
     CampaignCatalog.validate(campaign);
-    Instant start = CampaignCatalog.scheduledStart(campaign.schedule(), Instant.parse(stored.creationDate()));
     String campaignId = stored.campaignId();
-    String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
-    Instant end = CampaignCatalog.endTime(campaign.schedule());
-    if (end != null && options.at().isAfter(end)) {
-      LOG.info("Campaign {} is not due at {}: its Schedule.EndTime {} has passed", campaignId, options.at(), end);
-      return new Result(false, runId, Ids.iso(start), 0, Map.of(), 0, Map.of(), 0, 0, 0, List.of());
+    CampaignSchedule schedule = new CampaignSchedule(campaign.schedule(), Instant.parse(stored.creationDate()));
+    Instant next = schedule.nextAfter(options.at());
+    String nextStart = next == null ? null : Ids.iso(next);
+    if (Boolean.TRUE.equals(campaign.isPaused())) {
+      LOG.info("Campaign {} is paused: no occurrence runs", campaignId);
+      return new Result(List.of(), nextStart, true);
     }
-    if (start.isAfter(options.at()) || Boolean.TRUE.equals(campaign.isPaused())) {
-      LOG.info("Campaign {} is not due at {} (starts {}, paused {})", campaignId, options.at(), start,
-          campaign.isPaused());
-      return new Result(false, runId, Ids.iso(start), 0, Map.of(), 0, Map.of(), 0, 0, 0, List.of());
+    List<Instant> due = schedule.dueAt(options.at());
+    Set<String> completed = completedRuns(appId, campaignId);
+    List<Run> runs = new ArrayList<>();
+    for (Instant start : due) {
+      String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
+      if (!completed.contains(runId)) {
+        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, start, runId));
+      }
     }
+    LOG.info("Campaign {} at {}: {} occurrence(s) due, {} run now, next {}", campaignId, options.at(), due.size(),
+        runs.size(), nextStart);
+    return new Result(runs, nextStart, false);
+  }
+
+  /** The RunIds of the campaign's occurrences that completed: those with activities recorded. */
+  private Set<String> completedRuns(String appId, String campaignId) {
+    Set<String> out = new HashSet<>();
+    for (Row r : warehouse.read(Table.ACTIVITIES)
+        .filter(col("ApplicationId").equalTo(appId).and(col("CampaignId").equalTo(campaignId)))
+        .select(col("RunId")).distinct().collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  /** Runs one occurrence, starting at {@code start}, through every step (each resumable, see the class comment). */
+  private Run runOccurrence(LakecastConf conf, String outbox, String appId, String campaignId,
+      WriteCampaignRequest campaign, Instant start, String runId) {
+    SparkSession spark = warehouse.spark();
     String group = "campaign-" + campaignId;
     AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
     HashMap<String, HashMap<String, String>> messages = CampaignMessages.byTreatment(campaign);
@@ -140,8 +179,11 @@ public final class RunCampaignActivityJob {
     LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
     Dataset<Row> members =
         new SegmentEvaluator(warehouse, appId).members(segment, options.at());
+    SendLimits limits = SendLimits.of(campaign, new ApplicationSettings(warehouse).of(appId));
     Dataset<Row> classified =
-        classify(members, CampaignMessages.channels(messages))
+        limits.apply(classify(members, CampaignMessages.channels(messages)),
+                warehouse.read(Table.SEND_LEDGER).filter(col("ApplicationId").equalTo(appId)), campaignId, runId,
+                start)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> dropped = new TreeMap<>();
@@ -157,7 +199,7 @@ public final class RunCampaignActivityJob {
       LakecastSession.describe(spark, group, "Assign treatments and record the send ledger");
       Dataset<Row> ledgerRows =
           ledgerRows(plan.assign(classified.filter(col("DropReason").isNull())), appId, campaignId, runId,
-              activityIds);
+              activityIds, start);
       Dataset<Row> existing =
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
       // Materialize the new ledger rows once (a staging file): the anti-join reads the ledger it then appends to.
@@ -260,8 +302,8 @@ public final class RunCampaignActivityJob {
       // Only this attempt's staging: another run of the campaign may still be reading its own.
       warehouse.delete(freshPath);
       warehouse.delete(staging);
-      return new Result(true, runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed,
-          alreadyInLedger, activities);
+      return new Run(runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed, alreadyInLedger,
+          activities);
     } finally {
       classified.unpersist();
     }
@@ -375,8 +417,8 @@ public final class RunCampaignActivityJob {
   }
 
   /** Ledger rows of assigned endpoints: PENDING for treatments, HOLDOUT for the holdout. Pure. */
-  static Dataset<Row> ledgerRows(
-      Dataset<Row> assigned, String appId, String campaignId, String runId, Map<String, String> activityIds) {
+  static Dataset<Row> ledgerRows(Dataset<Row> assigned, String appId, String campaignId, String runId,
+      Map<String, String> activityIds, Instant scheduledStart) {
     Column activity = lit(runId);
     for (Map.Entry<String, String> e : activityIds.entrySet()) {
       activity = when(col("TreatmentId").equalTo(e.getKey()), lit(e.getValue())).otherwise(activity);
@@ -397,7 +439,8 @@ public final class RunCampaignActivityJob {
         lit(null).cast("string").as("Reason"),
         lit(0).as("Attempts"),
         current_timestamp().as("UpdatedAt"),
-        lit(null).cast("string").as("ClaimedBy"));
+        lit(null).cast("string").as("ClaimedBy"),
+        lit(Ids.iso(scheduledStart)).as("ScheduledStart"));
   }
 
   private List<ActivityResponse> recordActivities(

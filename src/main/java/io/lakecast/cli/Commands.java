@@ -1,6 +1,8 @@
 package io.lakecast.cli;
 
 import io.lakecast.LakecastErrors;
+import io.lakecast.LakecastException;
+import io.lakecast.campaigns.ApplicationSettings;
 import io.lakecast.campaigns.CampaignCatalog;
 import io.lakecast.campaigns.RunCampaignActivityJob;
 import io.lakecast.endpoints.EndpointCatalog;
@@ -8,6 +10,7 @@ import io.lakecast.imports.EndpointGenerator;
 import io.lakecast.imports.ImportEndpointsJob;
 import io.lakecast.model.AppShapes.ApplicationsResponse;
 import io.lakecast.model.AppShapes.CreateApplicationRequest;
+import io.lakecast.model.AppShapes.WriteApplicationSettingsRequest;
 import io.lakecast.model.CampaignShapes.ActivitiesResponse;
 import io.lakecast.model.CampaignShapes.ActivityResponse;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
@@ -23,6 +26,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +35,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** The subcommands. Each parses, calls a catalog or job, and returns the Pinpoint-shaped result to print. */
 final class Commands {
+  private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
+
   private Commands() {}
 
   /** A command on one application: every Pinpoint operation but create-app and get-apps. */
@@ -445,8 +453,33 @@ final class Commands {
     }
   }
 
+  @Command(name = "update-application-settings",
+      description = "Replaces the application's settings, the defaults its campaigns inherit "
+          + "(UpdateApplicationSettings).")
+  static final class UpdateApplicationSettings extends AppCommand {
+    @Option(names = "--write-application-settings-request", required = true,
+        description = "WriteApplicationSettingsRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      WriteApplicationSettingsRequest r = RequestArgs.parse("--write-application-settings-request", request,
+          WriteApplicationSettingsRequest.class, "WriteApplicationSettingsRequest");
+      return wrap("ApplicationSettingsResource", new ApplicationSettings(ctx.warehouse()).update(applicationId, r));
+    }
+  }
+
+  @Command(name = "get-application-settings", description = "The application's settings (GetApplicationSettings).")
+  static final class GetApplicationSettings extends AppCommand {
+    @Override
+    Object execute(Context ctx) {
+      return wrap("ApplicationSettingsResource", new ApplicationSettings(ctx.warehouse()).get(applicationId));
+    }
+  }
+
   @Command(name = "run-campaign",
-      description = "Runs the campaign's due activity now, or as of --at (Lakecast's scheduler entry point).")
+      description = "Runs every occurrence of the campaign's schedule due now, or as of --at, that has not completed "
+          + "(catch-up for backfills); Lakecast's scheduler entry point.")
   static final class RunCampaign extends AppCommand {
     @Option(names = "--campaign-id", required = true) String campaignId;
 
@@ -461,21 +494,74 @@ final class Commands {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("ApplicationId", applicationId);
       body.put("CampaignId", campaignId);
-      body.put("RunId", r.runId());
-      body.put("ScheduledStart", r.scheduledStart());
       body.put("Due", r.due());
-      if (r.due()) {
-        body.put("SegmentSize", r.segmentSize());
-        body.put("Excluded", r.dropped());
-        body.put("Holdout", r.holdout());
-        body.put("TreatmentEndpointCounts", r.assigned());
-        body.put("Sent", r.sent());
-        body.put("Failed", r.failed());
-        body.put("AlreadyInLedger", r.alreadyInLedger());
-        body.put("Activities", r.activities());
+      if (r.paused()) {
+        body.put("IsPaused", true);
       }
+      if (r.due()) {
+        // The latest occurrence that ran, at the top; every one that ran under Runs.
+        body.putAll(runBody(r.last()));
+        body.put("Runs", r.runs().stream().map(Commands::runBody).toList());
+      }
+      body.put("NextScheduledStart", r.nextScheduledStart());
       return wrap("CampaignRunResponse", body);
     }
+  }
+
+  @Command(name = "run-due-campaigns",
+      description = "Runs every due occurrence of every campaign of the application (one scheduled task per "
+          + "application); a campaign that fails does not stop the others.")
+  static final class RunDueCampaigns extends AppCommand {
+    @Option(names = "--at", description = "ISO-8601 instant to run as of (default: now)")
+    String at;
+
+    @Override
+    Object execute(Context ctx) {
+      Instant asOf = instant("--at", at);
+      new AppCatalog(ctx.warehouse()).require(applicationId);
+      List<String> ids = new CampaignCatalog(ctx.warehouse()).campaignIds(applicationId);
+      List<Map<String, Object>> campaigns = new ArrayList<>();
+      Map<String, LakecastException> failures = new LinkedHashMap<>();
+      for (String id : ids) {
+        try {
+          var r = new RunCampaignActivityJob(ctx.warehouse(),
+              new RunCampaignActivityJob.Options(applicationId, id, asOf)).run();
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("CampaignId", id);
+          body.put("Due", r.due());
+          body.put("Runs", r.runs().stream().map(Commands::runBody).toList());
+          body.put("NextScheduledStart", r.nextScheduledStart());
+          campaigns.add(body);
+        } catch (RuntimeException e) {
+          LakecastException failure = LakecastErrors.fromFailure(e);
+          LOG.warn("Campaign {}: {}: {}", id, failure.code(), failure.getMessage());
+          failures.put("campaign " + id, failure);
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw LakecastErrors.someFailed("campaigns", ids.size(), failures);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ApplicationId", applicationId);
+      body.put("Campaigns", campaigns);
+      return wrap("DueCampaignsResponse", body);
+    }
+  }
+
+  /** One occurrence's run as the CLI prints it. */
+  static Map<String, Object> runBody(RunCampaignActivityJob.Run run) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("RunId", run.runId());
+    body.put("ScheduledStart", run.scheduledStart());
+    body.put("SegmentSize", run.segmentSize());
+    body.put("Excluded", run.dropped());
+    body.put("Holdout", run.holdout());
+    body.put("TreatmentEndpointCounts", run.assigned());
+    body.put("Sent", run.sent());
+    body.put("Failed", run.failed());
+    body.put("AlreadyInLedger", run.alreadyInLedger());
+    body.put("Activities", run.activities());
+    return body;
   }
 
   @Command(name = "get-campaign-activities", description = "Lists a campaign's activities (GetCampaignActivities).")

@@ -42,7 +42,10 @@ import picocli.CommandLine.Command;
       Commands.EvaluateSegment.class,
       Commands.CreateCampaign.class,
       Commands.GetCampaign.class,
+      Commands.UpdateApplicationSettings.class,
+      Commands.GetApplicationSettings.class,
       Commands.RunCampaign.class,
+      Commands.RunDueCampaigns.class,
       Commands.GetCampaignActivities.class,
       Commands.GenerateEndpoints.class,
       CommandLine.HelpCommand.class

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Application (project) shapes: {@code CreateApplicationRequest}, {@code ApplicationResponse}, and the
- * remove-attributes pair {@code UpdateAttributesRequest} / {@code AttributesResource}.
+ * remove-attributes pair {@code UpdateAttributesRequest} / {@code AttributesResource}, and the application settings
+ * ({@code WriteApplicationSettingsRequest} / {@code ApplicationSettingsResource}).
  */
 public final class AppShapes {
   private AppShapes() {}
@@ -35,4 +36,31 @@ public final class AppShapes {
       @JsonProperty("ApplicationId") String applicationId,
       @JsonProperty("AttributeType") String attributeType,
       @JsonProperty("Attributes") List<String> attributes) {}
+
+  /** Body of update-application-settings: the defaults every campaign of the application inherits. */
+  public record WriteApplicationSettingsRequest(
+      @JsonProperty("CampaignHook") CampaignShapes.CampaignHook campaignHook,
+      @JsonProperty("CloudWatchMetricsEnabled") Boolean cloudWatchMetricsEnabled,
+      @JsonProperty("EventTaggingEnabled") Boolean eventTaggingEnabled,
+      @JsonProperty("Limits") CampaignShapes.CampaignLimits limits,
+      @JsonProperty("QuietTime") CampaignShapes.QuietTime quietTime,
+      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits) {}
+
+  /** Journey limits of an application. */
+  public record ApplicationSettingsJourneyLimits(
+      @JsonProperty("DailyCap") Integer dailyCap,
+      @JsonProperty("TimeframeCap") JourneyTimeframeCap timeframeCap,
+      @JsonProperty("TotalCap") Integer totalCap) {}
+
+  /** At most {@code Cap} journey messages per endpoint in {@code Days} days. */
+  public record JourneyTimeframeCap(@JsonProperty("Cap") Integer cap, @JsonProperty("Days") Integer days) {}
+
+  /** get-application-settings and update-application-settings result. */
+  public record ApplicationSettingsResource(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("CampaignHook") CampaignShapes.CampaignHook campaignHook,
+      @JsonProperty("LastModifiedDate") String lastModifiedDate,
+      @JsonProperty("Limits") CampaignShapes.CampaignLimits limits,
+      @JsonProperty("QuietTime") CampaignShapes.QuietTime quietTime,
+      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits) {}
 }

@@ -28,6 +28,7 @@ public enum Table {
   SEGMENTS("segments", Schemas.SEGMENTS, List.of()),
   SEGMENT_MEMBERS("segment_members", Schemas.SEGMENT_MEMBERS, List.of()),
   CAMPAIGNS("campaigns", Schemas.CAMPAIGNS, List.of()),
+  APP_SETTINGS("app_settings", Schemas.APP_SETTINGS, List.of()),
   ACTIVITIES("activities", Schemas.ACTIVITIES, List.of()),
   SEND_LEDGER("send_ledger", Schemas.SEND_LEDGER, List.of()),
   AUDIT("audit", Schemas.AUDIT, List.of()),
@@ -71,6 +72,7 @@ public enum Table {
       case JOBS -> "ApplicationId,Id,Type,JobStatus";
       case SEGMENTS -> "ApplicationId,SegmentId,Version";
       case CAMPAIGNS -> "ApplicationId,CampaignId,Version";
+      case APP_SETTINGS -> "ApplicationId";
       case ACTIVITIES -> "ApplicationId,CampaignId,Id,RunId";
       case APPS -> "ApplicationId";
       case EVENTS -> "";
@@ -216,7 +218,13 @@ public enum Table {
             f("Address", StringType), f("MessageId", StringType), f("Status", StringType),
             f("Reason", StringType), f("Attempts", IntegerType), f("UpdatedAt", TimestampType),
             // The attempt that claimed the row for sending (Status DISPATCHING), so two runs never send it both.
-            f("ClaimedBy", StringType));
+            f("ClaimedBy", StringType),
+            // The occurrence's scheduled start (ISO), which the Daily limit's 24-hour window is counted by.
+            f("ScheduledStart", StringType));
+
+    /** One row per application: its WriteApplicationSettingsRequest as JSON. */
+    public static final StructType APP_SETTINGS =
+        struct(f("ApplicationId", StringType), f("Settings", StringType), f("LastModifiedDate", StringType));
 
     public static final StructType AUDIT =
         struct(

@@ -48,6 +48,11 @@ class ModelConformanceTest {
   }
 
   @Test
+  void writeApplicationSettingsRequestWithEveryMemberParses() {
+    roundTrip("WriteApplicationSettingsRequest", AppShapes.WriteApplicationSettingsRequest.class);
+  }
+
+  @Test
   void importJobRequestWithEveryMemberParses() {
     roundTrip("ImportJobRequest", ImportJobRequest.class);
   }

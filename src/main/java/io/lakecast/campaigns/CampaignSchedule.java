@@ -1,0 +1,95 @@
+package io.lakecast.campaigns;
+
+import io.lakecast.LakecastErrors;
+import io.lakecast.model.CampaignShapes.Schedule;
+import io.lakecast.model.Ids;
+import io.lakecast.model.PinpointEnums.Frequency;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * When a campaign's activities are due: its {@code Schedule} as a list of occurrences. {@code ONCE} is one
+ * occurrence at {@code StartTime}; {@code HOURLY}, {@code DAILY}, {@code WEEKLY} and {@code MONTHLY} repeat from
+ * {@code StartTime} (in UTC; a monthly start on the 31st falls on the last day of shorter months) while before
+ * {@code EndTime}. Pure: no clock, no I/O.
+ */
+public final class CampaignSchedule {
+  /** Occurrences one call lists at most: an hourly campaign caught up over more than a year is refused. */
+  static final int MAX_OCCURRENCES = 10_000;
+
+  private final Instant start;
+  private final Instant end;
+  private final Frequency frequency;
+
+  /**
+   * The schedule of a campaign created at {@code created} (what {@code StartTime: IMMEDIATE} means). The definition
+   * must have passed {@link CampaignCatalog#validate}.
+   */
+  public CampaignSchedule(Schedule s, Instant created) {
+    this.start = CampaignCatalog.scheduledStart(s, created);
+    this.end = CampaignCatalog.endTime(s);
+    this.frequency = s.frequency() == null ? Frequency.ONCE : s.frequency();
+  }
+
+  /** The first occurrence. */
+  public Instant first() {
+    return start;
+  }
+
+  /** Whether the schedule repeats. */
+  public boolean recurring() {
+    return frequency != Frequency.ONCE;
+  }
+
+  /** The {@code n}-th occurrence (0 is the start), counted from the start so that months do not drift. */
+  Instant occurrence(long n) {
+    ZonedDateTime s = start.atZone(ZoneOffset.UTC);
+    return switch (frequency) {
+      case HOURLY -> s.plusHours(n).toInstant();
+      case DAILY -> s.plusDays(n).toInstant();
+      case WEEKLY -> s.plusWeeks(n).toInstant();
+      case MONTHLY -> s.plusMonths(n).toInstant();
+      default -> n == 0 ? start : null;
+    };
+  }
+
+  /**
+   * Every occurrence due at {@code at}: at or before it, and before {@code EndTime} (a campaign past its EndTime has
+   * none due at all, so that nothing is sent late).
+   */
+  public List<Instant> dueAt(Instant at) {
+    List<Instant> out = new ArrayList<>();
+    if (end != null && at.isAfter(end)) {
+      return out;
+    }
+    for (long n = 0; ; n++) {
+      Instant o = occurrence(n);
+      if (o == null || o.isAfter(at) || (end != null && !o.isBefore(end) && n > 0)) {
+        return out;
+      }
+      if (out.size() == MAX_OCCURRENCES) {
+        throw LakecastErrors.invalidOption("--at", Ids.iso(at), "an instant at most " + MAX_OCCURRENCES
+            + " occurrences of the campaign's " + frequency + " schedule after its StartTime " + Ids.iso(start)
+            + " (run it with earlier --at values first)");
+      }
+      out.add(o);
+    }
+  }
+
+  /** The first occurrence after {@code at}, or null when none is left before EndTime. */
+  public Instant nextAfter(Instant at) {
+    for (long n = 0; n <= MAX_OCCURRENCES * 100L; n++) {
+      Instant o = occurrence(n);
+      if (o == null || (end != null && !o.isBefore(end) && n > 0)) {
+        return null;
+      }
+      if (o.isAfter(at)) {
+        return o;
+      }
+    }
+    return null;
+  }
+}

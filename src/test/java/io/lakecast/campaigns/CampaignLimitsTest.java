@@ -1,0 +1,165 @@
+package io.lakecast.campaigns;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.testing.Cli;
+import io.lakecast.testing.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Application settings and per-endpoint limits: update-application-settings stores what Lakecast applies and
+ * refuses by name what it does not yet; a campaign's Limits.Total holds over 30 simulated days of a DAILY campaign;
+ * Limits.Daily counts the 24 hours before each occurrence, within the campaign, or across all campaigns when it is
+ * the application's.
+ */
+class CampaignLimitsTest {
+  @TempDir static Path warehouse;
+  static SparkSession spark;
+  static String appId;
+  static String segmentId;
+
+  @BeforeAll
+  static void app() throws IOException {
+    spark = SparkTestSession.withWarehouse(warehouse);
+    appId = Cli.createApp("limits");
+    Path source = Files.createDirectories(warehouse.resolve("source"));
+    Files.writeString(source.resolve("endpoints.csv"), """
+        Id,ChannelType,Address,User.UserId
+        s1,SMS,+12065550101,u1
+        s2,SMS,+12065550102,u2
+        s3,SMS,+12065550103,u3
+        """);
+    Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
+        "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
+    segmentId = Cli.run("create-segment", "--application-id", appId, "--write-segment-request",
+        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
+        .at("/SegmentResponse/Id").asText();
+  }
+
+  static String create(String schedule, String extra) {
+    return Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request",
+        "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"Hi\"}},"
+            + "\"Schedule\":" + schedule + extra + "}").ok().at("/CampaignResponse/Id").asText();
+  }
+
+  static JsonNode run(String campaignId, String at) {
+    return Cli.run("run-campaign", "--application-id", appId, "--campaign-id", campaignId, "--at", at).ok()
+        .get("CampaignRunResponse");
+  }
+
+  /** Messages the campaign's ledger holds per endpoint (SENT rows). */
+  static Map<String, Long> sentPerEndpoint(String campaignId) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Row r : spark.read().format("delta").load(warehouse + "/send_ledger")
+        .filter(col("CampaignId").equalTo(campaignId).and(col("Status").equalTo("SENT")))
+        .groupBy("EndpointId").count().collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
+  @Test
+  void settingsStoreWhatLakecastAppliesAndRefuseTheRestByName() {
+    JsonNode set = Cli.run("update-application-settings", "--application-id", appId,
+        "--write-application-settings-request", "{\"Limits\":{\"Total\":50},\"CloudWatchMetricsEnabled\":true,"
+            + "\"EventTaggingEnabled\":false,\"JourneyLimits\":{\"DailyCap\":3,\"TimeframeCap\":{\"Cap\":5,"
+            + "\"Days\":7},\"TotalCap\":20}}").ok().get("ApplicationSettingsResource");
+    assertThat(set.get("ApplicationId").asText()).isEqualTo(appId);
+    assertThat(set.get("Limits").toString()).isEqualTo("{\"Total\":50}");
+    assertThat(set.get("JourneyLimits").toString())
+        .isEqualTo("{\"DailyCap\":3,\"TimeframeCap\":{\"Cap\":5,\"Days\":7},\"TotalCap\":20}");
+    assertThat(set.has("LastModifiedDate")).isTrue();
+    JsonNode got = Cli.run("get-application-settings", "--application-id", appId).ok()
+        .get("ApplicationSettingsResource");
+    assertThat(got).isEqualTo(set);
+
+    for (String[] refused : new String[][] {
+        {"{\"CampaignHook\":{\"Mode\":\"FILTER\",\"WebUrl\":\"https://127.0.0.1/hook\"}}",
+            "BadRequestException: CampaignHook in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"QuietTime\":{\"Start\":\"22:00\",\"End\":\"07:00\"}}",
+            "BadRequestException: QuietTime in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"Limits\":{\"MessagesPerSecond\":100}}",
+            "BadRequestException: Limits.MessagesPerSecond in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"Limits\":{\"Daily\":101}}",
+            "BadRequestException: Invalid Limits.Daily in WriteApplicationSettingsRequest: 101 is not between 0 "
+                + "and 100"}}) {
+      Cli.Run r = Cli.run("update-application-settings", "--application-id", appId,
+          "--write-application-settings-request", refused[0]);
+      assertThat(r.exitCode()).as(refused[0]).isEqualTo(2);
+      assertThat(r.err()).as(refused[0]).startsWith(refused[1]);
+    }
+    assertThat(Cli.run("get-application-settings", "--application-id", appId).ok()
+        .get("ApplicationSettingsResource")).as("a refused update changes nothing").isEqualTo(set);
+    Cli.run("update-application-settings", "--application-id", appId, "--write-application-settings-request", "{}")
+        .ok();
+  }
+
+  @Test
+  void aDailyCampaignWithATotalLimitSendsEachEndpointFiveMessagesOverThirtyDays() {
+    String id = create("{\"StartTime\":\"2030-06-01T09:00:00Z\",\"Frequency\":\"DAILY\"}",
+        ",\"Limits\":{\"Total\":5}");
+    JsonNode month = run(id, "2030-06-30T12:00:00Z");
+    assertThat(month.get("Runs")).hasSize(30);
+    List<String> sentPerDay = new ArrayList<>();
+    month.get("Runs").forEach(r -> sentPerDay.add(r.get("Sent").asText()));
+    assertThat(sentPerDay).containsExactly("3", "3", "3", "3", "3", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+        "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0");
+    assertThat(month.at("/Runs/5/Excluded").toString()).isEqualTo("{\"ENDPOINT_TOTAL_LIMIT\":3}");
+    assertThat(sentPerEndpoint(id)).isEqualTo(Map.of("s1", 5L, "s2", 5L, "s3", 5L));
+  }
+
+  @Test
+  void aDailyLimitCountsTheTwentyFourHoursBeforeEachOccurrence() {
+    String hourly = create("{\"StartTime\":\"2031-06-01T00:00:00Z\",\"Frequency\":\"HOURLY\"}",
+        ",\"Limits\":{\"Daily\":1}");
+    JsonNode first = run(hourly, "2031-06-01T02:30:00Z");
+    List<String> sent = new ArrayList<>();
+    first.get("Runs").forEach(r -> sent.add(r.get("ScheduledStart").asText() + " " + r.get("Sent").asText()));
+    assertThat(sent).containsExactly("2031-06-01T00:00:00Z 3", "2031-06-01T01:00:00Z 0", "2031-06-01T02:00:00Z 0");
+    assertThat(first.at("/Runs/1/Excluded").toString()).isEqualTo("{\"ENDPOINT_DAILY_LIMIT\":3}");
+    assertThat(sentPerEndpoint(hourly)).isEqualTo(Map.of("s1", 1L, "s2", 1L, "s3", 1L));
+    // That the window ends 24 hours later is the next test's third campaign.
+  }
+
+  @Test
+  void anApplicationsDailyLimitCountsEveryCampaignOfTheApplication() {
+    String other = Cli.createApp("limits-across");
+    // A second application keeps this test's settings apart from the others'.
+    Path source = warehouse.resolve("source");
+    Cli.run("create-import-job", "--application-id", other, "--import-job-request",
+        "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
+    String segment = Cli.run("create-segment", "--application-id", other, "--write-segment-request",
+        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
+        .at("/SegmentResponse/Id").asText();
+    Cli.run("update-application-settings", "--application-id", other, "--write-application-settings-request",
+        "{\"Limits\":{\"Daily\":1}}").ok();
+    String[] ids = new String[3];
+    // The third starts 24.5 hours after the first: its window no longer holds the first one's messages.
+    String[] starts = {"2032-01-01T09:00:00Z", "2032-01-01T10:00:00Z", "2032-01-02T09:30:00Z"};
+    for (int i = 0; i < 3; i++) {
+      ids[i] = Cli.run("create-campaign", "--application-id", other, "--write-campaign-request",
+          "{\"SegmentId\":\"" + segment + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"Hi\"}},"
+              + "\"Schedule\":{\"StartTime\":\"" + starts[i] + "\"}}").ok().at("/CampaignResponse/Id").asText();
+    }
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      JsonNode r = Cli.run("run-campaign", "--application-id", other, "--campaign-id", ids[i], "--at", starts[i])
+          .ok().get("CampaignRunResponse");
+      sent.add(r.get("Sent").asText() + " " + r.get("Excluded"));
+    }
+    assertThat(sent).containsExactly("3 {}", "0 {\"ENDPOINT_DAILY_LIMIT\":3}", "3 {}");
+  }
+}
