@@ -66,7 +66,9 @@ with DAG(
         json.dumps({"S3Url": "s3://my-bucket/endpoints/{{ ds }}/", "Format": "CSV", "RegisterEndpoints": True,
                     "RoleArn": "arn:aws:iam::000000000000:role/lakecast-import"}),
     )
-    # run-campaign is idempotent per scheduled activity: an Airflow retry never sends a message twice.
+    # run-campaign runs every occurrence due at the interval's end that has not completed (so a backfill catches up),
+    # and is idempotent per occurrence: an Airflow retry never sends a message twice. run-due-campaigns does the same
+    # for every campaign of the application.
     run_campaign = lakecast(
         "run_campaign",
         "run-campaign",

@@ -120,6 +120,11 @@ public final class LakecastErrors {
         null);
   }
 
+  public static LakecastException appAlreadyExists(String applicationId) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        "Application '" + applicationId + "' already exists", null);
+  }
+
   public static LakecastException alreadyExists(String what, String id, String applicationId) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         what + " '" + id + "' already exists in application '" + applicationId + "'", null);

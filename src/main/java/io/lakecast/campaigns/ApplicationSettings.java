@@ -25,7 +25,7 @@ import org.apache.spark.sql.RowFactory;
 public final class ApplicationSettings {
   static final String SHAPE = "WriteApplicationSettingsRequest";
   private static final WriteApplicationSettingsRequest NONE =
-      new WriteApplicationSettingsRequest(null, null, null, null, null, null);
+      new WriteApplicationSettingsRequest(null, null, null, null, null, null, null);
 
   private final Warehouse warehouse;
 
@@ -38,34 +38,37 @@ public final class ApplicationSettings {
     if (r.campaignHook() != null) {
       throw LakecastErrors.unsupported(SHAPE, "CampaignHook", "settings without a campaign hook");
     }
-    if (r.quietTime() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "QuietTime", "settings without quiet time");
-    }
+    QuietTimes.validate(SHAPE, "QuietTime", r.quietTime());
     validateLimits(SHAPE, "Limits", r.limits());
+    Integer control = r.globalControlGroupPercent();
+    if (control != null && (control < 0 || control > 100)) {
+      throw LakecastErrors.invalidMember(SHAPE, "GlobalControlGroupPercent", control + " is not between 0 and 100");
+    }
   }
 
   /**
-   * Campaign limits, in a campaign or as the application's defaults: {@code Daily} and {@code Total} (0–100, as in
-   * Pinpoint) are applied; the members Lakecast does not apply yet are refused by name.
+   * Campaign limits, in a campaign or as the application's defaults, in Pinpoint's ranges: {@code Daily} and
+   * {@code Total} 0–100, {@code MessagesPerSecond} 1–20,000, {@code MaximumDuration} at least 60 seconds.
+   * {@code Session} (in-app messages) is refused by name.
    */
   static void validateLimits(String shape, String path, CampaignLimits l) {
     if (l == null) {
       return;
     }
-    if (l.messagesPerSecond() != null) {
-      throw LakecastErrors.unsupported(shape, path + ".MessagesPerSecond", "Limits.Daily and Limits.Total");
-    }
-    if (l.maximumDuration() != null) {
-      throw LakecastErrors.unsupported(shape, path + ".MaximumDuration", "Limits.Daily and Limits.Total");
-    }
     if (l.session() != null) {
-      throw LakecastErrors.unsupported(shape, path + ".Session", "Limits.Daily and Limits.Total");
+      throw LakecastErrors.unsupported(shape, path + ".Session",
+          "Limits.Daily, Total, MessagesPerSecond and MaximumDuration (Session counts in-app messages)");
     }
-    for (var e : new Object[][] {{"Daily", l.daily()}, {"Total", l.total()}}) {
-      Integer v = (Integer) e[1];
-      if (v != null && (v < 0 || v > 100)) {
-        throw LakecastErrors.invalidMember(shape, path + "." + e[0], v + " is not between 0 and 100");
-      }
+    range(shape, path + ".Daily", l.daily(), 0, 100);
+    range(shape, path + ".Total", l.total(), 0, 100);
+    range(shape, path + ".MessagesPerSecond", l.messagesPerSecond(), 1, 20_000);
+    range(shape, path + ".MaximumDuration", l.maximumDuration(), 60, Integer.MAX_VALUE);
+  }
+
+  private static void range(String shape, String path, Integer v, int min, int max) {
+    if (v != null && (v < min || v > max)) {
+      throw LakecastErrors.invalidMember(shape, path, v + (max == Integer.MAX_VALUE ? " is less than " + min
+          : " is not between " + min + " and " + max));
     }
   }
 
@@ -115,6 +118,6 @@ public final class ApplicationSettings {
   private static ApplicationSettingsResource resource(String applicationId, WriteApplicationSettingsRequest r,
       String lastModified) {
     return new ApplicationSettingsResource(applicationId, r.campaignHook(), lastModified, r.limits(), r.quietTime(),
-        r.journeyLimits());
+        r.journeyLimits(), r.globalControlGroupPercent());
   }
 }

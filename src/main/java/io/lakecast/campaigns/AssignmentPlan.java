@@ -97,6 +97,20 @@ public record AssignmentPlan(String salt, int holdoutBuckets, List<Slice> treatm
     return (int) Math.floorMod(hash, (long) BUCKETS);
   }
 
+  /**
+   * Whether an endpoint's user is in the application's global control group (Lakecast's extension): the users no
+   * campaign of the application messages. The bucket is salted by the application, not the campaign, so the same
+   * users are in it for every campaign: {@code xxhash64("global-control:" + ApplicationId, key) mod 10000} below
+   * {@code percent × 100}.
+   */
+  public static Column inGlobalControl(String applicationId, int percent) {
+    return pmod(xxhash64(lit(GLOBAL_CONTROL_SALT + applicationId), key()), lit((long) BUCKETS)).cast("int")
+        .lt(percent * (BUCKETS / 100));
+  }
+
+  /** The prefix of the global control group's salt. */
+  public static final String GLOBAL_CONTROL_SALT = "global-control:";
+
   /** The assignment key: UserId when present and non-empty, else the endpoint Id. */
   public static Column key() {
     Column userId = col("User").getField("UserId");

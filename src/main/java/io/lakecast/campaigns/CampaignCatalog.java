@@ -66,9 +66,7 @@ public final class CampaignCatalog {
     if (Boolean.TRUE.equals(s.isLocalTime())) {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.IsLocalTime", "UTC schedules");
     }
-    if (s.quietTime() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "Schedule.QuietTime", "campaigns without quiet time");
-    }
+    QuietTimes.validate(SHAPE, "Schedule.QuietTime", s.quietTime());
     if (c.hook() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Hook", "campaigns without a hook");
     }
@@ -207,11 +205,7 @@ public final class CampaignCatalog {
     if (rows.isEmpty()) {
       throw LakecastErrors.notFound("Campaign", campaignId, applicationId);
     }
-    Row r = rows.get(0);
-    return new StoredCampaign(
-        r.getString(0), r.getString(1), r.getInt(2),
-        PinpointJson.parse(r.getString(4), WriteCampaignRequest.class, SHAPE, "campaigns table"), r.getString(5),
-        r.getString(6));
+    return stored(rows.get(0));
   }
 
   /** The application's campaign ids, sorted. */
@@ -224,28 +218,102 @@ public final class CampaignCatalog {
     return out;
   }
 
-  /**
-   * The campaign as get-campaign prints it: PAUSED while paused; SCHEDULED until an occurrence has completed; then
-   * PENDING_NEXT_RUN while its schedule has an occurrence after the latest one completed, and COMPLETED when it has
-   * none.
-   */
+  /** The latest version of the campaign as get-campaign prints it, with its {@link #status}. */
   public CampaignResponse get(String applicationId, String campaignId) {
     StoredCampaign c = load(applicationId, campaignId);
+    return response(c, status(c));
+  }
+
+  /**
+   * The campaign's status: DELETED once its segment is gone (its runs stop); PAUSED while paused; SCHEDULED until
+   * an occurrence has completed; then PENDING_NEXT_RUN while its schedule has an occurrence after the latest one
+   * completed, and COMPLETED when it has none.
+   */
+  public CampaignStatus status(StoredCampaign c) {
+    if (!new SegmentCatalog(warehouse).exists(c.applicationId(), c.definition().segmentId())) {
+      return CampaignStatus.DELETED;
+    }
+    if (Boolean.TRUE.equals(c.definition().isPaused())) {
+      return CampaignStatus.PAUSED;
+    }
     Row latest = warehouse.read(Table.ACTIVITIES)
-        .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId))
+        .filter(col("ApplicationId").equalTo(c.applicationId()).and(col("CampaignId").equalTo(c.campaignId()))
             .and(col("State").equalTo("COMPLETED")))
         .agg(max(col("ScheduledStart"))).first();
-    CampaignStatus status;
-    if (Boolean.TRUE.equals(c.definition().isPaused())) {
-      status = CampaignStatus.PAUSED;
-    } else if (latest.isNullAt(0)) {
-      status = CampaignStatus.SCHEDULED;
-    } else {
-      boolean more = new CampaignSchedule(c.definition().schedule(), Instant.parse(c.creationDate()))
-          .nextAfter(Instant.parse(latest.getString(0))) != null;
-      status = more ? CampaignStatus.PENDING_NEXT_RUN : CampaignStatus.COMPLETED;
+    if (latest.isNullAt(0)) {
+      return CampaignStatus.SCHEDULED;
     }
-    return response(c, status);
+    boolean more = new CampaignSchedule(c.definition().schedule(), Instant.parse(c.creationDate()))
+        .nextAfter(Instant.parse(latest.getString(0))) != null;
+    return more ? CampaignStatus.PENDING_NEXT_RUN : CampaignStatus.COMPLETED;
+  }
+
+  /**
+   * Writes a new version of the campaign (UpdateCampaign: the request replaces the definition); its id, creation
+   * date and runs stay, so occurrences already run are not run again.
+   */
+  public CampaignResponse update(String applicationId, String campaignId, WriteCampaignRequest request) {
+    StoredCampaign current = load(applicationId, campaignId);
+    validate(request);
+    new SegmentCatalog(warehouse).get(applicationId, request.segmentId(), request.segmentVersion());
+    String now = Ids.now();
+    int version = current.version() + 1;
+    Row row = RowFactory.create(applicationId, campaignId, version, request.name(), PinpointJson.compact(request),
+        current.creationDate(), now);
+    warehouse.append(Table.CAMPAIGNS, warehouse.spark().createDataFrame(List.of(row), Table.CAMPAIGNS.schema()));
+    StoredCampaign updated = new StoredCampaign(applicationId, campaignId, version, request, current.creationDate(),
+        now);
+    return response(updated, status(updated));
+  }
+
+  /** One version of the campaign (GetCampaignVersion), with the campaign's current status. */
+  public CampaignResponse version(String applicationId, String campaignId, int version) {
+    List<StoredCampaign> all = stored(applicationId, campaignId);
+    CampaignStatus status = status(all.get(all.size() - 1));
+    return all.stream().filter(c -> c.version() == version).findFirst().map(c -> response(c, status))
+        .orElseThrow(() -> LakecastErrors.notFound("Campaign version " + version + " of", campaignId, applicationId));
+  }
+
+  /** Every version of the campaign, oldest first (GetCampaignVersions). */
+  public List<CampaignResponse> versions(String applicationId, String campaignId) {
+    List<StoredCampaign> all = stored(applicationId, campaignId);
+    CampaignStatus status = status(all.get(all.size() - 1));
+    return all.stream().map(c -> response(c, status)).toList();
+  }
+
+  /** The latest version of every campaign of the application, by id (GetCampaigns). */
+  public List<CampaignResponse> list(String applicationId) {
+    new AppCatalog(warehouse).require(applicationId);
+    return campaignIds(applicationId).stream().map(id -> get(applicationId, id)).toList();
+  }
+
+  /**
+   * Deletes every version of the campaign (DeleteCampaign); returns the latest as it was. Its ledger and activities
+   * stay: they are the history its messages were sent under, and what limits count.
+   */
+  public CampaignResponse delete(String applicationId, String campaignId) {
+    CampaignResponse latest = get(applicationId, campaignId);
+    warehouse.delta(Table.CAMPAIGNS).delete(
+        col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId)));
+    return latest;
+  }
+
+  /** Every stored version of a campaign, oldest first, or NotFound. */
+  private List<StoredCampaign> stored(String applicationId, String campaignId) {
+    List<Row> rows = warehouse.read(Table.CAMPAIGNS)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").equalTo(campaignId)))
+        .orderBy(col("Version")).collectAsList();
+    if (rows.isEmpty()) {
+      throw LakecastErrors.notFound("Campaign", campaignId, applicationId);
+    }
+    return rows.stream().map(CampaignCatalog::stored).toList();
+  }
+
+  private static StoredCampaign stored(Row r) {
+    return new StoredCampaign(
+        r.getString(0), r.getString(1), r.getInt(2),
+        PinpointJson.parse(r.getString(4), WriteCampaignRequest.class, SHAPE, "campaigns table"), r.getString(5),
+        r.getString(6));
   }
 
   private CampaignResponse response(StoredCampaign c, CampaignStatus status) {
@@ -262,8 +330,10 @@ public final class CampaignCatalog {
                 t.treatmentDescription(), t.treatmentName()));
       }
     }
-    // The version a run uses: the one named, else the segment's latest (runs read it when they start).
+    // The version a run uses: the one named, else the segment's latest (runs read it when they start); none once
+    // the segment is deleted (the campaign is DELETED).
     Integer segmentVersion = d.segmentVersion() != null ? d.segmentVersion()
+        : status == CampaignStatus.DELETED ? null
         : new SegmentCatalog(warehouse).get(c.applicationId(), d.segmentId(), null).version();
     return new CampaignResponse(
         treatments, c.applicationId(),

@@ -22,8 +22,12 @@ import io.lakecast.campaigns.CampaignCatalog.StoredCampaign;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.dispatch.OutboxSender;
 import io.lakecast.dispatch.PartitionedDispatcher;
+import io.lakecast.dispatch.PartitionedDispatcher.Pacing;
 import io.lakecast.events.CampaignEvents;
 import io.lakecast.model.CampaignShapes.ActivityResponse;
+import io.lakecast.model.AppShapes.WriteApplicationSettingsRequest;
+import io.lakecast.model.CampaignShapes.CampaignLimits;
+import io.lakecast.model.CampaignShapes.QuietTime;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
 import io.lakecast.model.Ids;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
@@ -71,6 +75,10 @@ public final class RunCampaignActivityJob {
   public static final String INACTIVE = "ENDPOINT_INACTIVE";
   public static final String MISSING_ADDRESS = "ENDPOINT_MISSING_ADDRESS";
   public static final String CHANNEL_MISMATCH = "ENDPOINT_CHANNEL_MISMATCH";
+  /** The endpoint's local time at the occurrence's start is in the quiet time. */
+  public static final String QUIET_TIME = "ENDPOINT_QUIET_TIME";
+  /** Lakecast's: the endpoint's user is in the application's global control group. */
+  public static final String GLOBAL_CONTROL = "GLOBAL_CONTROL_GROUP";
 
   /** Ledger status of a message an attempt has claimed and is sending. */
   static final String DISPATCHING = "DISPATCHING";
@@ -98,9 +106,10 @@ public final class RunCampaignActivityJob {
 
   /**
    * What the command did: a run for every occurrence due at {@code at} that had not completed, oldest first (none
-   * when the campaign is paused, not yet due, or past its EndTime); the next occurrence after {@code at}, or null.
+   * when the campaign is paused, not yet due, or past its EndTime); the next occurrence after {@code at}, or null;
+   * {@code stopped}: why the campaign runs no more (its segment was deleted: status DELETED), or null.
    */
-  public record Result(List<Run> runs, String nextScheduledStart, boolean paused) {
+  public record Result(List<Run> runs, String nextScheduledStart, boolean paused, String stopped) {
     /** Whether any occurrence ran. */
     public boolean due() {
       return !runs.isEmpty();
@@ -114,6 +123,9 @@ public final class RunCampaignActivityJob {
 
   private final Warehouse warehouse;
   private final Options options;
+
+  /** The wall clock when the job was made: {@code options.at()} on the command's clock (see {@link #pacing}). */
+  private final long startedAtMillis = System.currentTimeMillis();
 
   public RunCampaignActivityJob(Warehouse warehouse, Options options) {
     this.warehouse = warehouse;
@@ -132,9 +144,14 @@ public final class RunCampaignActivityJob {
     CampaignSchedule schedule = new CampaignSchedule(campaign.schedule(), Instant.parse(stored.creationDate()));
     Instant next = schedule.nextAfter(options.at());
     String nextStart = next == null ? null : Ids.iso(next);
+    if (!new SegmentCatalog(warehouse).exists(appId, campaign.segmentId())) {
+      String why = "its segment " + campaign.segmentId() + " was deleted; the campaign's status is DELETED";
+      LOG.warn("Campaign {} does not run: {}", campaignId, why);
+      return new Result(List.of(), null, false, why);
+    }
     if (Boolean.TRUE.equals(campaign.isPaused())) {
       LOG.info("Campaign {} is paused: no occurrence runs", campaignId);
-      return new Result(List.of(), nextStart, true);
+      return new Result(List.of(), nextStart, true, null);
     }
     List<Instant> due = schedule.dueAt(options.at());
     Set<String> completed = completedRuns(appId, campaignId);
@@ -147,7 +164,92 @@ public final class RunCampaignActivityJob {
     }
     LOG.info("Campaign {} at {}: {} occurrence(s) due, {} run now, next {}", campaignId, options.at(), due.size(),
         runs.size(), nextStart);
-    return new Result(runs, nextStart, false);
+    return new Result(runs, nextStart, false, null);
+  }
+
+  /** What a run's dispatch did: messages sent (including those an earlier attempt had sent) and failed. */
+  private record Delivered(long sent, long failed) {
+    static final Delivered NONE = new Delivered(0, 0);
+  }
+
+  /**
+   * Claims the run's open messages, records those an earlier attempt had already written to the outbox, sends the
+   * rest and records their outcomes in the ledger.
+   */
+  private Delivered dispatchPending(LakecastConf conf, String outbox, String campaignId, String runId,
+      WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start,
+      HashMap<String, HashMap<String, String>> messages, Dataset<Row> endpointJson, String group) {
+    SparkSession spark = warehouse.spark();
+    Instant ledgerWrittenAt = Instant.now();
+    String claim = Ids.random();
+    long claimed = claim(runId, claim, conf.dispatchClaimTimeoutSeconds());
+    // A process that died after writing messages to the outbox but before recording their statuses: the outbox
+    // holds them, so they are SENT, not sent again.
+    long recovered = claimed == 0 ? 0 : markDelivered(OutboxSender.delivered(spark, outbox, runId), runId, claim);
+    if (recovered > 0) {
+      LOG.info("Campaign {} run {}: {} message(s) an earlier attempt had written to the outbox are recorded SENT",
+          campaignId, runId, recovered);
+    }
+    Dataset<Row> pending = warehouse.read(Table.SEND_LEDGER)
+        .filter(col("RunId").equalTo(runId).and(col("ClaimedBy").equalTo(claim))
+            .and(col("Status").equalTo(DISPATCHING)))
+        .join(endpointJson, "EndpointId");
+    String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
+    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
+    LakecastSession.describe(spark, group, "Dispatch through the outbox in " + partitions + " partition(s)");
+    String staging = warehouse.staging("dispatch/run=") + runId + "/batch=" + batch;
+    long dispatchStart = System.nanoTime();
+    PartitionedDispatcher.dispatch(
+            pending, messages, OutboxSender.factory(outbox, runId, batch, hadoop), partitions,
+            pacing(campaign, settings, start))
+        .write()
+        .mode("overwrite")
+        .parquet(staging);
+    FaultPoints.reach("campaign.after-dispatch");
+    Dataset<Row> outcomes = spark.read().parquet(staging);
+    Row sentFailed =
+        outcomes.agg(
+                sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
+                sum(when(col("Status").equalTo("FAILED"), 1).otherwise(0)))
+            .first();
+    long dispatched = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
+    long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
+    long sent = dispatched + recovered;
+    LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, dispatched, failed,
+        (System.nanoTime() - dispatchStart) / 1_000_000);
+
+    LakecastSession.describe(spark, group, "Record delivery statuses");
+    Map<String, Column> update = new LinkedHashMap<>();
+    update.put("Status", col("o.Status"));
+    update.put("Reason", col("o.Reason"));
+    update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
+    // The send time, which the run's _campaign.send events carry: they are written from the ledger.
+    update.put("UpdatedAt", timestamp_millis(col("o.SentAt")));
+    warehouse
+        .delta(Table.SEND_LEDGER)
+        .as("l")
+        .merge(outcomes.as("o"), col("l.RunId").equalTo(col("o.RunId")).and(col("l.EndpointId").equalTo(col("o.EndpointId"))))
+        .whenMatched()
+        .update(update)
+        .execute();
+    // Only this attempt's staging: another run of the campaign may still be reading its own.
+    warehouse.delete(staging);
+    return new Delivered(sent, failed);
+  }
+
+  /**
+   * The dispatch's pace from {@code Limits.MessagesPerSecond} and its deadline from {@code Limits.MaximumDuration}
+   * (the campaign's, else the application's). The deadline is the occurrence's start plus the duration, on the
+   * command's clock: {@code --at} when the command started, advancing with the wall clock, so that a backfill of an
+   * old occurrence sends nothing late, as Pinpoint would not have.
+   */
+  private Pacing pacing(WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start) {
+    Integer rate = SendLimits.effective(campaign, settings, CampaignLimits::messagesPerSecond);
+    Integer duration = SendLimits.effective(campaign, settings, CampaignLimits::maximumDuration);
+    long deadline = duration == null ? Long.MAX_VALUE
+        : startedAtMillis + (start.plusSeconds(duration).toEpochMilli() - options.at().toEpochMilli());
+    return new Pacing(rate == null ? 0 : rate, deadline);
   }
 
   /** The RunIds of the campaign's occurrences that completed: those with activities recorded. */
@@ -179,12 +281,23 @@ public final class RunCampaignActivityJob {
     LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
     Dataset<Row> members =
         new SegmentEvaluator(warehouse, appId).members(segment, options.at());
-    SendLimits limits = SendLimits.of(campaign, new ApplicationSettings(warehouse).of(appId));
-    Dataset<Row> classified =
-        limits.apply(classify(members, CampaignMessages.channels(messages)),
-                warehouse.read(Table.SEND_LEDGER).filter(col("ApplicationId").equalTo(appId)), campaignId, runId,
-                start)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    WriteApplicationSettingsRequest settings = new ApplicationSettings(warehouse).of(appId);
+    SendLimits limits = SendLimits.of(campaign, settings);
+    Dataset<Row> classified = classify(members, CampaignMessages.channels(messages));
+    Integer control = settings.globalControlGroupPercent();
+    if (control != null && control > 0) {
+      // Before the limits: a user in the global control group is never messaged, whatever the limits say.
+      classified = classified.withColumn("DropReason", when(col("DropReason").isNull()
+          .and(AssignmentPlan.inGlobalControl(appId, control)), lit(GLOBAL_CONTROL)).otherwise(col("DropReason")));
+    }
+    QuietTime quiet = campaign.schedule().quietTime() != null ? campaign.schedule().quietTime() : settings.quietTime();
+    if (quiet != null) {
+      classified = classified.withColumn("DropReason", when(col("DropReason").isNull()
+          .and(QuietTimes.inQuietTime(quiet, start)), lit(QUIET_TIME)).otherwise(col("DropReason")));
+    }
+    classified = limits.apply(classified,
+            warehouse.read(Table.SEND_LEDGER).filter(col("ApplicationId").equalTo(appId)), campaignId, runId, start)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> dropped = new TreeMap<>();
       long segmentSize = 0;
@@ -223,9 +336,13 @@ public final class RunCampaignActivityJob {
       Dataset<Row> runLedger = warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId));
       long holdout = 0;
       long inLedger = 0;
+      long open = 0;
       Map<String, Long> assigned = new TreeMap<>();
-      for (Row r : runLedger.groupBy(col("TreatmentId"), col("Arm")).agg(count(lit(1))).collectAsList()) {
+      for (Row r : runLedger.groupBy(col("TreatmentId"), col("Arm"))
+          .agg(count(lit(1)), sum(when(col("Status").isin("PENDING", DISPATCHING), 1).otherwise(0)))
+          .collectAsList()) {
         inLedger += r.getLong(2);
+        open += r.isNullAt(3) ? 0 : r.getLong(3);
         if (AssignmentPlan.HOLDOUT.equals(r.getString(1))) {
           holdout += r.getLong(2);
         } else {
@@ -233,63 +350,17 @@ public final class RunCampaignActivityJob {
         }
       }
       long alreadyInLedger = inLedger - freshCount;
-      Instant ledgerWrittenAt = Instant.now();
       LOG.info("Campaign {} run {}: ledger holds {} held out, per treatment {} ({} from an earlier run)", campaignId,
           runId, holdout, assigned, alreadyInLedger);
 
       Dataset<Row> endpointJson =
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
-      String claim = Ids.random();
-      long claimed = claim(runId, claim, conf.dispatchClaimTimeoutSeconds());
-      // A process that died after writing messages to the outbox but before recording their statuses: the outbox
-      // holds them, so they are SENT, not sent again.
-      long recovered = claimed == 0 ? 0 : markDelivered(OutboxSender.delivered(spark, outbox, runId), runId, claim);
-      if (recovered > 0) {
-        LOG.info("Campaign {} run {}: {} message(s) an earlier attempt had written to the outbox are recorded SENT",
-            campaignId, runId, recovered);
-      }
-      Dataset<Row> pending = warehouse.read(Table.SEND_LEDGER)
-          .filter(col("RunId").equalTo(runId).and(col("ClaimedBy").equalTo(claim))
-              .and(col("Status").equalTo(DISPATCHING)))
-          .join(endpointJson, "EndpointId");
-      String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
-      HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-      int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
-      LakecastSession.describe(spark, group, "Dispatch through the outbox in " + partitions + " partition(s)");
-      String staging = warehouse.staging("dispatch/run=") + runId + "/batch=" + batch;
-      long dispatchStart = System.nanoTime();
-      PartitionedDispatcher.dispatch(
-              pending, messages, OutboxSender.factory(outbox, runId, batch, hadoop), partitions)
-          .write()
-          .mode("overwrite")
-          .parquet(staging);
-      FaultPoints.reach("campaign.after-dispatch");
-      Dataset<Row> outcomes = spark.read().parquet(staging);
-      Row sentFailed =
-          outcomes.agg(
-                  sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
-                  sum(when(col("Status").equalTo("FAILED"), 1).otherwise(0)))
-              .first();
-      long dispatched = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
-      long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
-      long sent = dispatched + recovered;
-      LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, dispatched, failed,
-          (System.nanoTime() - dispatchStart) / 1_000_000);
-
-      LakecastSession.describe(spark, group, "Record delivery statuses");
-      Map<String, Column> update = new LinkedHashMap<>();
-      update.put("Status", col("o.Status"));
-      update.put("Reason", col("o.Reason"));
-      update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
-      // The send time, which the run's _campaign.send events carry: they are written from the ledger.
-      update.put("UpdatedAt", timestamp_millis(col("o.SentAt")));
-      warehouse
-          .delta(Table.SEND_LEDGER)
-          .as("l")
-          .merge(outcomes.as("o"), col("l.RunId").equalTo(col("o.RunId")).and(col("l.EndpointId").equalTo(col("o.EndpointId"))))
-          .whenMatched()
-          .update(update)
-          .execute();
+      // Nothing left to send (every message has its outcome, or all were excluded): no claim, no dispatch.
+      Delivered delivered = open == 0 ? Delivered.NONE
+          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, messages, endpointJson,
+              group);
+      long sent = delivered.sent();
+      long failed = delivered.failed();
 
       FaultPoints.reach("campaign.after-statuses");
       LakecastSession.describe(spark, group, "Write _campaign.send events");
@@ -301,7 +372,6 @@ public final class RunCampaignActivityJob {
           recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
       // Only this attempt's staging: another run of the campaign may still be reading its own.
       warehouse.delete(freshPath);
-      warehouse.delete(staging);
       return new Run(runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed, alreadyInLedger,
           activities);
     } finally {
@@ -452,18 +522,24 @@ public final class RunCampaignActivityJob {
             .read(Table.SEND_LEDGER)
             .filter(col("RunId").equalTo(runId).and(col("Arm").equalTo(AssignmentPlan.TREATMENT)))
             .groupBy(col("TreatmentId"))
-            .agg(count(lit(1)), sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)))
+            .agg(count(lit(1)), sum(when(col("Status").equalTo("SENT"), 1).otherwise(0)),
+                sum(when(col("Reason").equalTo(PartitionedDispatcher.MAXIMUM_DURATION_EXCEEDED), 1).otherwise(0)))
             .collectAsList()) {
-      counts.put(r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
+      counts.put(r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2),
+          r.isNullAt(3) ? 0 : r.getLong(3)});
     }
     String end = Ids.now();
     List<ActivityResponse> out = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, String> e : activityIds.entrySet()) {
-      long[] c = counts.getOrDefault(e.getKey(), new long[] {0, 0});
+      long[] c = counts.getOrDefault(e.getKey(), new long[] {0, 0, 0});
       Map<String, String> metrics = new TreeMap<>();
       dropped.forEach((k, v) -> metrics.put(k, String.valueOf(v)));
       metrics.put("TREATMENT_HOLDOUT", String.valueOf(holdout));
+      if (c[2] > 0) {
+        // Messages Limits.MaximumDuration left unsent: counted, never sent late.
+        metrics.put(PartitionedDispatcher.MAXIMUM_DURATION_EXCEEDED, String.valueOf(c[2]));
+      }
       String result = c[1] == c[0] ? "SUCCESS" : "FAIL";
       ActivityResponse a =
           new ActivityResponse(appId, campaignId, end, metrics, e.getValue(), result, scheduledStart, startedAt,

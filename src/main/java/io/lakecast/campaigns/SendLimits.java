@@ -45,6 +45,13 @@ public record SendLimits(Integer daily, boolean dailyAcrossCampaigns, Integer to
         ownTotal != null ? ownTotal : appTotal);
   }
 
+  /** A limit's value: the campaign's own, else the application's, else null. */
+  static Integer effective(WriteCampaignRequest campaign, WriteApplicationSettingsRequest app,
+      java.util.function.Function<CampaignLimits, Integer> member) {
+    Integer own = campaign.limits() == null ? null : member.apply(campaign.limits());
+    return own != null ? own : app.limits() == null ? null : member.apply(app.limits());
+  }
+
   private static Integer positive(Integer v) {
     return v == null || v == 0 ? null : v;
   }

@@ -13,6 +13,7 @@ import io.lakecast.model.AppShapes.CreateApplicationRequest;
 import io.lakecast.model.AppShapes.WriteApplicationSettingsRequest;
 import io.lakecast.model.CampaignShapes.ActivitiesResponse;
 import io.lakecast.model.CampaignShapes.ActivityResponse;
+import io.lakecast.model.CampaignShapes.CampaignsResponse;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
 import io.lakecast.model.JobShapes.ImportJobRequest;
 import io.lakecast.model.PinpointEnums.Format;
@@ -51,6 +52,14 @@ final class Commands {
     String applicationId;
   }
 
+  /** An id kept from Pinpoint ({@code --application-id}, {@code --campaign-id}) must look like one. */
+  private static void checkKeptId(String option, String id) {
+    if (id != null && !id.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw LakecastErrors.invalidOption(option, id,
+          "1 to 64 letters, digits, '_' or '-' (Pinpoint's ids are 32 hex digits)");
+    }
+  }
+
   private static Map<String, Object> wrap(String name, Object value) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(name, value);
@@ -63,11 +72,17 @@ final class Commands {
         description = "CreateApplicationRequest JSON, inline or file://path")
     String request;
 
+    @Option(names = "--application-id",
+        description = "Lakecast's: keep a migrated Pinpoint project's id, so its global control group keeps the same "
+            + "users (default: a new id)")
+    String applicationId;
+
     @Override
     Object execute(Context ctx) {
       CreateApplicationRequest r = RequestArgs.parse("--create-application-request", request,
           CreateApplicationRequest.class, "CreateApplicationRequest");
-      return wrap("ApplicationResponse", new AppCatalog(ctx.warehouse()).create(r));
+      checkKeptId("--application-id", applicationId);
+      return wrap("ApplicationResponse", new AppCatalog(ctx.warehouse()).create(r, applicationId));
     }
   }
 
@@ -435,10 +450,7 @@ final class Commands {
     Object execute(Context ctx) {
       WriteCampaignRequest r = RequestArgs.parse("--write-campaign-request", request, WriteCampaignRequest.class,
           "WriteCampaignRequest");
-      if (campaignId != null && !campaignId.matches("[A-Za-z0-9_-]{1,64}")) {
-        throw LakecastErrors.invalidOption("--campaign-id", campaignId,
-            "1 to 64 letters, digits, '_' or '-' (Pinpoint's ids are 32 hex digits)");
-      }
+      checkKeptId("--campaign-id", campaignId);
       return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).create(applicationId, r, campaignId));
     }
   }
@@ -477,6 +489,65 @@ final class Commands {
     }
   }
 
+  @Command(name = "update-campaign", description = "Writes a new version of a campaign (UpdateCampaign).")
+  static final class UpdateCampaign extends AppCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Option(names = "--write-campaign-request", required = true,
+        description = "WriteCampaignRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      WriteCampaignRequest r = RequestArgs.parse("--write-campaign-request", request, WriteCampaignRequest.class,
+          "WriteCampaignRequest");
+      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).update(applicationId, campaignId, r));
+    }
+  }
+
+  @Command(name = "get-campaign-version", description = "Shows one version of a campaign (GetCampaignVersion).")
+  static final class GetCampaignVersion extends AppCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+    @Option(names = "--version", required = true) int version;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignResponse",
+          new CampaignCatalog(ctx.warehouse()).version(applicationId, campaignId, version));
+    }
+  }
+
+  @Command(name = "get-campaign-versions", description = "Lists every version of a campaign (GetCampaignVersions).")
+  static final class GetCampaignVersions extends AppCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignsResponse", new CampaignsResponse(
+          new CampaignCatalog(ctx.warehouse()).versions(applicationId, campaignId), null));
+    }
+  }
+
+  @Command(name = "get-campaigns", description = "Lists the latest version of every campaign (GetCampaigns).")
+  static final class GetCampaigns extends AppCommand {
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignsResponse", new CampaignsResponse(
+          new CampaignCatalog(ctx.warehouse()).list(applicationId), null));
+    }
+  }
+
+  @Command(name = "delete-campaign",
+      description = "Deletes a campaign and its versions; its ledger and activities stay (DeleteCampaign).")
+  static final class DeleteCampaign extends AppCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignResponse", new CampaignCatalog(ctx.warehouse()).delete(applicationId, campaignId));
+    }
+  }
+
   @Command(name = "run-campaign",
       description = "Runs every occurrence of the campaign's schedule due now, or as of --at, that has not completed "
           + "(catch-up for backfills); Lakecast's scheduler entry point.")
@@ -497,6 +568,10 @@ final class Commands {
       body.put("Due", r.due());
       if (r.paused()) {
         body.put("IsPaused", true);
+      }
+      if (r.stopped() != null) {
+        body.put("CampaignStatus", "DELETED");
+        body.put("Reason", r.stopped());
       }
       if (r.due()) {
         // The latest occurrence that ran, at the top; every one that ran under Runs.
@@ -531,6 +606,10 @@ final class Commands {
           body.put("Due", r.due());
           body.put("Runs", r.runs().stream().map(Commands::runBody).toList());
           body.put("NextScheduledStart", r.nextScheduledStart());
+          if (r.stopped() != null) {
+            body.put("CampaignStatus", "DELETED");
+            body.put("Reason", r.stopped());
+          }
           campaigns.add(body);
         } catch (RuntimeException e) {
           LakecastException failure = LakecastErrors.fromFailure(e);

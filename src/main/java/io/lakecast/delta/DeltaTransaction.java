@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,15 +55,6 @@ public final class DeltaTransaction {
   /** Opens a transaction on the table's latest snapshot. */
   public static DeltaTransaction start(SparkSession spark, String tablePath) {
     return new DeltaTransaction(spark, tablePath, DeltaLog.forTable(spark, tablePath).startTransaction());
-  }
-
-  /** A table's columns and properties in its latest snapshot. */
-  public record Metadata(Set<String> columns, Map<String, String> properties) {}
-
-  /** The table's current columns and properties: one read of its log. */
-  public static Metadata metadata(SparkSession spark, String tablePath) {
-    var m = DeltaLog.forTable(spark, tablePath).update(false, Option.empty(), Option.empty()).metadata();
-    return new Metadata(Set.of(m.schema().fieldNames()), Map.copyOf(CollectionConverters.asJava(m.configuration())));
   }
 
   public String tablePath() {

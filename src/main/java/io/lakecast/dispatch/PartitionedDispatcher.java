@@ -35,6 +35,27 @@ public final class PartitionedDispatcher {
           .add("EndpointJson", "string");
 
   /**
+   * How fast, and until when, a dispatch may send: at most {@code messagesPerSecond} in all (spread evenly over the
+   * partitions; 0 for no limit), and nothing after {@code deadlineMillis} (wall clock; {@link Long#MAX_VALUE} for
+   * none): a message not sent by then fails as {@link #MAXIMUM_DURATION_EXCEEDED} without reaching the sender.
+   */
+  public record Pacing(int messagesPerSecond, long deadlineMillis) implements java.io.Serializable {
+    public static final Pacing NONE = new Pacing(0, Long.MAX_VALUE);
+  }
+
+  /** The reason of a message its campaign's {@code Limits.MaximumDuration} left unsent. */
+  public static final String MAXIMUM_DURATION_EXCEEDED = "MAXIMUM_DURATION_EXCEEDED";
+
+  /** Dispatches without pacing (see {@link #dispatch(Dataset, HashMap, Sender.Factory, int, Pacing)}). */
+  public static Dataset<Row> dispatch(
+      Dataset<Row> pending,
+      HashMap<String, HashMap<String, String>> messages,
+      Sender.Factory factory,
+      int partitions) {
+    return dispatch(pending, messages, factory, partitions, Pacing.NONE);
+  }
+
+  /**
    * Dispatches {@code pending} (ledger columns plus {@code EndpointJson}).
    *
    * @param messages TreatmentId → ChannelType → message JSON
@@ -43,7 +64,11 @@ public final class PartitionedDispatcher {
       Dataset<Row> pending,
       HashMap<String, HashMap<String, String>> messages,
       Sender.Factory factory,
-      int partitions) {
+      int partitions,
+      Pacing pacing) {
+    // Each partition sends its share of the rate: one message every intervalNanos.
+    long intervalNanos = pacing.messagesPerSecond() <= 0 ? 0
+        : Math.round(1e9 * partitions / pacing.messagesPerSecond());
     MapPartitionsFunction<Row, Row> send =
         rows -> {
           if (!rows.hasNext()) {
@@ -52,6 +77,7 @@ public final class PartitionedDispatcher {
           Sender sender = factory.open(TaskContext.getPartitionId());
           return new Iterator<Row>() {
             private boolean open = true;
+            private long nextSendNanos = System.nanoTime();
 
             @Override
             public boolean hasNext() {
@@ -65,7 +91,17 @@ public final class PartitionedDispatcher {
 
             @Override
             public Row next() {
-              return sendOne(sender, rows.next(), messages);
+              Row r = rows.next();
+              if (System.currentTimeMillis() > pacing.deadlineMillis()) {
+                return outcome(r, Sender.Delivery.failed(MAXIMUM_DURATION_EXCEEDED));
+              }
+              if (intervalNanos > 0) {
+                for (long wait = nextSendNanos - System.nanoTime(); wait > 0; wait = nextSendNanos - System.nanoTime()) {
+                  java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                nextSendNanos = Math.max(nextSendNanos, System.nanoTime() - intervalNanos) + intervalNanos;
+              }
+              return sendOne(sender, r, messages);
             }
           };
         };
@@ -88,8 +124,12 @@ public final class PartitionedDispatcher {
                 new Sender.OutboundMessage(
                     r.getAs("MessageId"), r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("ActivityId"),
                     treatment, r.getAs("EndpointId"), channel, r.getAs("Address"), message));
+    return outcome(r, d);
+  }
+
+  private static Row outcome(Row r, Sender.Delivery d) {
     return RowFactory.create(
-        r.getAs("RunId"), r.getAs("EndpointId"), r.getAs("ActivityId"), treatment, channel, d.status(), d.reason(),
-        System.currentTimeMillis(), r.getAs("EndpointJson"));
+        r.getAs("RunId"), r.getAs("EndpointId"), r.getAs("ActivityId"), r.getAs("TreatmentId"), r.getAs("ChannelType"),
+        d.status(), d.reason(), System.currentTimeMillis(), r.getAs("EndpointJson"));
   }
 }

@@ -37,14 +37,19 @@ public final class AppShapes {
       @JsonProperty("AttributeType") String attributeType,
       @JsonProperty("Attributes") List<String> attributes) {}
 
-  /** Body of update-application-settings: the defaults every campaign of the application inherits. */
+  /**
+   * Body of update-application-settings: the defaults every campaign of the application inherits.
+   * {@code GlobalControlGroupPercent} is Lakecast's extension: the share of users no campaign of the application
+   * ever messages.
+   */
   public record WriteApplicationSettingsRequest(
       @JsonProperty("CampaignHook") CampaignShapes.CampaignHook campaignHook,
       @JsonProperty("CloudWatchMetricsEnabled") Boolean cloudWatchMetricsEnabled,
       @JsonProperty("EventTaggingEnabled") Boolean eventTaggingEnabled,
       @JsonProperty("Limits") CampaignShapes.CampaignLimits limits,
       @JsonProperty("QuietTime") CampaignShapes.QuietTime quietTime,
-      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits) {}
+      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits,
+      @JsonProperty("GlobalControlGroupPercent") Integer globalControlGroupPercent) {}
 
   /** Journey limits of an application. */
   public record ApplicationSettingsJourneyLimits(
@@ -62,5 +67,6 @@ public final class AppShapes {
       @JsonProperty("LastModifiedDate") String lastModifiedDate,
       @JsonProperty("Limits") CampaignShapes.CampaignLimits limits,
       @JsonProperty("QuietTime") CampaignShapes.QuietTime quietTime,
-      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits) {}
+      @JsonProperty("JourneyLimits") ApplicationSettingsJourneyLimits journeyLimits,
+      @JsonProperty("GlobalControlGroupPercent") Integer globalControlGroupPercent) {}
 }

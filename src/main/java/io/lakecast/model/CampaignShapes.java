@@ -181,4 +181,8 @@ public final class CampaignShapes {
   /** get-campaign-activities result. */
   public record ActivitiesResponse(
       @JsonProperty("Item") List<ActivityResponse> item, @JsonProperty("NextToken") String nextToken) {}
+
+  /** get-campaigns and get-campaign-versions result. */
+  public record CampaignsResponse(
+      @JsonProperty("Item") List<CampaignResponse> item, @JsonProperty("NextToken") String nextToken) {}
 }

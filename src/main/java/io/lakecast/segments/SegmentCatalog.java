@@ -133,6 +133,13 @@ public final class SegmentCatalog {
     return latest;
   }
 
+  /** Whether the application has the segment (any version). */
+  public boolean exists(String applicationId, String segmentId) {
+    return !warehouse.read(Table.SEGMENTS)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("SegmentId").equalTo(segmentId)))
+        .limit(1).isEmpty();
+  }
+
   /** The segment at {@code version}, or its latest version when {@code version} is null. */
   public SegmentResponse get(String applicationId, String segmentId, Integer version) {
     Column match = col("ApplicationId").equalTo(applicationId).and(col("SegmentId").equalTo(segmentId));

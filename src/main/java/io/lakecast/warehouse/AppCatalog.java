@@ -36,10 +36,22 @@ public final class AppCatalog {
 
   /** Creates an application with a new id. */
   public ApplicationResponse create(CreateApplicationRequest request) {
+    return create(request, null);
+  }
+
+  /**
+   * Creates an application. {@code applicationId} keeps a migrated Pinpoint project's id (it salts the global control
+   * group, so the same users stay in it); null makes a new one.
+   */
+  public ApplicationResponse create(CreateApplicationRequest request, String applicationId) {
     if (request.name() == null || request.name().isBlank()) {
       throw LakecastErrors.missingMember("CreateApplicationRequest", "Name");
     }
-    String id = Ids.random();
+    if (applicationId != null && !warehouse.read(Table.APPS).filter(col("ApplicationId").equalTo(applicationId))
+        .limit(1).isEmpty()) {
+      throw LakecastErrors.appAlreadyExists(applicationId);
+    }
+    String id = applicationId == null ? Ids.random() : applicationId;
     ApplicationResponse app =
         new ApplicationResponse(
             Ids.arn(conf.region(), conf.accountId(), "apps/" + id), id, request.name(), request.tags(), Ids.now());

@@ -3,7 +3,6 @@ package io.lakecast.warehouse;
 import io.delta.tables.DeltaTable;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
-import io.lakecast.delta.DeltaTransaction;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -129,8 +128,9 @@ public final class Warehouse {
    */
   private void upgrade(Table table, String path) {
     // One snapshot gives both the columns and the properties the table has.
-    DeltaTransaction.Metadata metadata = DeltaTransaction.metadata(spark, path);
-    Set<String> present = metadata.columns();
+    // Public API only: the table's current schema, and its properties from DESCRIBE DETAIL.
+    DeltaTable delta = DeltaTable.forPath(spark, path);
+    Set<String> present = Set.of(delta.toDF().schema().fieldNames());
     List<String> missing =
         Arrays.stream(table.schema().fieldNames()).filter(n -> !present.contains(n)).toList();
     if (!missing.isEmpty()) {
@@ -138,7 +138,7 @@ public final class Warehouse {
       spark.createDataFrame(List.of(), table.schema())
           .write().format("delta").mode("append").option("mergeSchema", "true").save(path);
     }
-    Map<String, String> properties = metadata.properties();
+    Map<String, String> properties = delta.detail().select("properties").first().getJavaMap(0);
     Map<String, String> unset = new TreeMap<>(table.properties());
     unset.entrySet().removeIf(e -> e.getValue().equals(properties.get(e.getKey())));
     if (!unset.isEmpty()) {

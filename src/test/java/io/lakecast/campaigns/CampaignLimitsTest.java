@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  * the application's.
  */
 class CampaignLimitsTest {
+  static final String ENDPOINTS = """
+      Id,ChannelType,Address,User.UserId
+      s1,SMS,+12065550101,u1
+      s2,SMS,+12065550102,u2
+      s3,SMS,+12065550103,u3
+      """;
   @TempDir static Path warehouse;
   static SparkSession spark;
   static String appId;
   static String segmentId;
 
   @BeforeAll
-  static void app() throws IOException {
+  static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.createApp("limits");
-    Path source = Files.createDirectories(warehouse.resolve("source"));
-    Files.writeString(source.resolve("endpoints.csv"), """
-        Id,ChannelType,Address,User.UserId
-        s1,SMS,+12065550101,u1
-        s2,SMS,+12065550102,u2
-        s3,SMS,+12065550103,u3
-        """);
-    Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
-        "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
-    segmentId = Cli.run("create-segment", "--application-id", appId, "--write-segment-request",
-        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
-        .at("/SegmentResponse/Id").asText();
+    Cli.Audience audience = Cli.smsAudience(warehouse, "limits", ENDPOINTS);
+    appId = audience.appId();
+    segmentId = audience.segmentId();
   }
 
   static String create(String schedule, String extra) {
@@ -89,10 +83,13 @@ class CampaignLimitsTest {
     for (String[] refused : new String[][] {
         {"{\"CampaignHook\":{\"Mode\":\"FILTER\",\"WebUrl\":\"https://127.0.0.1/hook\"}}",
             "BadRequestException: CampaignHook in WriteApplicationSettingsRequest is not supported yet"},
-        {"{\"QuietTime\":{\"Start\":\"22:00\",\"End\":\"07:00\"}}",
-            "BadRequestException: QuietTime in WriteApplicationSettingsRequest is not supported yet"},
-        {"{\"Limits\":{\"MessagesPerSecond\":100}}",
-            "BadRequestException: Limits.MessagesPerSecond in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"QuietTime\":{\"Start\":\"22:00\"}}",
+            "BadRequestException: Missing required member 'QuietTime.End' in WriteApplicationSettingsRequest"},
+        {"{\"Limits\":{\"Session\":3}}",
+            "BadRequestException: Limits.Session in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"Limits\":{\"MaximumDuration\":59}}",
+            "BadRequestException: Invalid Limits.MaximumDuration in WriteApplicationSettingsRequest: 59 is less "
+                + "than 60"},
         {"{\"Limits\":{\"Daily\":101}}",
             "BadRequestException: Invalid Limits.Daily in WriteApplicationSettingsRequest: 101 is not between 0 "
                 + "and 100"}}) {
@@ -136,14 +133,10 @@ class CampaignLimitsTest {
 
   @Test
   void anApplicationsDailyLimitCountsEveryCampaignOfTheApplication() {
-    String other = Cli.createApp("limits-across");
     // A second application keeps this test's settings apart from the others'.
-    Path source = warehouse.resolve("source");
-    Cli.run("create-import-job", "--application-id", other, "--import-job-request",
-        "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
-    String segment = Cli.run("create-segment", "--application-id", other, "--write-segment-request",
-        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
-        .at("/SegmentResponse/Id").asText();
+    Cli.Audience across = Cli.smsAudience(warehouse, "limits-across", ENDPOINTS);
+    String other = across.appId();
+    String segment = across.segmentId();
     Cli.run("update-application-settings", "--application-id", other, "--write-application-settings-request",
         "{\"Limits\":{\"Daily\":1}}").ok();
     String[] ids = new String[3];
@@ -161,5 +154,31 @@ class CampaignLimitsTest {
       sent.add(r.get("Sent").asText() + " " + r.get("Excluded"));
     }
     assertThat(sent).containsExactly("3 {}", "0 {\"ENDPOINT_DAILY_LIMIT\":3}", "3 {}");
+  }
+
+  @Test
+  void messagesPerSecondPacesTheDispatch() {
+    String id = create("{\"StartTime\":\"2033-01-01T09:00:00Z\"}", ",\"Limits\":{\"MessagesPerSecond\":2}");
+    assertThat(run(id, "2033-01-01T09:00:00Z").get("Sent").asLong()).isEqualTo(3);
+    // 2 per second over at most 2 partitions: some partition sends 2 of the 3 messages, at least 1 s apart.
+    Row span = spark.read().format("delta").load(warehouse + "/send_ledger").filter(col("CampaignId").equalTo(id))
+        .agg(org.apache.spark.sql.functions.max(col("UpdatedAt").cast("double"))
+            .minus(org.apache.spark.sql.functions.min(col("UpdatedAt").cast("double")))).first();
+    assertThat(span.getDouble(0)).as("seconds between the first and the last send").isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void maximumDurationLeavesWhatItCannotSendInTimeUnsentAndCountsIt() {
+    String late = create("{\"StartTime\":\"2034-01-01T09:00:00Z\"}", ",\"Limits\":{\"MaximumDuration\":60}");
+    JsonNode lateRun = run(late, "2034-01-01T09:02:00Z");
+    assertThat(lateRun.get("Sent").asLong()).isZero();
+    assertThat(lateRun.get("Failed").asLong()).isEqualTo(3);
+    assertThat(lateRun.at("/Activities/0/ExecutionMetrics/MAXIMUM_DURATION_EXCEEDED").asText()).isEqualTo("3");
+    assertThat(spark.read().format("delta").load(warehouse + "/send_ledger").filter(col("CampaignId").equalTo(late))
+        .select("Reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("MAXIMUM_DURATION_EXCEEDED");
+
+    String onTime = create("{\"StartTime\":\"2034-01-01T09:00:00Z\"}", ",\"Limits\":{\"MaximumDuration\":600}");
+    assertThat(run(onTime, "2034-01-01T09:00:00Z").get("Sent").asLong()).as("within 10 minutes").isEqualTo(3);
   }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +28,16 @@ class RecurringCampaignTest {
   static String segmentId;
 
   @BeforeAll
-  static void app() throws IOException {
+  static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    appId = Cli.createApp("recurring");
-    Path source = Files.createDirectories(warehouse.resolve("source"));
-    Files.writeString(source.resolve("endpoints.csv"), """
+    Cli.Audience audience = Cli.smsAudience(warehouse, "recurring", """
         Id,ChannelType,Address,User.UserId
         s1,SMS,+12065550101,u1
         s2,SMS,+12065550102,u2
         s3,SMS,+12065550103,u3
         """);
-    Cli.run("create-import-job", "--application-id", appId, "--import-job-request",
-        "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
-    segmentId = Cli.run("create-segment", "--application-id", appId, "--write-segment-request",
-        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
-        .at("/SegmentResponse/Id").asText();
+    appId = audience.appId();
+    segmentId = audience.segmentId();
   }
 
   static String create(String schedule, String extra) {

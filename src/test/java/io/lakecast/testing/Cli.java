@@ -43,4 +43,27 @@ public final class Cli {
     return run("create-app", "--create-application-request", "{\"Name\":\"" + name + "\"}").ok()
         .at("/ApplicationResponse/Id").asText();
   }
+
+  /** An application with a few imported endpoints and one segment of its SMS endpoints. */
+  public record Audience(String appId, String segmentId) {}
+
+  /**
+   * Creates an application named {@code name}, imports {@code csv} (a CSV file's text, header first) from
+   * {@code <dir>/<name>-source/} and creates a segment of the SMS endpoints.
+   */
+  public static Audience smsAudience(java.nio.file.Path dir, String name, String csv) {
+    String appId = createApp(name);
+    try {
+      java.nio.file.Path source = java.nio.file.Files.createDirectories(dir.resolve(name + "-source"));
+      java.nio.file.Files.writeString(source.resolve("endpoints.csv"), csv);
+      run("create-import-job", "--application-id", appId, "--import-job-request",
+          "{\"S3Url\":\"" + source + "\",\"Format\":\"CSV\"}").ok();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String segmentId = run("create-segment", "--application-id", appId, "--write-segment-request",
+        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
+        .at("/SegmentResponse/Id").asText();
+    return new Audience(appId, segmentId);
+  }
 }
