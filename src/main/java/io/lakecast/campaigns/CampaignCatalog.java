@@ -63,9 +63,6 @@ public final class CampaignCatalog {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.Frequency=" + s.frequency(),
           "ONCE, HOURLY, DAILY, WEEKLY or MONTHLY (event-triggered campaigns need event ingestion)");
     }
-    if (Boolean.TRUE.equals(s.isLocalTime())) {
-      throw LakecastErrors.unsupported(SHAPE, "Schedule.IsLocalTime", "UTC schedules");
-    }
     QuietTimes.validate(SHAPE, "Schedule.QuietTime", s.quietTime());
     if (c.hook() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Hook", "campaigns without a hook");
@@ -117,6 +114,18 @@ public final class CampaignCatalog {
           SHAPE, "MessageConfiguration", "it has no message for any channel (EmailMessage, SMSMessage,"
               + " DefaultMessage, GCMMessage, APNSMessage, ADMMessage, BaiduMessage)");
     }
+  }
+
+  /**
+   * A {@code Schedule.Timezone} (UTC, UTC+05:30, UTC-08) as a zone Spark and Java read ({@code +05:30}); null when
+   * absent.
+   */
+  static String zoneOf(String timezone) {
+    if (timezone == null || timezone.equals("UTC")) {
+      return timezone == null ? null : "UTC";
+    }
+    String offset = timezone.substring(3);
+    return offset.length() == 3 ? offset + ":00" : offset;
   }
 
   private static final java.util.regex.Pattern UTC_OFFSET =

@@ -14,7 +14,8 @@ import java.util.List;
  * When a campaign's activities are due: its {@code Schedule} as a list of occurrences. {@code ONCE} is one
  * occurrence at {@code StartTime}; {@code HOURLY}, {@code DAILY}, {@code WEEKLY} and {@code MONTHLY} repeat from
  * {@code StartTime} (in UTC; a monthly start on the 31st falls on the last day of shorter months) while before
- * {@code EndTime}. Pure: no clock, no I/O.
+ * {@code EndTime}. With {@code IsLocalTime} an occurrence is read in each endpoint's local time, so it is due from its
+ * first wave (its start in UTC+14) on. Pure: no clock, no I/O.
  */
 public final class CampaignSchedule {
   /** Occurrences one call lists at most: an hourly campaign caught up over more than a year is refused. */
@@ -23,6 +24,9 @@ public final class CampaignSchedule {
   private final Instant start;
   private final Instant end;
   private final Frequency frequency;
+  /** With IsLocalTime, an occurrence's first wave (UTC+14) starts this long before its UTC start. */
+  static final java.time.Duration EARLIEST_WAVE = java.time.Duration.ofHours(14);
+  private final boolean localTime;
 
   /**
    * The schedule of a campaign created at {@code created} (what {@code StartTime: IMMEDIATE} means). The definition
@@ -32,6 +36,7 @@ public final class CampaignSchedule {
     this.start = CampaignCatalog.scheduledStart(s, created);
     this.end = CampaignCatalog.endTime(s);
     this.frequency = s.frequency() == null ? Frequency.ONCE : s.frequency();
+    this.localTime = Boolean.TRUE.equals(s.isLocalTime());
   }
 
   /** The first occurrence. */
@@ -67,7 +72,9 @@ public final class CampaignSchedule {
     }
     for (long n = 0; ; n++) {
       Instant o = occurrence(n);
-      if (o == null || o.isAfter(at) || (end != null && !o.isBefore(end) && n > 0)) {
+      // In local time an occurrence is due once its first wave is: its start read in UTC+14.
+      Instant firstWave = localTime ? o == null ? null : o.minus(EARLIEST_WAVE) : o;
+      if (o == null || firstWave.isAfter(at) || (end != null && !o.isBefore(end) && n > 0)) {
         return out;
       }
       if (out.size() == MAX_OCCURRENCES) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.LakecastErrors;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /**
+ * Endpoints' local time: when a local-time schedule reaches each endpoint ({@link #localStart}), and quiet time.
  * Quiet time, as Pinpoint's reference states it: an endpoint is not messaged when its local time at the send lies in
  * [Start, End] (HH:MM, 24-hour; a window whose End is before its Start wraps past midnight). It applies only to an
  * endpoint with a valid time zone ({@code Demographic.Timezone}, an IANA name); any other endpoint is messaged "even
@@ -42,6 +44,18 @@ final class QuietTimes {
             "'" + m[1] + "' is not a 24-hour time HH:MM such as 02:30 or 14:30");
       }
     }
+  }
+
+  /**
+   * For a local-time schedule, when an endpoint row's wave is sent: the wall-clock time of {@code start} (read in
+   * UTC) in the endpoint's valid {@code Demographic.Timezone}, else in {@code fallbackZone} (the campaign's
+   * {@code Schedule.Timezone}, or UTC), as a UTC timestamp.
+   */
+  static Column localStart(Instant start, String fallbackZone) {
+    Column zone = col("Demographic").getField("Timezone");
+    Column valid = zone.isNotNull().and(zone.isin(ZONES));
+    return to_utc_timestamp(lit(Timestamp.from(start)),
+        when(valid, zone).otherwise(lit(fallbackZone == null ? "UTC" : fallbackZone)));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -252,11 +253,15 @@ public final class RunCampaignActivityJob {
     return new Pacing(rate == null ? 0 : rate, deadline);
   }
 
-  /** The RunIds of the campaign's occurrences that completed: those with activities recorded. */
+  /**
+   * The RunIds of the campaign's occurrences that completed: those with COMPLETED activities (a local-time
+   * occurrence with waves to come is RUNNING).
+   */
   private Set<String> completedRuns(String appId, String campaignId) {
     Set<String> out = new HashSet<>();
     for (Row r : warehouse.read(Table.ACTIVITIES)
-        .filter(col("ApplicationId").equalTo(appId).and(col("CampaignId").equalTo(campaignId)))
+        .filter(col("ApplicationId").equalTo(appId).and(col("CampaignId").equalTo(campaignId))
+            .and(col("State").equalTo("COMPLETED")))
         .select(col("RunId")).distinct().collectAsList()) {
       out.add(r.getString(0));
     }
@@ -295,9 +300,17 @@ public final class RunCampaignActivityJob {
       classified = classified.withColumn("DropReason", when(col("DropReason").isNull()
           .and(QuietTimes.inQuietTime(quiet, start)), lit(QUIET_TIME)).otherwise(col("DropReason")));
     }
+    boolean local = Boolean.TRUE.equals(campaign.schedule().isLocalTime());
+    if (local) {
+      classified = classified.withColumn("SendAt",
+          QuietTimes.localStart(start, CampaignCatalog.zoneOf(campaign.schedule().timezone())));
+    }
     classified = limits.apply(classified,
             warehouse.read(Table.SEND_LEDGER).filter(col("ApplicationId").equalTo(appId)), campaignId, runId, start)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // A local-time occurrence goes out in waves, one per UTC offset: this pass takes the endpoints whose local start
+    // has arrived; a later run of the occurrence adds the others.
+    Column arrived = local ? col("SendAt").leq(lit(java.sql.Timestamp.from(options.at()))) : lit(true);
     try {
       Map<String, Long> dropped = new TreeMap<>();
       long segmentSize = 0;
@@ -311,8 +324,8 @@ public final class RunCampaignActivityJob {
 
       LakecastSession.describe(spark, group, "Assign treatments and record the send ledger");
       Dataset<Row> ledgerRows =
-          ledgerRows(plan.assign(classified.filter(col("DropReason").isNull())), appId, campaignId, runId,
-              activityIds, start);
+          ledgerRows(plan.assign(classified.filter(col("DropReason").isNull().and(arrived))), appId, campaignId,
+              runId, activityIds, start);
       Dataset<Row> existing =
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
       // Materialize the new ledger rows once (a staging file): the anti-join reads the ledger it then appends to.
@@ -368,8 +381,15 @@ public final class RunCampaignActivityJob {
       LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
 
       FaultPoints.reach("campaign.before-activities");
-      List<ActivityResponse> activities =
-          recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt, activityIds, dropped, holdout);
+      Integer[] waves = {null, null};
+      if (local) {
+        Row w = classified.filter(col("DropReason").isNull())
+            .agg(countDistinct(col("SendAt")), countDistinct(when(arrived, col("SendAt")))).first();
+        waves = new Integer[] {(int) w.getLong(0), (int) w.getLong(1)};
+        LOG.info("Campaign {} run {}: {} of {} time-zone wave(s) sent", campaignId, runId, waves[1], waves[0]);
+      }
+      List<ActivityResponse> activities = recordActivities(appId, campaignId, runId, Ids.iso(start), startedAt,
+          activityIds, dropped, holdout, waves[0], waves[1]);
       // Only this attempt's staging: another run of the campaign may still be reading its own.
       warehouse.delete(freshPath);
       return new Run(runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed, alreadyInLedger,
@@ -515,7 +535,10 @@ public final class RunCampaignActivityJob {
 
   private List<ActivityResponse> recordActivities(
       String appId, String campaignId, String runId, String scheduledStart, String startedAt,
-      Map<String, String> activityIds, Map<String, Long> dropped, long holdout) {
+      Map<String, String> activityIds, Map<String, Long> dropped, long holdout, Integer timezonesTotal,
+      Integer timezonesCompleted) {
+    // RUNNING while a local-time occurrence has waves to come: a later run completes it.
+    String state = timezonesTotal == null || timezonesTotal.equals(timezonesCompleted) ? "COMPLETED" : "RUNNING";
     Map<String, long[]> counts = new TreeMap<>();
     for (Row r :
         warehouse
@@ -543,11 +566,12 @@ public final class RunCampaignActivityJob {
       String result = c[1] == c[0] ? "SUCCESS" : "FAIL";
       ActivityResponse a =
           new ActivityResponse(appId, campaignId, end, metrics, e.getValue(), result, scheduledStart, startedAt,
-              "COMPLETED", (int) c[1], null, null, (int) c[0], e.getKey());
+              state, (int) c[1], timezonesCompleted, timezonesTotal, (int) c[0], e.getKey());
       out.add(a);
       rows.add(org.apache.spark.sql.RowFactory.create(
           appId, campaignId, a.id(), runId, a.treatmentId(), scheduledStart, startedAt, end, a.state(), result,
-          (int) c[0], (int) c[1], scala.jdk.javaapi.CollectionConverters.asScala(metrics)));
+          (int) c[0], (int) c[1], scala.jdk.javaapi.CollectionConverters.asScala(metrics), timezonesTotal,
+          timezonesCompleted));
     }
     Dataset<Row> src = warehouse.spark().createDataFrame(rows, Table.ACTIVITIES.schema());
     warehouse

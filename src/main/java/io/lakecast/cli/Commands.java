@@ -661,7 +661,8 @@ final class Commands {
                   r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("End"),
                   r.<String, String>getJavaMap(r.fieldIndex("ExecutionMetrics")), r.getAs("Id"), r.getAs("Result"),
                   r.getAs("ScheduledStart"), r.getAs("Start"), r.getAs("State"), r.getAs("SuccessfulEndpointCount"),
-                  null, null, r.getAs("TotalEndpointCount"), r.getAs("TreatmentId")))
+                  r.getAs("TimezonesCompletedCount"), r.getAs("TimezonesTotalCount"), r.getAs("TotalEndpointCount"),
+                  r.getAs("TreatmentId")))
               .collect(Collectors.toList());
       return wrap("ActivitiesResponse", new ActivitiesResponse(items, null));
     }

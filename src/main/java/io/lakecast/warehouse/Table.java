@@ -208,7 +208,9 @@ public enum Table {
             f("RunId", StringType), f("TreatmentId", StringType), f("ScheduledStart", StringType),
             f("Start", StringType), f("End", StringType), f("State", StringType), f("Result", StringType),
             f("TotalEndpointCount", IntegerType), f("SuccessfulEndpointCount", IntegerType),
-            f("ExecutionMetrics", createMapType(StringType, StringType, true)));
+            f("ExecutionMetrics", createMapType(StringType, StringType, true)),
+            // Local-time campaigns: the UTC offsets (waves) of the audience, and those sent so far.
+            f("TimezonesTotalCount", IntegerType), f("TimezonesCompletedCount", IntegerType));
 
     public static final StructType SEND_LEDGER =
         struct(
