@@ -34,24 +34,22 @@ class CampaignLimitsTest {
   static SparkSession spark;
   static String appId;
   static String segmentId;
+  static Cli.Audience audience;
 
   @BeforeAll
   static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    Cli.Audience audience = Cli.smsAudience(warehouse, "limits", ENDPOINTS);
+    audience = Cli.smsAudience(warehouse, "limits", ENDPOINTS);
     appId = audience.appId();
     segmentId = audience.segmentId();
   }
 
   static String create(String schedule, String extra) {
-    return Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request",
-        "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"Hi\"}},"
-            + "\"Schedule\":" + schedule + extra + "}").ok().at("/CampaignResponse/Id").asText();
+    return audience.createCampaign(schedule, extra);
   }
 
   static JsonNode run(String campaignId, String at) {
-    return Cli.run("run-campaign", "--application-id", appId, "--campaign-id", campaignId, "--at", at).ok()
-        .get("CampaignRunResponse");
+    return audience.runCampaign(campaignId, at);
   }
 
   /** Messages the campaign's ledger holds per endpoint (SENT rows). */

@@ -35,16 +35,13 @@ class LocalTimeCampaignTest {
   }
 
   static JsonNode run(String id, String at) {
-    return Cli.run("run-campaign", "--application-id", audience.appId(), "--campaign-id", id, "--at", at).ok()
-        .get("CampaignRunResponse");
+    return audience.runCampaign(id, at);
   }
 
   @Test
   void eachWaveGoesOutWhenItsLocalStartArrivesAndTheOccurrenceCompletesWithTheLast() {
-    String id = Cli.run("create-campaign", "--application-id", audience.appId(), "--write-campaign-request",
-        "{\"SegmentId\":\"" + audience.segmentId() + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"}},"
-            + "\"Schedule\":{\"StartTime\":\"2030-01-15T09:00:00Z\",\"IsLocalTime\":true,\"Timezone\":\"UTC+05:30\"}}")
-        .ok().at("/CampaignResponse/Id").asText();
+    String id = audience.createCampaign(
+        "{\"StartTime\":\"2030-01-15T09:00:00Z\",\"IsLocalTime\":true,\"Timezone\":\"UTC+05:30\"}", "");
 
     assertThat(run(id, "2030-01-14T18:59:00Z").get("Due").asBoolean()).as("before the first wave can start")
         .isFalse();

@@ -26,11 +26,12 @@ class QuietTimeTest {
   static SparkSession spark;
   static String appId;
   static String segmentId;
+  static Cli.Audience audience;
 
   @BeforeAll
   static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    Cli.Audience audience = Cli.smsAudience(warehouse, "quiet", """
+    audience = Cli.smsAudience(warehouse, "quiet", """
         Id,ChannelType,Address,User.UserId,Demographic.Timezone
         ny,SMS,+12065550101,u1,America/New_York
         tokyo,SMS,+12065550102,u2,Asia/Tokyo
@@ -42,10 +43,7 @@ class QuietTimeTest {
   }
 
   static String create(String quietTime) {
-    return Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request",
-        "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"}},"
-            + "\"Schedule\":{\"StartTime\":\"" + START + "\"" + quietTime + "}}").ok().at("/CampaignResponse/Id")
-        .asText();
+    return audience.createCampaign("{\"StartTime\":\"" + START + "\"" + quietTime + "}", "");
   }
 
   static Set<String> messaged(String campaignId) {

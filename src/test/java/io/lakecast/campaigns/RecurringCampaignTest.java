@@ -26,11 +26,12 @@ class RecurringCampaignTest {
   static SparkSession spark;
   static String appId;
   static String segmentId;
+  static Cli.Audience audience;
 
   @BeforeAll
   static void app() {
     spark = SparkTestSession.withWarehouse(warehouse);
-    Cli.Audience audience = Cli.smsAudience(warehouse, "recurring", """
+    audience = Cli.smsAudience(warehouse, "recurring", """
         Id,ChannelType,Address,User.UserId
         s1,SMS,+12065550101,u1
         s2,SMS,+12065550102,u2
@@ -41,14 +42,11 @@ class RecurringCampaignTest {
   }
 
   static String create(String schedule, String extra) {
-    return Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request",
-        "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"Daily\"}},"
-            + "\"Schedule\":" + schedule + extra + "}").ok().at("/CampaignResponse/Id").asText();
+    return audience.createCampaign(schedule, extra);
   }
 
   static JsonNode run(String campaignId, String at) {
-    return Cli.run("run-campaign", "--application-id", appId, "--campaign-id", campaignId, "--at", at).ok()
-        .get("CampaignRunResponse");
+    return audience.runCampaign(campaignId, at);
   }
 
   static List<String> scheduledStarts(JsonNode response) {

@@ -45,7 +45,23 @@ public final class Cli {
   }
 
   /** An application with a few imported endpoints and one segment of its SMS endpoints. */
-  public record Audience(String appId, String segmentId) {}
+  public record Audience(String appId, String segmentId) {
+    /**
+     * create-campaign of an SMS message to the segment with that {@code Schedule} JSON, plus {@code extra} members
+     * (",\"Limits\":{…}" or ""); returns its Id.
+     */
+    public String createCampaign(String schedule, String extra) {
+      return run("create-campaign", "--application-id", appId, "--write-campaign-request",
+          "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"}},"
+              + "\"Schedule\":" + schedule + extra + "}").ok().at("/CampaignResponse/Id").asText();
+    }
+
+    /** run-campaign as of {@code at}; returns the CampaignRunResponse. */
+    public JsonNode runCampaign(String campaignId, String at) {
+      return run("run-campaign", "--application-id", appId, "--campaign-id", campaignId, "--at", at).ok()
+          .get("CampaignRunResponse");
+    }
+  }
 
   /**
    * Creates an application named {@code name}, imports {@code csv} (a CSV file's text, header first) from
