@@ -130,6 +130,14 @@ public final class LakecastErrors {
         what + " '" + id + "' already exists in application '" + applicationId + "'", null);
   }
 
+  /** A lease ({@code warehouse.Leases}) another attempt holds. */
+  public static LakecastException leaseHeld(String what, String takenAt, long timeoutSeconds) {
+    return new LakecastException("ConflictException", LakecastException.FAILURE,
+        "Another job is " + what + " (since " + takenAt + "); run again when it has ended, or, if it died, after "
+            + "its lease lapses (spark.lakecast.dispatch.claimTimeoutSeconds = " + timeoutSeconds + ")",
+        null);
+  }
+
   public static LakecastException runInFlight(String runId, long messages, String claimedAt, long timeoutSeconds) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         "Another run of this campaign is sending " + messages + " message(s) of run " + runId + " (claimed at "

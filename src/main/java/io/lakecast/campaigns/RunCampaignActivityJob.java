@@ -36,6 +36,7 @@ import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.segments.SegmentEvaluator;
 import io.lakecast.warehouse.HadoopConf;
 import io.lakecast.warehouse.LakecastSession;
+import io.lakecast.warehouse.Leases;
 import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
@@ -377,7 +378,8 @@ public final class RunCampaignActivityJob {
 
       FaultPoints.reach("campaign.after-statuses");
       LakecastSession.describe(spark, group, "Write _campaign.send events");
-      long eventsWritten = writeMissingEvents(appId, campaignId, runId, endpointJson, conf.accountId());
+      long eventsWritten = writeMissingEvents(appId, campaignId, runId, endpointJson, conf.accountId(),
+          conf.dispatchClaimTimeoutSeconds());
       LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
 
       FaultPoints.reach("campaign.before-activities");
@@ -456,10 +458,16 @@ public final class RunCampaignActivityJob {
   /**
    * Writes a {@code _campaign.send} event for every ledger row of the run that has an outcome (SENT, FAILED,
    * HOLDOUT) and no event yet. Events are keyed by {@code event_id}, the row's MessageId, so a re-run after a crash
-   * anywhere writes exactly the missing ones. Returns how many were written.
+   * anywhere writes exactly the missing ones. The Parquet store cannot refuse a second copy, so the check and the
+   * append run under the run's lease ({@link Leases}): two runs of the campaign at once write them one after the
+   * other, and the second finds none missing. Returns how many were written.
    */
   private long writeMissingEvents(String appId, String campaignId, String runId, Dataset<Row> endpointJson,
-      String accountId) {
+      String accountId, long timeoutSeconds) {
+    Leases leases = new Leases(warehouse);
+    String lease = "campaign-events:" + runId;
+    String holder = Ids.random();
+    leases.take(lease, holder, "writing the _campaign.send events of run " + runId, timeoutSeconds);
     Dataset<Row> outcomes = warehouse.read(Table.SEND_LEDGER)
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
@@ -467,21 +475,23 @@ public final class RunCampaignActivityJob {
             col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"), col("EndpointJson"));
     // An event's date is its outcome's send time, so the run's events lie in partitions from its earliest one on.
     Row earliest = outcomes.agg(min(col("SentAt"))).first();
-    if (earliest.isNullAt(0)) {
-      return 0;
+    long n = 0;
+    if (!earliest.isNullAt(0)) {
+      String firstDay = Ids.iso(Instant.ofEpochMilli(earliest.getLong(0))).substring(0, 10);
+      Dataset<Row> written = warehouse.read(Table.EVENTS)
+          .filter(col("app_id").equalTo(appId)
+              .and(col("event_date").geq(firstDay))
+              .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
+          .select(col("event_id"));
+      Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
+          "left_anti").localCheckpoint();
+      n = missing.count();
+      if (n > 0) {
+        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
+      }
     }
-    String firstDay = Ids.iso(Instant.ofEpochMilli(earliest.getLong(0))).substring(0, 10);
-    Dataset<Row> written = warehouse.read(Table.EVENTS)
-        .filter(col("app_id").equalTo(appId)
-            .and(col("event_date").geq(firstDay))
-            .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
-        .select(col("event_id"));
-    Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
-        "left_anti").localCheckpoint();
-    long n = missing.count();
-    if (n > 0) {
-      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
-    }
+    FaultPoints.reach("campaign.holding-events-lease");
+    leases.release(lease, holder);
     return n;
   }
 

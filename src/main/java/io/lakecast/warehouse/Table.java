@@ -32,6 +32,7 @@ public enum Table {
   ACTIVITIES("activities", Schemas.ACTIVITIES, List.of()),
   SEND_LEDGER("send_ledger", Schemas.SEND_LEDGER, List.of()),
   AUDIT("audit", Schemas.AUDIT, List.of()),
+  LEASES("leases", Schemas.LEASES, List.of()),
   /** Parquet, not Delta: what event-stream consumers (Athena/Glue) read. */
   EVENTS("events", Schemas.EVENTS, List.of("app_id", "event_date"));
 
@@ -75,6 +76,7 @@ public enum Table {
       case APP_SETTINGS -> "ApplicationId";
       case ACTIVITIES -> "ApplicationId,CampaignId,Id,RunId";
       case APPS -> "ApplicationId";
+      case LEASES -> "Key";
       case EVENTS -> "";
     };
   }
@@ -227,6 +229,10 @@ public enum Table {
     /** One row per application: its WriteApplicationSettingsRequest as JSON. */
     public static final StructType APP_SETTINGS =
         struct(f("ApplicationId", StringType), f("Settings", StringType), f("LastModifiedDate", StringType));
+
+    /** One row per lease in use ({@link Leases}): what it covers, the attempt holding it, and since when. */
+    public static final StructType LEASES =
+        struct(f("Key", StringType), f("Holder", StringType), f("TakenAt", TimestampType));
 
     public static final StructType AUDIT =
         struct(

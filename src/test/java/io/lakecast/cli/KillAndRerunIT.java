@@ -143,7 +143,7 @@ class KillAndRerunIT {
 
   @ParameterizedTest(name = "campaign run killed at {0}")
   @ValueSource(strings = {"campaign.after-ledger", "campaign.during-dispatch", "campaign.after-dispatch",
-      "campaign.after-statuses", "campaign.before-activities"})
+      "campaign.after-statuses", "campaign.holding-events-lease", "campaign.before-activities"})
   void aCampaignRunKilledAtAnyPhaseCompletesWhenRunAgain(String phase) throws Exception {
     Path warehouse = copy(withCampaign, phase);
     killedAt(warehouse, phase, campaignArgs());
@@ -154,6 +154,13 @@ class KillAndRerunIT {
       Cli.Run refused = campaignCommand();
       assertThat(refused.exitCode()).as("re-run while the dead attempt's claim holds").isEqualTo(1);
       assertThat(refused.err()).startsWith("ConflictException: Another run of this campaign is sending");
+      spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
+    }
+    if (phase.equals("campaign.holding-events-lease")) {
+      // The dead attempt still holds the lease on writing the run's events: a re-run refuses until it lapses.
+      Cli.Run refused = campaignCommand();
+      assertThat(refused.exitCode()).as("re-run while the dead attempt's lease holds").isEqualTo(1);
+      assertThat(refused.err()).startsWith("ConflictException: Another job is writing the _campaign.send events");
       spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
     }
     runCampaignAgainAndCompare(warehouse);
