@@ -80,6 +80,19 @@ public final class LakecastErrors {
         null);
   }
 
+  /** A template (or one of its versions) that does not exist; {@code version} null for the active one. */
+  public static LakecastException templateNotFound(String type, String name, String version) {
+    return new LakecastException("NotFoundException", LakecastException.FAILURE,
+        type + " template '" + name + "'" + (version == null ? "" : " version " + version) + " was not found; "
+            + "list templates with list-templates and their versions with list-template-versions",
+        null);
+  }
+
+  public static LakecastException templateAlreadyExists(String type, String name) {
+    return badRequest(type + " template '" + name + "' already exists; change it with update-"
+        + type.toLowerCase(java.util.Locale.ROOT).replace("inapp", "in-app") + "-template");
+  }
+
   public static LakecastException appNotFound(String applicationId) {
     return new LakecastException(
         "NotFoundException",

@@ -18,6 +18,8 @@ import io.lakecast.model.PinpointEnums.CampaignStatus;
 import io.lakecast.model.PinpointEnums.Frequency;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.segments.SegmentCatalog;
+import io.lakecast.templates.MessageRenderer;
+import io.lakecast.templates.TemplateCatalog;
 import io.lakecast.warehouse.AppCatalog;
 import io.lakecast.warehouse.EndpointForgetter;
 import io.lakecast.warehouse.Table;
@@ -51,7 +53,7 @@ public final class CampaignCatalog {
     if (c.segmentId() == null || c.segmentId().isBlank()) {
       throw LakecastErrors.missingMember(SHAPE, "SegmentId");
     }
-    if (c.messageConfiguration() == null) {
+    if (c.messageConfiguration() == null && c.templateConfiguration() == null) {
       throw LakecastErrors.missingMember(SHAPE, "MessageConfiguration");
     }
     Schedule s = c.schedule();
@@ -82,9 +84,7 @@ public final class CampaignCatalog {
             + "Schedule.StartTime '" + s.startTime() + "'");
       }
     }
-    if (c.templateConfiguration() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "TemplateConfiguration", "MessageConfiguration");
-    }
+    CampaignMessages.checkTemplateConfiguration(SHAPE, "TemplateConfiguration", c.templateConfiguration());
     if (c.customDeliveryConfiguration() != null) {
       throw LakecastErrors.unsupported(SHAPE, "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
     }
@@ -92,6 +92,7 @@ public final class CampaignCatalog {
       throw LakecastErrors.invalidMember(SHAPE, "Priority", c.priority() + " is not between 1 and 5");
     }
     refuseUnsupportedMessages("MessageConfiguration", c.messageConfiguration());
+    checkVariables("MessageConfiguration", c.messageConfiguration());
     List<WriteTreatmentResource> extra =
         c.additionalTreatments() == null ? List.of() : c.additionalTreatments();
     for (int i = 0; i < extra.size(); i++) {
@@ -100,20 +101,36 @@ public final class CampaignCatalog {
       if (t.schedule() != null) {
         throw LakecastErrors.unsupported(SHAPE, at + "Schedule", "treatments that follow the campaign's Schedule");
       }
-      if (t.templateConfiguration() != null) {
-        throw LakecastErrors.unsupported(SHAPE, at + "TemplateConfiguration", "MessageConfiguration");
-      }
+      CampaignMessages.checkTemplateConfiguration(SHAPE, at + "TemplateConfiguration", t.templateConfiguration());
       if (t.customDeliveryConfiguration() != null) {
         throw LakecastErrors.unsupported(SHAPE, at + "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
       }
       refuseUnsupportedMessages(at + "MessageConfiguration", t.messageConfiguration());
+      checkVariables(at + "MessageConfiguration", t.messageConfiguration());
     }
     AssignmentPlan.of("validation", c);
-    if (CampaignMessages.channels(CampaignMessages.byTreatment(c)).isEmpty()) {
+  }
+
+  private static void checkVariables(String path, MessageConfiguration m) {
+    if (m != null) {
+      MessageRenderer.checkMessage(SHAPE, path, PinpointJson.mapper().valueToTree(m));
+    }
+  }
+
+  /**
+   * The campaign's messages with its templates resolved (the versions named, else the active ones); a template that
+   * does not exist is NotFoundException. Refuses a campaign with no message for any channel.
+   */
+  CampaignMessages.Resolved messages(WriteCampaignRequest c) {
+    TemplateCatalog templates = new TemplateCatalog(warehouse);
+    CampaignMessages.Resolved r = CampaignMessages.resolve(c,
+        (type, t) -> templates.resolve(type, t.name(), t.version()).request());
+    if (r.channels().isEmpty()) {
       throw LakecastErrors.invalidMember(
           SHAPE, "MessageConfiguration", "it has no message for any channel (EmailMessage, SMSMessage,"
-              + " DefaultMessage, GCMMessage, APNSMessage, ADMMessage, BaiduMessage)");
+              + " DefaultMessage, GCMMessage, APNSMessage, ADMMessage, BaiduMessage, or a TemplateConfiguration)");
     }
+    return r;
   }
 
   /**
@@ -188,6 +205,7 @@ public final class CampaignCatalog {
   public CampaignResponse create(String applicationId, WriteCampaignRequest request, String campaignId) {
     new AppCatalog(warehouse).require(applicationId);
     validate(request);
+    messages(request);
     new SegmentCatalog(warehouse).get(applicationId, request.segmentId(), request.segmentVersion());
     if (campaignId != null && !exists(applicationId, campaignId).isEmpty()) {
       throw LakecastErrors.alreadyExists("Campaign", campaignId, applicationId);
@@ -264,6 +282,7 @@ public final class CampaignCatalog {
   public CampaignResponse update(String applicationId, String campaignId, WriteCampaignRequest request) {
     StoredCampaign current = load(applicationId, campaignId);
     validate(request);
+    messages(request);
     new SegmentCatalog(warehouse).get(applicationId, request.segmentId(), request.segmentVersion());
     String now = Ids.now();
     int version = current.version() + 1;
@@ -336,7 +355,7 @@ public final class CampaignCatalog {
         treatments.add(
             new TreatmentResource(
                 String.valueOf(i + 1), t.messageConfiguration(), t.schedule(), t.sizePercent(), state,
-                t.treatmentDescription(), t.treatmentName()));
+                t.templateConfiguration(), t.treatmentDescription(), t.treatmentName()));
       }
     }
     // The version a run uses: the one named, else the segment's latest (runs read it when they start); none once
@@ -349,7 +368,8 @@ public final class CampaignCatalog {
         Ids.arn(conf.region(), conf.accountId(), "apps/" + c.applicationId() + "/campaigns/" + c.campaignId()),
         c.creationDate(), treatments == null ? null : state, d.description(), d.holdoutPercent(), d.hook(),
         c.campaignId(), d.isPaused(), c.lastModifiedDate(), d.limits(), d.messageConfiguration(), d.name(),
-        d.schedule(), d.segmentId(), segmentVersion, state, d.tags(), d.treatmentDescription(), d.treatmentName(),
+        d.schedule(), d.segmentId(), segmentVersion, state, d.tags(), d.templateConfiguration(),
+        d.treatmentDescription(), d.treatmentName(),
         c.version(), d.priority());
   }
 

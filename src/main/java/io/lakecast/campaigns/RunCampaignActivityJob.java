@@ -180,7 +180,7 @@ public final class RunCampaignActivityJob {
    */
   private Delivered dispatchPending(LakecastConf conf, String outbox, String campaignId, String runId,
       WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start,
-      HashMap<String, HashMap<String, String>> messages, Dataset<Row> endpointJson, String group) {
+      CampaignMessages.Resolved messages, Dataset<Row> endpointJson, String group) {
     SparkSession spark = warehouse.spark();
     Instant ledgerWrittenAt = Instant.now();
     String claim = Ids.random();
@@ -203,8 +203,8 @@ public final class RunCampaignActivityJob {
     String staging = warehouse.staging("dispatch/run=") + runId + "/batch=" + batch;
     long dispatchStart = System.nanoTime();
     PartitionedDispatcher.dispatch(
-            pending, messages, OutboxSender.factory(outbox, runId, batch, hadoop), partitions,
-            pacing(campaign, settings, start))
+            pending, messages.messages(), OutboxSender.factory(outbox, runId, batch, hadoop), partitions,
+            pacing(campaign, settings, start), messages.personalizer())
         .write()
         .mode("overwrite")
         .parquet(staging);
@@ -275,7 +275,8 @@ public final class RunCampaignActivityJob {
     SparkSession spark = warehouse.spark();
     String group = "campaign-" + campaignId;
     AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
-    HashMap<String, HashMap<String, String>> messages = CampaignMessages.byTreatment(campaign);
+    CampaignMessages.Resolved resolved = new CampaignCatalog(warehouse).messages(campaign);
+    HashMap<String, HashMap<String, String>> messages = resolved.messages();
     Map<String, String> activityIds = new LinkedHashMap<>();
     for (String t : plan.treatmentIds()) {
       activityIds.put(t, Ids.deterministic(runId, t));
@@ -371,7 +372,7 @@ public final class RunCampaignActivityJob {
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
       // Nothing left to send (every message has its outcome, or all were excluded): no claim, no dispatch.
       Delivered delivered = open == 0 ? Delivered.NONE
-          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, messages, endpointJson,
+          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, resolved, endpointJson,
               group);
       long sent = delivered.sent();
       long failed = delivered.failed();

@@ -43,29 +43,41 @@ public final class PartitionedDispatcher {
     public static final Pacing NONE = new Pacing(0, Long.MAX_VALUE);
   }
 
+  /**
+   * The reason of a message that could not be rendered for its endpoint (Pinpoint's {@code _email.rendering_failure}):
+   * a message variable with neither a value nor a default.
+   */
+  public static final String RENDERING_FAILURE = "RENDERING_FAILURE";
+
   /** The reason of a message its campaign's {@code Limits.MaximumDuration} left unsent. */
   public static final String MAXIMUM_DURATION_EXCEEDED = "MAXIMUM_DURATION_EXCEEDED";
 
-  /** Dispatches without pacing (see {@link #dispatch(Dataset, HashMap, Sender.Factory, int, Pacing)}). */
+  /**
+   * Dispatches without pacing or personalization (see {@link #dispatch(Dataset, HashMap, Sender.Factory, int,
+   * Pacing, Personalizer)}).
+   */
   public static Dataset<Row> dispatch(
       Dataset<Row> pending,
       HashMap<String, HashMap<String, String>> messages,
       Sender.Factory factory,
       int partitions) {
-    return dispatch(pending, messages, factory, partitions, Pacing.NONE);
+    return dispatch(pending, messages, factory, partitions, Pacing.NONE, Personalizer.NONE);
   }
 
   /**
    * Dispatches {@code pending} (ledger columns plus {@code EndpointJson}).
    *
    * @param messages TreatmentId → ChannelType → message JSON
+   * @param personalizer renders each message for its endpoint; a message it cannot render fails as
+   *     {@link #RENDERING_FAILURE}
    */
   public static Dataset<Row> dispatch(
       Dataset<Row> pending,
       HashMap<String, HashMap<String, String>> messages,
       Sender.Factory factory,
       int partitions,
-      Pacing pacing) {
+      Pacing pacing,
+      Personalizer personalizer) {
     // Each partition sends its share of the rate: one message every intervalNanos.
     long intervalNanos = pacing.messagesPerSecond() <= 0 ? 0
         : Math.round(1e9 * partitions / pacing.messagesPerSecond());
@@ -101,7 +113,7 @@ public final class PartitionedDispatcher {
                 }
                 nextSendNanos = Math.max(nextSendNanos, System.nanoTime() - intervalNanos) + intervalNanos;
               }
-              return sendOne(sender, r, messages);
+              return sendOne(sender, r, messages, personalizer);
             }
           };
         };
@@ -111,12 +123,20 @@ public final class PartitionedDispatcher {
         .mapPartitions(send, Encoders.row(RESULT_SCHEMA));
   }
 
-  private static Row sendOne(Sender sender, Row r, HashMap<String, HashMap<String, String>> messages) {
+  private static Row sendOne(Sender sender, Row r, HashMap<String, HashMap<String, String>> messages,
+      Personalizer personalizer) {
     String treatment = r.getAs("TreatmentId");
     String channel = r.getAs("ChannelType");
     HashMap<String, String> byChannel = messages.get(treatment);
     String message = byChannel == null ? null : byChannel.get(channel);
     FaultPoints.reach("campaign.during-dispatch");
+    if (message != null) {
+      try {
+        message = personalizer.personalize(treatment, channel, message, r.getAs("EndpointJson"));
+      } catch (Personalizer.RenderingFailure e) {
+        return outcome(r, Sender.Delivery.failed(RENDERING_FAILURE));
+      }
+    }
     Sender.Delivery d =
         message == null
             ? Sender.Delivery.failed("UNSUPPORTED_CHANNEL")

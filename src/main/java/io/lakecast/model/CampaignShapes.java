@@ -6,13 +6,14 @@ import io.lakecast.model.PinpointEnums.Action;
 import io.lakecast.model.PinpointEnums.Frequency;
 import io.lakecast.model.PinpointEnums.MessageType;
 import io.lakecast.model.PinpointEnums.Mode;
+import io.lakecast.model.TemplateShapes.TemplateConfiguration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Campaign shapes: {@code WriteCampaignRequest}, its messages and schedule, {@code CampaignResponse} and
  * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app and custom messages,
- * templates) are carried as raw JSON so that any Pinpoint campaign definition parses; the campaign catalog then
+ * custom delivery) are carried as raw JSON so that any Pinpoint campaign definition parses; the campaign catalog then
  * refuses them by name.
  */
 public final class CampaignShapes {
@@ -33,7 +34,7 @@ public final class CampaignShapes {
       @JsonProperty("SegmentId") String segmentId,
       @JsonProperty("SegmentVersion") Integer segmentVersion,
       @JsonProperty("tags") Map<String, String> tags,
-      @JsonProperty("TemplateConfiguration") JsonNode templateConfiguration,
+      @JsonProperty("TemplateConfiguration") TemplateConfiguration templateConfiguration,
       @JsonProperty("TreatmentDescription") String treatmentDescription,
       @JsonProperty("TreatmentName") String treatmentName,
       @JsonProperty("Priority") Integer priority) {}
@@ -44,7 +45,7 @@ public final class CampaignShapes {
       @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
       @JsonProperty("Schedule") Schedule schedule,
       @JsonProperty("SizePercent") Integer sizePercent,
-      @JsonProperty("TemplateConfiguration") JsonNode templateConfiguration,
+      @JsonProperty("TemplateConfiguration") TemplateConfiguration templateConfiguration,
       @JsonProperty("TreatmentDescription") String treatmentDescription,
       @JsonProperty("TreatmentName") String treatmentName) {}
 
@@ -129,6 +130,7 @@ public final class CampaignShapes {
       @JsonProperty("Schedule") Schedule schedule,
       @JsonProperty("SizePercent") Integer sizePercent,
       @JsonProperty("State") CampaignState state,
+      @JsonProperty("TemplateConfiguration") TemplateConfiguration templateConfiguration,
       @JsonProperty("TreatmentDescription") String treatmentDescription,
       @JsonProperty("TreatmentName") String treatmentName) {}
 
@@ -156,6 +158,7 @@ public final class CampaignShapes {
       @JsonProperty("SegmentVersion") Integer segmentVersion,
       @JsonProperty("State") CampaignState state,
       @JsonProperty("tags") Map<String, String> tags,
+      @JsonProperty("TemplateConfiguration") TemplateConfiguration templateConfiguration,
       @JsonProperty("TreatmentDescription") String treatmentDescription,
       @JsonProperty("TreatmentName") String treatmentName,
       @JsonProperty("Version") Integer version,

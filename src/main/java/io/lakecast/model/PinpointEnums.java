@@ -59,6 +59,9 @@ public final class PinpointEnums {
   /** Push actions. */
   public enum Action { OPEN_APP, DEEP_LINK, URL }
 
+  /** In-app message layouts. */
+  public enum Layout { BOTTOM_BANNER, TOP_BANNER, OVERLAYS, MOBILE_FEED, MIDDLE_BANNER, CAROUSEL }
+
   /** SMS message types. */
   public enum MessageType { TRANSACTIONAL, PROMOTIONAL }
 

@@ -29,6 +29,7 @@ public enum Table {
   SEGMENT_MEMBERS("segment_members", Schemas.SEGMENT_MEMBERS, List.of()),
   CAMPAIGNS("campaigns", Schemas.CAMPAIGNS, List.of()),
   APP_SETTINGS("app_settings", Schemas.APP_SETTINGS, List.of()),
+  TEMPLATES("templates", Schemas.TEMPLATES, List.of()),
   ACTIVITIES("activities", Schemas.ACTIVITIES, List.of()),
   SEND_LEDGER("send_ledger", Schemas.SEND_LEDGER, List.of()),
   AUDIT("audit", Schemas.AUDIT, List.of()),
@@ -77,6 +78,7 @@ public enum Table {
       case ACTIVITIES -> "ApplicationId,CampaignId,Id,RunId";
       case APPS -> "ApplicationId";
       case LEASES -> "Key";
+      case TEMPLATES -> "TemplateName,TemplateType,Version";
       case EVENTS -> "";
     };
   }
@@ -229,6 +231,15 @@ public enum Table {
     /** One row per application: its WriteApplicationSettingsRequest as JSON. */
     public static final StructType APP_SETTINGS =
         struct(f("ApplicationId", StringType), f("Settings", StringType), f("LastModifiedDate", StringType));
+
+    /**
+     * One row per template version: the request as JSON, and whether it is the template's active version (the one a
+     * campaign uses when it names no version).
+     */
+    public static final StructType TEMPLATES =
+        struct(f("TemplateName", StringType), f("TemplateType", StringType), f("Version", IntegerType),
+            f("Request", StringType), f("CreationDate", StringType), f("LastModifiedDate", StringType),
+            f("Active", BooleanType));
 
     /** One row per lease in use ({@link Leases}): what it covers, the attempt holding it, and since when. */
     public static final StructType LEASES =

@@ -58,7 +58,8 @@ class CampaignShapesTest {
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
         + "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}}]", "AdditionalTreatments[0].Schedule");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
-        + "\"TemplateConfiguration\":{\"SMSTemplate\":{\"Name\":\"t\"}}}]", "AdditionalTreatments[0].TemplateConfiguration");
+        + "\"TemplateConfiguration\":{\"InAppTemplate\":{\"Name\":\"t\"}}}]",
+        "AdditionalTreatments[0].TemplateConfiguration.InAppTemplate");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
         + "\"CustomDeliveryConfiguration\":{\"DeliveryUri\":\"https://x\"}}]",
         "AdditionalTreatments[0].CustomDeliveryConfiguration");
