@@ -231,7 +231,10 @@ public final class RunCampaignActivityJob {
     warehouse
         .delta(Table.SEND_LEDGER)
         .as("l")
-        .merge(outcomes.as("o"), col("l.RunId").equalTo(col("o.RunId")).and(col("l.EndpointId").equalTo(col("o.EndpointId"))))
+        // The literal RunId lets Delta skip every file of other runs (statistics on RunId): the ledger grows with
+        // each run, this merge must not.
+        .merge(outcomes.as("o"), col("l.RunId").equalTo(lit(runId)).and(col("l.RunId").equalTo(col("o.RunId")))
+            .and(col("l.EndpointId").equalTo(col("o.EndpointId"))))
         .whenMatched()
         .update(update)
         .execute();
@@ -342,7 +345,7 @@ public final class RunCampaignActivityJob {
         // A MERGE, not a blind append: two runs of the campaign adding rows at once conflict (one is refused with
         // ConflictException) instead of both adding the same rows.
         warehouse.delta(Table.SEND_LEDGER).as("l")
-            .merge(fresh.as("f"), col("l.RunId").equalTo(col("f.RunId"))
+            .merge(fresh.as("f"), col("l.RunId").equalTo(lit(runId)).and(col("l.RunId").equalTo(col("f.RunId")))
                 .and(col("l.EndpointId").equalTo(col("f.EndpointId"))))
             .whenNotMatched().insertAll()
             .execute();
@@ -448,8 +451,8 @@ public final class RunCampaignActivityJob {
       update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
       update.put("UpdatedAt", current_timestamp());
       warehouse.delta(Table.SEND_LEDGER).as("l")
-          .merge(found.as("f"), col("l.RunId").equalTo(col("f.RunId")).and(col("l.EndpointId").equalTo(
-              col("f.EndpointId"))).and(col("l.ClaimedBy").equalTo(claim)))
+          .merge(found.as("f"), col("l.RunId").equalTo(lit(runId)).and(col("l.RunId").equalTo(col("f.RunId")))
+              .and(col("l.EndpointId").equalTo(col("f.EndpointId"))).and(col("l.ClaimedBy").equalTo(claim)))
           .whenMatched().update(update)
           .execute();
     }

@@ -37,8 +37,9 @@ import org.apache.spark.sql.SparkSession;
  * The benchmark behind {@code scripts/bench}: in one JVM and one local session, times (a) plain Spark reading the
  * generated CSV and writing a Delta table (the baseline, no Lakecast code), (b) create-import-job of the same file
  * into an empty warehouse, (c) evaluating a 4-dimension segment, with the same predicate hand-written as a
- * DataFrame filter beside it, (d) the campaign activity through the outbox, and (e) a re-import of the endpoints with
- * 10% changed. Prints each time and its ratio to (a). A warm-up pass on a small file runs every step first so that
+ * DataFrame filter beside it, (d) the campaign activity through the outbox, (e) a re-import of the endpoints with
+ * 10% changed, and (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days (its time is day 1's;
+ * its note gives each day's ratio to day 1, which a growing ledger must not raise). Prints each time and its ratio to (a). A warm-up pass on a small file runs every step first so that
  * class loading favours no row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
  * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
@@ -198,6 +199,38 @@ public final class Bench {
           : best(reimport, ei);
     }
     rows.add(reimport);
+
+    // (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days: each day's limits read the ledger
+    // all the days before it wrote, so this shows whether a growing ledger slows the runs. Total is 10, so every day
+    // still sends (a lower Total would make the last days cheap by sending nothing).
+    String dailyJson = "{\"Name\":\"bench daily\",\"SegmentId\":\"" + segmentId + "\","
+        + "\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"Daily news\"},"
+        + "\"EmailMessage\":{\"Title\":\"Daily news\",\"Body\":\"Daily news\"}},"
+        + "\"Limits\":{\"Daily\":1,\"Total\":10},"
+        + "\"Schedule\":{\"StartTime\":\"2030-01-01T09:00:00Z\",\"Frequency\":\"DAILY\"}}";
+    String dailyId = new CampaignCatalog(warehouse).create(appId,
+        PinpointJson.parse(dailyJson, WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+    List<Double> days = new ArrayList<>();
+    long[] dailySent = new long[1];
+    for (int d = 0; d < 10; d++) {
+      java.time.Instant at = java.time.Instant.parse("2030-01-01T09:00:00Z").plus(java.time.Duration.ofDays(d));
+      Row4 day = timed("(f) day " + (d + 1), "", () -> {
+        long s = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, dailyId, at)).run()
+            .last().sent();
+        dailySent[0] = s;
+        return s;
+      });
+      days.add(day.seconds());
+    }
+    StringBuilder perDay = new StringBuilder();
+    double worst = 0;
+    for (double d : days) {
+      perDay.append(String.format(Locale.ROOT, " %.2f", d / days.get(0)));
+      worst = Math.max(worst, d / days.get(0));
+    }
+    rows.add(new Row4("(f) DAILY campaign, Daily+Total limits: day 1 of 10", days.get(0),
+        String.format(Locale.ROOT, "%d messages a day; each day / day 1:%s (worst %.2fx)", dailySent[0], perDay,
+            worst)));
     List<Row4> annotated = new ArrayList<>();
     annotated.add(rows.get(0));
     annotated.add(new Row4(rows.get(1).name(), rows.get(1).seconds(),
@@ -206,6 +239,7 @@ public final class Bench {
     annotated.add(rows.get(3));
     annotated.add(new Row4(rows.get(4).name(), rows.get(4).seconds(), sent[0] + " messages"));
     annotated.add(rows.get(5));
+    annotated.add(rows.get(6));
     return annotated;
   }
 
