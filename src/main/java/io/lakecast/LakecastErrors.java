@@ -93,6 +93,20 @@ public final class LakecastErrors {
         + type.toLowerCase(java.util.Locale.ROOT).replace("inapp", "in-app") + "-template");
   }
 
+  /** A campaign hook's LambdaFunctionName without a URL to run it at. */
+  public static LakecastException hookNotMapped(String lambdaFunctionName, String key) {
+    return badRequest("Campaign hook LambdaFunctionName '" + lambdaFunctionName + "' has no URL: Lakecast runs hooks "
+        + "over HTTPS, so set " + key + " to the https:// URL that runs it, or give the hook a WebUrl");
+  }
+
+  /** Batches a campaign hook did not answer; nothing of the occurrence was recorded or sent. */
+  public static LakecastException hookFailed(String url, long endpoints, String reason) {
+    return new LakecastException("InternalServerErrorException", LakecastException.FAILURE,
+        "The campaign hook at " + url + " failed for " + endpoints + " endpoint(s): " + reason + "; nothing of this "
+            + "occurrence was recorded or sent, run the campaign again when the hook answers",
+        null);
+  }
+
   public static LakecastException appNotFound(String applicationId) {
     return new LakecastException(
         "NotFoundException",

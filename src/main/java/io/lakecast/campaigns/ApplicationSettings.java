@@ -35,9 +35,7 @@ public final class ApplicationSettings {
 
   /** Checks the request is one Lakecast applies; errors name the member. */
   public static void validate(WriteApplicationSettingsRequest r) {
-    if (r.campaignHook() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "CampaignHook", "settings without a campaign hook");
-    }
+    SegmentHook.validate(SHAPE, "CampaignHook", r.campaignHook());
     QuietTimes.validate(SHAPE, "QuietTime", r.quietTime());
     validateLimits(SHAPE, "Limits", r.limits());
     Integer control = r.globalControlGroupPercent();

@@ -66,9 +66,7 @@ public final class CampaignCatalog {
           "ONCE, HOURLY, DAILY, WEEKLY or MONTHLY (event-triggered campaigns need event ingestion)");
     }
     QuietTimes.validate(SHAPE, "Schedule.QuietTime", s.quietTime());
-    if (c.hook() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "Hook", "campaigns without a hook");
-    }
+    SegmentHook.validate(SHAPE, "Hook", c.hook());
     ApplicationSettings.validateLimits(SHAPE, "Limits", c.limits());
     if (s.eventFilter() != null) {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.EventFilter", "schedules without an event filter");
@@ -382,7 +380,7 @@ public final class CampaignCatalog {
       if (!endpointIds.isEmpty()) {
         warehouse.delta(Table.SEND_LEDGER).update(
             col("ApplicationId").equalTo(applicationId).and(col("EndpointId").isin(endpointIds.toArray())),
-            java.util.Map.of("Address", lit(null).cast("string")));
+            java.util.Map.of("Address", lit(null).cast("string"), "HookEndpoint", lit(null).cast("string")));
       }
     };
   }

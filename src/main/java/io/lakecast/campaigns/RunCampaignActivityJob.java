@@ -22,6 +22,7 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.campaigns.CampaignCatalog.StoredCampaign;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.dispatch.OutboxSender;
+import io.lakecast.dispatch.Personalizer;
 import io.lakecast.dispatch.PartitionedDispatcher;
 import io.lakecast.dispatch.PartitionedDispatcher.Pacing;
 import io.lakecast.events.CampaignEvents;
@@ -29,8 +30,10 @@ import io.lakecast.model.CampaignShapes.ActivityResponse;
 import io.lakecast.model.AppShapes.WriteApplicationSettingsRequest;
 import io.lakecast.model.CampaignShapes.CampaignLimits;
 import io.lakecast.model.CampaignShapes.QuietTime;
+import io.lakecast.model.CampaignShapes.MessageConfiguration;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
 import io.lakecast.model.Ids;
+import io.lakecast.model.PinpointJson;
 import io.lakecast.model.SegmentShapes.SegmentResponse;
 import io.lakecast.segments.SegmentCatalog;
 import io.lakecast.segments.SegmentEvaluator;
@@ -180,7 +183,7 @@ public final class RunCampaignActivityJob {
    */
   private Delivered dispatchPending(LakecastConf conf, String outbox, String campaignId, String runId,
       WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start,
-      CampaignMessages.Resolved messages, Dataset<Row> endpointJson, String group) {
+      CampaignMessages.Resolved messages, Personalizer personalizer, Dataset<Row> endpointJson, String group) {
     SparkSession spark = warehouse.spark();
     Instant ledgerWrittenAt = Instant.now();
     String claim = Ids.random();
@@ -195,7 +198,9 @@ public final class RunCampaignActivityJob {
     Dataset<Row> pending = warehouse.read(Table.SEND_LEDGER)
         .filter(col("RunId").equalTo(runId).and(col("ClaimedBy").equalTo(claim))
             .and(col("Status").equalTo(DISPATCHING)))
-        .join(endpointJson, "EndpointId");
+        .join(endpointJson, "EndpointId")
+        // The endpoint as the campaign hook returned it, if the campaign has one.
+        .withColumn("EndpointJson", coalesce(col("HookEndpoint"), col("EndpointJson")));
     String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
@@ -204,7 +209,7 @@ public final class RunCampaignActivityJob {
     long dispatchStart = System.nanoTime();
     PartitionedDispatcher.dispatch(
             pending, messages.messages(), OutboxSender.factory(outbox, runId, batch, hadoop), partitions,
-            pacing(campaign, settings, start), messages.personalizer())
+            pacing(campaign, settings, start), personalizer)
         .write()
         .mode("overwrite")
         .parquet(staging);
@@ -292,6 +297,7 @@ public final class RunCampaignActivityJob {
     Dataset<Row> members =
         new SegmentEvaluator(warehouse, appId).members(segment, options.at());
     WriteApplicationSettingsRequest settings = new ApplicationSettings(warehouse).of(appId);
+    SegmentHook hook = SegmentHook.of(campaign.hook(), settings.campaignHook(), conf);
     SendLimits limits = SendLimits.of(campaign, settings);
     Dataset<Row> classified = classify(members, CampaignMessages.channels(messages));
     Integer control = settings.globalControlGroupPercent();
@@ -341,6 +347,17 @@ public final class RunCampaignActivityJob {
           .parquet(freshPath);
       Dataset<Row> fresh = spark.read().parquet(freshPath);
       long freshCount = fresh.count();
+      if (hook != null && freshCount > 0) {
+        LakecastSession.describe(spark, group, "Campaign hook " + hook.target());
+        String keptPath = freshPath + "-kept";
+        long filtered = throughHook(hook, fresh, classified.select(col("Id").as("EndpointId"), col("EndpointJson")),
+            campaign, appId, campaignId, activityIds, start, freshPath, keptPath, conf);
+        dropped.merge(SegmentHook.FILTERED, filtered, Long::sum);
+        fresh = spark.read().parquet(keptPath);
+        freshCount = fresh.count();
+        LOG.info("Campaign {} run {}: the campaign hook kept {} endpoint(s) and left out {}", campaignId, runId,
+            freshCount, filtered);
+      }
       if (freshCount > 0) {
         // A MERGE, not a blind append: two runs of the campaign adding rows at once conflict (one is refused with
         // ConflictException) instead of both adding the same rows.
@@ -375,7 +392,8 @@ public final class RunCampaignActivityJob {
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
       // Nothing left to send (every message has its outcome, or all were excluded): no claim, no dispatch.
       Delivered delivered = open == 0 ? Delivered.NONE
-          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, resolved, endpointJson,
+          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, resolved,
+              hook == null ? resolved.personalizer() : new HookOverrides(resolved.personalizer()), endpointJson,
               group);
       long sent = delivered.sent();
       long failed = delivered.failed();
@@ -398,11 +416,67 @@ public final class RunCampaignActivityJob {
           activityIds, dropped, holdout, waves[0], waves[1]);
       // Only this attempt's staging: another run of the campaign may still be reading its own.
       warehouse.delete(freshPath);
+      warehouse.delete(freshPath + "-hook");
+      warehouse.delete(freshPath + "-kept");
       return new Run(runId, Ids.iso(start), segmentSize, dropped, holdout, assigned, sent, failed, alreadyInLedger,
           activities);
     } finally {
       classified.unpersist();
     }
+  }
+
+  /**
+   * Sends the new ledger rows' endpoints to the campaign hook ({@link SegmentHook}) and writes, at {@code keptPath},
+   * the rows to record: the held-out ones, and those the hook kept, with the endpoint it returned in
+   * {@code HookEndpoint}. Returns how many it left out. A batch the hook failed fails the run here, before anything
+   * of the occurrence is recorded.
+   */
+  private long throughHook(SegmentHook hook, Dataset<Row> fresh, Dataset<Row> endpointJson,
+      WriteCampaignRequest campaign, String appId, String campaignId, Map<String, String> activityIds,
+      Instant start, String freshPath, String keptPath, LakecastConf conf) {
+    SparkSession spark = warehouse.spark();
+    HashMap<String, String> context = new HashMap<>();
+    for (Map.Entry<String, String> t : activityIds.entrySet()) {
+      MessageConfiguration mc = campaign.messageConfiguration();
+      if (!t.getKey().equals(AssignmentPlan.DEFAULT_TREATMENT)) {
+        MessageConfiguration own =
+            campaign.additionalTreatments().get(Integer.parseInt(t.getKey()) - 1).messageConfiguration();
+        mc = own != null ? own : mc;
+      }
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("MessageConfiguration", mc);
+      event.put("ApplicationId", appId);
+      event.put("CampaignId", campaignId);
+      event.put("TreatmentId", t.getKey());
+      event.put("ActivityId", t.getValue());
+      event.put("ScheduledTime", Ids.iso(start));
+      context.put(t.getKey(), PinpointJson.compact(event));
+    }
+    Dataset<Row> toHook = fresh.filter(col("Status").equalTo("PENDING"))
+        .select(col("EndpointId"), col("TreatmentId")).join(endpointJson, "EndpointId");
+    String answersPath = freshPath + "-hook";
+    int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions()
+        : spark.sparkContext().defaultParallelism();
+    hook.call(toHook, context, partitions).write().parquet(answersPath);
+    Dataset<Row> answers = spark.read().parquet(answersPath);
+    Row summary = answers.agg(
+        sum(when(col("Failure").isNotNull(), 1).otherwise(0)),
+        min(col("Failure")),
+        sum(when(col("Failure").isNull().and(col("Kept").unary_$bang()), 1).otherwise(0))).first();
+    long failed = summary.isNullAt(0) ? 0 : summary.getLong(0);
+    if (failed > 0) {
+      String reason = summary.getString(1);
+      warehouse.delete(answersPath);
+      warehouse.delete(freshPath);
+      throw LakecastErrors.hookFailed(hook.target(), failed, reason);
+    }
+    Dataset<Row> kept = answers.select(col("EndpointId").as("_Id"), col("Kept"), col("HookEndpoint").as("_Hook"));
+    fresh.join(kept, fresh.col("EndpointId").equalTo(kept.col("_Id")), "left")
+        .filter(col("Kept").isNull().or(col("Kept")))
+        .withColumn("HookEndpoint", col("_Hook"))
+        .drop("_Id", "Kept", "_Hook")
+        .write().parquet(keptPath);
+    return summary.isNullAt(2) ? 0 : summary.getLong(2);
   }
 
   /**
@@ -476,7 +550,8 @@ public final class RunCampaignActivityJob {
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
-            col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"), col("EndpointJson"));
+            col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
+            coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
     // An event's date is its outcome's send time, so the run's events lie in partitions from its earliest one on.
     Row earliest = outcomes.agg(min(col("SentAt"))).first();
     long n = 0;
@@ -544,7 +619,8 @@ public final class RunCampaignActivityJob {
         lit(0).as("Attempts"),
         current_timestamp().as("UpdatedAt"),
         lit(null).cast("string").as("ClaimedBy"),
-        lit(Ids.iso(scheduledStart)).as("ScheduledStart"));
+        lit(Ids.iso(scheduledStart)).as("ScheduledStart"),
+        lit(null).cast("string").as("HookEndpoint"));
   }
 
   private List<ActivityResponse> recordActivities(

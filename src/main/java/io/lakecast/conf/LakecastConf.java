@@ -98,6 +98,23 @@ public final class LakecastConf {
   public static final String IO_ALLOWED_SCHEMES = PREFIX + "io.allowedSchemes";
   public static final String IO_ALLOWED_SCHEMES_DEFAULT = "file,s3,s3a";
 
+  /**
+   * Prefix of the keys that map a campaign hook's {@code LambdaFunctionName} to the HTTPS URL that runs it:
+   * {@code spark.lakecast.hooks.<name>.url}. Lakecast has no Lambda; a name without a mapping is refused.
+   */
+  public static final String HOOKS_PREFIX = PREFIX + "hooks.";
+
+  /** Seconds a campaign hook has to answer one batch; Pinpoint gives its function 15. */
+  public static final String HOOKS_TIMEOUT_SECONDS = PREFIX + "hooks.timeoutSeconds";
+  public static final int HOOKS_TIMEOUT_SECONDS_DEFAULT = 15;
+
+  /**
+   * A PEM file of certificates to trust for campaign hooks' HTTPS, beside the JVM's own trusted authorities (for a
+   * hook behind a private authority). Empty: the JVM's only.
+   */
+  public static final String HOOKS_TRUSTED_CERTIFICATES = PREFIX + "hooks.trustedCertificates";
+  public static final String HOOKS_TRUSTED_CERTIFICATES_DEFAULT = "";
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -247,6 +264,26 @@ public final class LakecastConf {
       }
     }
     return out;
+  }
+
+  /** The URL a campaign hook's {@code LambdaFunctionName} runs at, or null when it has no mapping. */
+  public String hookUrl(String lambdaFunctionName) {
+    String v = get(HOOKS_PREFIX + lambdaFunctionName + ".url", "");
+    return v.isEmpty() ? null : v;
+  }
+
+  /** {@link #HOOKS_TIMEOUT_SECONDS}, at least 1. */
+  public int hookTimeoutSeconds() {
+    int s = getInt(HOOKS_TIMEOUT_SECONDS, HOOKS_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(HOOKS_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  /** {@link #HOOKS_TRUSTED_CERTIFICATES}: a local path, or empty. */
+  public String hookTrustedCertificates() {
+    return get(HOOKS_TRUSTED_CERTIFICATES, HOOKS_TRUSTED_CERTIFICATES_DEFAULT);
   }
 
   public String accountId() {

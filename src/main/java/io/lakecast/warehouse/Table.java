@@ -226,7 +226,9 @@ public enum Table {
             // The attempt that claimed the row for sending (Status DISPATCHING), so two runs never send it both.
             f("ClaimedBy", StringType),
             // The occurrence's scheduled start (ISO), which the Daily limit's 24-hour window is counted by.
-            f("ScheduledStart", StringType));
+            f("ScheduledStart", StringType),
+            // The endpoint as the campaign hook returned it (JSON), when the campaign has a hook.
+            f("HookEndpoint", StringType));
 
     /** One row per application: its WriteApplicationSettingsRequest as JSON. */
     public static final StructType APP_SETTINGS =

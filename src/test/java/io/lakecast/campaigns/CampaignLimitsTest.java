@@ -79,8 +79,9 @@ class CampaignLimitsTest {
     assertThat(got).isEqualTo(set);
 
     for (String[] refused : new String[][] {
-        {"{\"CampaignHook\":{\"Mode\":\"FILTER\",\"WebUrl\":\"https://127.0.0.1/hook\"}}",
-            "BadRequestException: CampaignHook in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"CampaignHook\":{\"Mode\":\"FILTER\"}}",
+            "BadRequestException: Invalid CampaignHook in WriteApplicationSettingsRequest: give exactly one of WebUrl "
+                + "and LambdaFunctionName"},
         {"{\"QuietTime\":{\"Start\":\"22:00\"}}",
             "BadRequestException: Missing required member 'QuietTime.End' in WriteApplicationSettingsRequest"},
         {"{\"Limits\":{\"Session\":3}}",

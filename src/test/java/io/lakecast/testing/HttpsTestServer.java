@@ -1,0 +1,113 @@
+package io.lakecast.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real HTTPS server on 127.0.0.1 (the JDK's), with a self-signed certificate made by {@code keytool} for
+ * 127.0.0.1. Each path answers with a function of the request body; every request body is kept, per path, for the
+ * test to read. The certificate is written as PEM for clients to trust.
+ */
+public final class HttpsTestServer implements AutoCloseable {
+  /** What a path answers: status and body, after an optional delay. */
+  public record Answer(int status, String body, long delayMillis) {
+    public static Answer ok(String body) {
+      return new Answer(200, body, 0);
+    }
+  }
+
+  private final HttpsServer server;
+  private final Path certificate;
+  private final java.util.Map<String, List<String>> received = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private HttpsServer started(HttpsServer s) {
+    s.setExecutor(Executors.newFixedThreadPool(16));
+    s.start();
+    return s;
+  }
+
+  public HttpsTestServer(Path dir) throws Exception {
+    Path store = dir.resolve("server.p12");
+    certificate = dir.resolve("server.pem");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+        "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+        "-storepass", "test-only", "-keypass", "test-only");
+    run(keytool, "-exportcert", "-alias", "server", "-rfc", "-keystore", store.toString(), "-storepass",
+        "test-only", "-file", certificate.toString());
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      ks.load(in, "test-only".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "test-only".toCharArray());
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(kmf.getKeyManagers(), null, null);
+    HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    server = started(s);
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+  }
+
+  /** Serves {@code path} with {@code answer} of each request's body. */
+  public String serve(String path, Function<String, Answer> answer) {
+    received.put(path, new CopyOnWriteArrayList<>());
+    server.createContext(path, (HttpExchange x) -> {
+      String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      received.get(path).add(body);
+      Answer a = answer.apply(body);
+      try {
+        Thread.sleep(a.delayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+      try {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(a.status(), bytes.length);
+        x.getResponseBody().write(bytes);
+      } catch (IOException e) {
+        // The client gave up (a timeout the test provoked).
+      } finally {
+        x.close();
+      }
+    });
+    return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** The request bodies {@code path} received, in order. */
+  public List<String> received(String path) {
+    return received.get(path);
+  }
+
+  /** The server's certificate, PEM: what a client must trust. */
+  public Path certificate() {
+    return certificate;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
