@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
@@ -552,14 +553,20 @@ public final class RunCampaignActivityJob {
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
             col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
             coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
-    // An event's date is its outcome's send time, so the run's events lie in partitions from its earliest one on.
-    Row earliest = outcomes.agg(min(col("SentAt"))).first();
+    // An event's timestamp is its outcome's send time (the row's UpdatedAt, which no later step changes), so the
+    // run's events lie in the date partitions of its outcomes and between their earliest and latest send times.
+    // The time bounds let Parquet skip, by row-group statistics, the events of every other run on those dates: the
+    // events an application accumulates must not slow its runs.
+    Row span = outcomes.agg(min(col("SentAt")), max(col("SentAt"))).first();
     long n = 0;
-    if (!earliest.isNullAt(0)) {
-      String firstDay = Ids.iso(Instant.ofEpochMilli(earliest.getLong(0))).substring(0, 10);
+    if (!span.isNullAt(0)) {
+      long first = span.getLong(0);
+      long last = span.getLong(1);
       Dataset<Row> written = warehouse.read(Table.EVENTS)
           .filter(col("app_id").equalTo(appId)
-              .and(col("event_date").geq(firstDay))
+              .and(col("event_date").between(Ids.iso(Instant.ofEpochMilli(first)).substring(0, 10),
+                  Ids.iso(Instant.ofEpochMilli(last)).substring(0, 10)))
+              .and(col("event_timestamp").between(first, last))
               .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
           .select(col("event_id"));
       Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),

@@ -74,8 +74,11 @@ public record SendLimits(Integer daily, boolean dailyAcrossCampaigns, Integer to
     Column scheduled = col("ScheduledStart").cast("timestamp");
     Column inDay = scheduled.gt(lit(Timestamp.from(start.minus(Duration.ofHours(24)))))
         .and(scheduled.leq(lit(Timestamp.from(start))));
+    // Only the rows a limit can count: the campaign's own (Delta skips other campaigns' files by statistics on
+    // CampaignId), and other campaigns' only for the application's Daily, within its day.
+    Column counted = dailyAcrossCampaigns && daily != null ? inCampaign.or(inDay) : inCampaign;
     Dataset<Row> counts = ledger
-        .filter(col("RunId").notEqual(runId).and(col("Status").isin("PENDING", "DISPATCHING", "SENT")))
+        .filter(counted.and(col("RunId").notEqual(runId)).and(col("Status").isin("PENDING", "DISPATCHING", "SENT")))
         .groupBy(col("EndpointId"))
         .agg(sum(when(inCampaign, 1).otherwise(0)).as("_total"),
             sum(when(dailyAcrossCampaigns ? inDay : inDay.and(inCampaign), 1).otherwise(0)).as("_daily"));
