@@ -228,6 +228,7 @@ public final class RunCampaignActivityJob {
         (System.nanoTime() - dispatchStart) / 1_000_000);
 
     LakecastSession.describe(spark, group, "Record delivery statuses");
+    long statusesStart = System.nanoTime();
     Map<String, Column> update = new LinkedHashMap<>();
     update.put("Status", col("o.Status"));
     update.put("Reason", col("o.Reason"));
@@ -244,6 +245,8 @@ public final class RunCampaignActivityJob {
         .whenMatched()
         .update(update)
         .execute();
+    LOG.info("Campaign {} run {}: statuses recorded in {} ms", campaignId, runId,
+        (System.nanoTime() - statusesStart) / 1_000_000);
     // Only this attempt's staging: another run of the campaign may still be reading its own.
     warehouse.delete(staging);
     return new Delivered(sent, failed);
@@ -543,10 +546,12 @@ public final class RunCampaignActivityJob {
    */
   private long writeMissingEvents(String appId, String campaignId, String runId, Dataset<Row> endpointJson,
       String accountId, long timeoutSeconds) {
+    long started = System.nanoTime();
     Leases leases = new Leases(warehouse);
     String lease = "campaign-events:" + runId;
     String holder = Ids.random();
     leases.take(lease, holder, "writing the _campaign.send events of run " + runId, timeoutSeconds);
+    long leased = System.nanoTime();
     Dataset<Row> outcomes = warehouse.read(Table.SEND_LEDGER)
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
@@ -572,9 +577,12 @@ public final class RunCampaignActivityJob {
       Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
           "left_anti").localCheckpoint();
       n = missing.count();
+      long found = System.nanoTime();
       if (n > 0) {
         warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
       }
+      LOG.info("Run {} events: lease taken in {} ms, {} missing found in {} ms, written in {} ms", runId,
+          (leased - started) / 1_000_000, n, (found - leased) / 1_000_000, (System.nanoTime() - found) / 1_000_000);
     }
     FaultPoints.reach("campaign.holding-events-lease");
     leases.release(lease, holder);

@@ -19,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -218,15 +217,9 @@ class CampaignHookTest {
   /** The campaign's messages in the outbox: endpoint id → body. */
   static Map<String, String> outboxBodies(String campaignId) throws IOException {
     Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(warehouse.resolve("outbox"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonNode m = PinpointJson.mapper().readTree(line);
-          if (!m.get("CampaignId").asText().equals(campaignId)) {
-            continue;
-          }
-          out.put(m.get("EndpointId").asText(), m.at("/Message/Body").asText());
-        }
+    for (JsonNode m : Cli.outbox(warehouse)) {
+      if (m.get("CampaignId").asText().equals(campaignId)) {
+        out.put(m.get("EndpointId").asText(), m.at("/Message/Body").asText());
       }
     }
     return out;

@@ -4,17 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lakecast.model.PinpointJson;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +66,7 @@ class TemplatedCampaignTest {
         "dee", "v1: Hi Dee, your bronze plan");
     Map<String, String> v2 = Map.of("ana", "v2: gold for Ana", "bo", "v2: silver for you", "dee", "v2: bronze for Dee");
     Map<String, String> sent = new TreeMap<>();
-    for (JsonNode m : outbox()) {
+    for (JsonNode m : Cli.outbox(warehouse)) {
       String endpoint = m.get("EndpointId").asText();
       String expected = m.get("TreatmentId").asText().equals("0") ? v1.get(endpoint) : v2.get(endpoint);
       assertThat(m.at("/Message/Body").asText()).as(endpoint).isEqualTo(expected);
@@ -122,17 +118,5 @@ class TemplatedCampaignTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).startsWith("BadRequestException: Invalid MessageConfiguration.SMSMessage.Body in "
         + "WriteCampaignRequest: not a valid template");
-  }
-
-  static List<JsonNode> outbox() throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(warehouse.resolve("outbox"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          out.add(PinpointJson.mapper().readTree(line));
-        }
-      }
-    }
-    return out;
   }
 }

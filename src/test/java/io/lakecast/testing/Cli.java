@@ -30,6 +30,19 @@ public final class Cli {
     }
   }
 
+  /** Every message in the warehouse's outbox, each line parsed (a campaign run's sent messages). */
+  public static java.util.List<JsonNode> outbox(java.nio.file.Path warehouse) throws java.io.IOException {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(warehouse.resolve("outbox"))) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
+        for (String line : java.nio.file.Files.readAllLines(f)) {
+          out.add(PinpointJson.mapper().readTree(line));
+        }
+      }
+    }
+    return out;
+  }
+
   public static Run run(String... args) {
     SparkTestSession.get();
     StringWriter out = new StringWriter();
