@@ -162,10 +162,13 @@ public final class RunCampaignActivityJob {
     List<Instant> due = schedule.dueAt(options.at());
     Set<String> completed = completedRuns(appId, campaignId);
     List<Run> runs = new ArrayList<>();
+    CampaignMessages.Resolved resolved = null;
     for (Instant start : due) {
       String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
       if (!completed.contains(runId)) {
-        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, start, runId));
+        // Templates resolve once per command (the versions active now), not once per occurrence of a catch-up.
+        resolved = resolved != null ? resolved : new CampaignCatalog(warehouse).messages(campaign);
+        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, resolved, start, runId));
       }
     }
     LOG.info("Campaign {} at {}: {} occurrence(s) due, {} run now, next {}", campaignId, options.at(), due.size(),
@@ -283,11 +286,10 @@ public final class RunCampaignActivityJob {
 
   /** Runs one occurrence, starting at {@code start}, through every step (each resumable, see the class comment). */
   private Run runOccurrence(LakecastConf conf, String outbox, String appId, String campaignId,
-      WriteCampaignRequest campaign, Instant start, String runId) {
+      WriteCampaignRequest campaign, CampaignMessages.Resolved resolved, Instant start, String runId) {
     SparkSession spark = warehouse.spark();
     String group = "campaign-" + campaignId;
     AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
-    CampaignMessages.Resolved resolved = new CampaignCatalog(warehouse).messages(campaign);
     HashMap<String, HashMap<String, String>> messages = resolved.messages();
     Map<String, String> activityIds = new LinkedHashMap<>();
     for (String t : plan.treatmentIds()) {

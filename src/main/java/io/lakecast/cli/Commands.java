@@ -60,7 +60,8 @@ final class Commands {
     }
   }
 
-  private static Map<String, Object> wrap(String name, Object value) {
+  /** A result under its Pinpoint shape's name, as the AWS CLI prints it. */
+  static Map<String, Object> wrap(String name, Object value) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(name, value);
     return m;

@@ -1,15 +1,15 @@
 package io.lakecast.cli;
 
+import static io.lakecast.cli.Commands.wrap;
+
 import io.lakecast.LakecastErrors;
+import io.lakecast.model.Ids;
 import io.lakecast.model.TemplateShapes.TemplateActiveVersionRequest;
 import io.lakecast.model.TemplateShapes.TemplateType;
 import io.lakecast.model.TemplateShapes.TemplateVersionsResponse;
 import io.lakecast.model.TemplateShapes.TemplatesResponse;
-import io.lakecast.model.Ids;
 import io.lakecast.templates.TemplateCatalog;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,12 +20,6 @@ import picocli.CommandLine.Option;
  */
 final class TemplateCommands {
   private TemplateCommands() {}
-
-  private static Map<String, Object> wrap(String name, Object value) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put(name, value);
-    return m;
-  }
 
   /** A command on one template of one type. */
   abstract static class TemplateCommand extends WarehouseCommand {

@@ -34,9 +34,11 @@ import org.apache.spark.sql.RowFactory;
  */
 public final class TemplateCatalog {
   private final Warehouse warehouse;
+  private final LakecastConf conf;
 
   public TemplateCatalog(Warehouse warehouse) {
     this.warehouse = warehouse;
+    this.conf = LakecastConf.from(warehouse.spark());
   }
 
   /** A stored template version: its request JSON and metadata. */
@@ -175,7 +177,6 @@ public final class TemplateCatalog {
   }
 
   private String arn(TemplateType type, String name) {
-    LakecastConf conf = LakecastConf.from(warehouse.spark());
     return Ids.arn(conf.region(), conf.accountId(), "templates/" + name + "/" + type.name());
   }
 

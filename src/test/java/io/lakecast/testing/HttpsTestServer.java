@@ -34,12 +34,6 @@ public final class HttpsTestServer implements AutoCloseable {
   private final Path certificate;
   private final java.util.Map<String, List<String>> received = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private HttpsServer started(HttpsServer s) {
-    s.setExecutor(Executors.newFixedThreadPool(16));
-    s.start();
-    return s;
-  }
-
   public HttpsTestServer(Path dir) throws Exception {
     Path store = dir.resolve("server.p12");
     certificate = dir.resolve("server.pem");
@@ -59,7 +53,10 @@ public final class HttpsTestServer implements AutoCloseable {
     ssl.init(kmf.getKeyManagers(), null, null);
     HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     s.setHttpsConfigurator(new HttpsConfigurator(ssl));
-    server = started(s);
+    // Enough threads that a request the test makes slow never queues the next one.
+    s.setExecutor(Executors.newFixedThreadPool(16));
+    s.start();
+    server = s;
   }
 
   private static void run(String... command) throws Exception {
