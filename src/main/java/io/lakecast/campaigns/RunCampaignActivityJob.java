@@ -182,19 +182,22 @@ public final class RunCampaignActivityJob {
   }
 
   /**
-   * Claims the run's open messages, records those an earlier attempt had already written to the outbox, sends the
-   * rest and records their outcomes in the ledger.
+   * Sends the messages this attempt claimed ({@code claim}: the rows it added to the ledger and, when an earlier
+   * attempt left rows, those it claims now), records those an earlier attempt had already written to the outbox,
+   * sends the rest and records their outcomes in the ledger.
    */
-  private Delivered dispatchPending(LakecastConf conf, String outbox, String campaignId, String runId,
-      WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start,
+  private Delivered dispatchPending(LakecastConf conf, String outbox, String campaignId, String runId, String claim,
+      boolean earlierRows, WriteCampaignRequest campaign, WriteApplicationSettingsRequest settings, Instant start,
       CampaignMessages.Resolved messages, Personalizer personalizer, Dataset<Row> endpointJson, String group) {
     SparkSession spark = warehouse.spark();
     Instant ledgerWrittenAt = Instant.now();
-    String claim = Ids.random();
-    long claimed = claim(runId, claim, conf.dispatchClaimTimeoutSeconds());
-    // A process that died after writing messages to the outbox but before recording their statuses: the outbox
-    // holds them, so they are SENT, not sent again.
-    long recovered = claimed == 0 ? 0 : markDelivered(OutboxSender.delivered(spark, outbox, runId), runId, claim);
+    long recovered = 0;
+    if (earlierRows) {
+      long claimed = claim(runId, claim, conf.dispatchClaimTimeoutSeconds());
+      // A process that died after writing messages to the outbox but before recording their statuses: the outbox
+      // holds them, so they are SENT, not sent again.
+      recovered = claimed == 0 ? 0 : markDelivered(OutboxSender.delivered(spark, outbox, runId), runId, claim);
+    }
     if (recovered > 0) {
       LOG.info("Campaign {} run {}: {} message(s) an earlier attempt had written to the outbox are recorded SENT",
           campaignId, runId, recovered);
@@ -340,9 +343,11 @@ public final class RunCampaignActivityJob {
       LOG.info("Campaign {} run {}: segment has {} endpoint(s); dropped {}", campaignId, runId, segmentSize, dropped);
 
       LakecastSession.describe(spark, group, "Assign treatments and record the send ledger");
+      // The rows this attempt adds are its claim at once (DISPATCHING, ClaimedBy): no separate claim of them.
+      String claim = Ids.random();
       Dataset<Row> ledgerRows =
           ledgerRows(plan.assign(classified.filter(col("DropReason").isNull().and(arrived))), appId, campaignId,
-              runId, activityIds, start);
+              runId, activityIds, start, claim);
       Dataset<Row> existing =
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
       // Materialize the new ledger rows once (a staging file): the anti-join reads the ledger it then appends to.
@@ -398,9 +403,9 @@ public final class RunCampaignActivityJob {
           classified.select(col("Id").as("EndpointId"), col("EndpointJson"));
       // Nothing left to send (every message has its outcome, or all were excluded): no claim, no dispatch.
       Delivered delivered = open == 0 ? Delivered.NONE
-          : dispatchPending(conf, outbox, campaignId, runId, campaign, settings, start, resolved,
-              hook == null ? resolved.personalizer() : new HookOverrides(resolved.personalizer()), endpointJson,
-              group);
+          : dispatchPending(conf, outbox, campaignId, runId, claim, alreadyInLedger > 0, campaign, settings, start,
+              resolved, hook == null ? resolved.personalizer() : new HookOverrides(resolved.personalizer()),
+              endpointJson, group);
       long sent = delivered.sent();
       long failed = delivered.failed();
 
@@ -458,7 +463,7 @@ public final class RunCampaignActivityJob {
       event.put("ScheduledTime", Ids.iso(start));
       context.put(t.getKey(), PinpointJson.compact(event));
     }
-    Dataset<Row> toHook = fresh.filter(col("Status").equalTo("PENDING"))
+    Dataset<Row> toHook = fresh.filter(col("Status").equalTo(DISPATCHING))
         .select(col("EndpointId"), col("TreatmentId")).join(endpointJson, "EndpointId");
     String answersPath = freshPath + "-hook";
     int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions()
@@ -486,16 +491,18 @@ public final class RunCampaignActivityJob {
   }
 
   /**
-   * Claims the run's messages to send for this attempt: PENDING rows, and DISPATCHING rows whose claim is older than
-   * the timeout (an attempt that died). The claim is one Delta UPDATE, so of two runs of the campaign at once one
-   * commits and the other conflicts (ConflictException) or finds nothing left to claim: no message is sent twice.
-   * Rows another live attempt holds are refused with a ConflictException. Returns how many rows were claimed.
+   * Claims, for this attempt, the run's messages that earlier attempts left: PENDING rows, and DISPATCHING rows whose
+   * claim is older than the timeout (an attempt that died). The claim is one Delta UPDATE, so of two runs of the
+   * campaign at once one commits and the other conflicts (ConflictException) or finds nothing left to claim: no
+   * message is sent twice. Rows another live attempt holds are refused with a ConflictException. Returns how many
+   * rows the attempt holds (with those it added itself).
    */
   private long claim(String runId, String claim, long timeoutSeconds) {
     Column run = col("RunId").equalTo(runId);
     Column stale = col("UpdatedAt").lt(lit(java.sql.Timestamp.from(Instant.now().minusSeconds(timeoutSeconds))));
+    Column others = col("ClaimedBy").notEqual(claim);
     List<Row> held = warehouse.read(Table.SEND_LEDGER)
-        .filter(run.and(col("Status").equalTo(DISPATCHING)).and(stale.unary_$bang()))
+        .filter(run.and(col("Status").equalTo(DISPATCHING)).and(others).and(stale.unary_$bang()))
         .agg(count(lit(1)), min(col("UpdatedAt"))).collectAsList();
     if (held.get(0).getLong(0) > 0) {
       throw LakecastErrors.runInFlight(runId, held.get(0).getLong(0), String.valueOf(held.get(0).get(1)),
@@ -506,7 +513,8 @@ public final class RunCampaignActivityJob {
     set.put("ClaimedBy", lit(claim));
     set.put("UpdatedAt", current_timestamp());
     warehouse.delta(Table.SEND_LEDGER)
-        .update(run.and(col("Status").equalTo("PENDING").or(col("Status").equalTo(DISPATCHING).and(stale))), set);
+        .update(run.and(col("Status").equalTo("PENDING")
+            .or(col("Status").equalTo(DISPATCHING).and(others).and(stale))), set);
     return warehouse.read(Table.SEND_LEDGER).filter(run.and(col("ClaimedBy").equalTo(claim))
         .and(col("Status").equalTo(DISPATCHING))).count();
   }
@@ -544,7 +552,8 @@ public final class RunCampaignActivityJob {
    * HOLDOUT) and no event yet. Events are keyed by {@code event_id}, the row's MessageId, so a re-run after a crash
    * anywhere writes exactly the missing ones. The Parquet store cannot refuse a second copy, so the check and the
    * append run under the run's lease ({@link Leases}): two runs of the campaign at once write them one after the
-   * other, and the second finds none missing. Returns how many were written.
+   * other, and the second finds none missing. The lease's first holder skips the check: no event of the run can
+   * exist before it. Returns how many were written.
    */
   private long writeMissingEvents(String appId, String campaignId, String runId, Dataset<Row> endpointJson,
       String accountId, long timeoutSeconds) {
@@ -552,7 +561,7 @@ public final class RunCampaignActivityJob {
     Leases leases = new Leases(warehouse);
     String lease = "campaign-events:" + runId;
     String holder = Ids.random();
-    leases.take(lease, holder, "writing the _campaign.send events of run " + runId, timeoutSeconds);
+    boolean first = leases.take(lease, holder, "writing the _campaign.send events of run " + runId, timeoutSeconds);
     long leased = System.nanoTime();
     Dataset<Row> outcomes = warehouse.read(Table.SEND_LEDGER)
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
@@ -560,34 +569,50 @@ public final class RunCampaignActivityJob {
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
             col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
             coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
+    long n;
+    if (first) {
+      // Every outcome's event is missing. The count comes from the rows written (one pass, not a second read).
+      Dataset<Row> written = outcomes.localCheckpoint();
+      n = written.count();
+      if (n > 0) {
+        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(written, appId, campaignId, accountId));
+      }
+    } else {
+      n = appendMissing(outcomes, appId, campaignId, accountId);
+    }
+    LOG.info("Run {} events: lease taken in {} ms ({}), {} written in {} ms", runId, (leased - started) / 1_000_000,
+        first ? "first take: none written before" : "taken before: only missing ones", n,
+        (System.nanoTime() - leased) / 1_000_000);
+    FaultPoints.reach("campaign.holding-events-lease");
+    leases.release(lease, holder);
+    return n;
+  }
+
+  /** Appends the events of {@code outcomes} that the store does not hold yet; returns how many. */
+  private long appendMissing(Dataset<Row> outcomes, String appId, String campaignId, String accountId) {
     // An event's timestamp is its outcome's send time (the row's UpdatedAt, which no later step changes), so the
     // run's events lie in the date partitions of its outcomes and between their earliest and latest send times.
     // The time bounds let Parquet skip, by row-group statistics, the events of every other run on those dates: the
     // events an application accumulates must not slow its runs.
     Row span = outcomes.agg(min(col("SentAt")), max(col("SentAt"))).first();
-    long n = 0;
-    if (!span.isNullAt(0)) {
-      long first = span.getLong(0);
-      long last = span.getLong(1);
-      Dataset<Row> written = warehouse.read(Table.EVENTS)
-          .filter(col("app_id").equalTo(appId)
-              .and(col("event_date").between(Ids.iso(Instant.ofEpochMilli(first)).substring(0, 10),
-                  Ids.iso(Instant.ofEpochMilli(last)).substring(0, 10)))
-              .and(col("event_timestamp").between(first, last))
-              .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
-          .select(col("event_id"));
-      Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
-          "left_anti").localCheckpoint();
-      n = missing.count();
-      long found = System.nanoTime();
-      if (n > 0) {
-        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
-      }
-      LOG.info("Run {} events: lease taken in {} ms, {} missing found in {} ms, written in {} ms", runId,
-          (leased - started) / 1_000_000, n, (found - leased) / 1_000_000, (System.nanoTime() - found) / 1_000_000);
+    if (span.isNullAt(0)) {
+      return 0;
     }
-    FaultPoints.reach("campaign.holding-events-lease");
-    leases.release(lease, holder);
+    long first = span.getLong(0);
+    long last = span.getLong(1);
+    Dataset<Row> written = warehouse.read(Table.EVENTS)
+        .filter(col("app_id").equalTo(appId)
+            .and(col("event_date").between(Ids.iso(Instant.ofEpochMilli(first)).substring(0, 10),
+                Ids.iso(Instant.ofEpochMilli(last)).substring(0, 10)))
+            .and(col("event_timestamp").between(first, last))
+            .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
+        .select(col("event_id"));
+    Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
+        "left_anti").localCheckpoint();
+    long n = missing.count();
+    if (n > 0) {
+      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
+    }
     return n;
   }
 
@@ -612,9 +637,12 @@ public final class RunCampaignActivityJob {
     return members.withColumn("DropReason", reason).withColumn("EndpointJson", endpoint);
   }
 
-  /** Ledger rows of assigned endpoints: PENDING for treatments, HOLDOUT for the holdout. Pure. */
+  /**
+   * Ledger rows of assigned endpoints: for treatments DISPATCHING, claimed by {@code claim} (the attempt that adds
+   * them sends them), HOLDOUT for the holdout. Pure.
+   */
   static Dataset<Row> ledgerRows(Dataset<Row> assigned, String appId, String campaignId, String runId,
-      Map<String, String> activityIds, Instant scheduledStart) {
+      Map<String, String> activityIds, Instant scheduledStart, String claim) {
     Column activity = lit(runId);
     for (Map.Entry<String, String> e : activityIds.entrySet()) {
       activity = when(col("TreatmentId").equalTo(e.getKey()), lit(e.getValue())).otherwise(activity);
@@ -631,11 +659,12 @@ public final class RunCampaignActivityJob {
         col("ChannelType"),
         col("Address"),
         substring(sha2(concat_ws(":", lit(runId), col("Id")), 256), 1, 32).as("MessageId"),
-        when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit("HOLDOUT")).otherwise(lit("PENDING")).as("Status"),
+        when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit("HOLDOUT")).otherwise(lit(DISPATCHING)).as("Status"),
         lit(null).cast("string").as("Reason"),
         lit(0).as("Attempts"),
         current_timestamp().as("UpdatedAt"),
-        lit(null).cast("string").as("ClaimedBy"),
+        when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit(null).cast("string")).otherwise(lit(claim))
+            .as("ClaimedBy"),
         lit(Ids.iso(scheduledStart)).as("ScheduledStart"),
         lit(null).cast("string").as("HookEndpoint"));
   }

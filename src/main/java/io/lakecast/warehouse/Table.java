@@ -243,9 +243,12 @@ public enum Table {
             f("Request", StringType), f("CreationDate", StringType), f("LastModifiedDate", StringType),
             f("Active", BooleanType));
 
-    /** One row per lease in use ({@link Leases}): what it covers, the attempt holding it, and since when. */
+    /**
+     * One row per lease ever taken ({@link Leases}): what it covers, the attempt holding it (null once released),
+     * since when, and how many times it was taken.
+     */
     public static final StructType LEASES =
-        struct(f("Key", StringType), f("Holder", StringType), f("TakenAt", TimestampType));
+        struct(f("Key", StringType), f("Holder", StringType), f("TakenAt", TimestampType), f("Takes", IntegerType));
 
     public static final StructType AUDIT =
         struct(
