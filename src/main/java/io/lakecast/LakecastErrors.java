@@ -60,6 +60,12 @@ public final class LakecastErrors {
     return badRequest("Invalid configuration " + key + "='" + value + "': expected " + expected);
   }
 
+  /** A login configured without its password (which is never a setting). */
+  public static LakecastException missingPassword(String userKey, String env, String alias) {
+    return badRequest("Invalid configuration " + userKey + ": a login is configured but no password was found; set"
+        + " the environment variable " + env + " or the Hadoop credential provider alias " + alias);
+  }
+
   public static LakecastException schemeNotAllowed(String member, String uri, String scheme, Collection<?> allowed) {
     return new LakecastException("ForbiddenException", LakecastException.FAILURE,
         "Cannot use " + member + " '" + uri + "': scheme '" + scheme + "' is not allowed; "

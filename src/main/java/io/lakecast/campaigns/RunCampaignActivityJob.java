@@ -26,6 +26,7 @@ import io.lakecast.dispatch.OutboxSender;
 import io.lakecast.dispatch.Personalizer;
 import io.lakecast.dispatch.PartitionedDispatcher;
 import io.lakecast.dispatch.PartitionedDispatcher.Pacing;
+import io.lakecast.dispatch.Senders;
 import io.lakecast.events.CampaignEvents;
 import io.lakecast.model.CampaignShapes.ActivityResponse;
 import io.lakecast.model.AppShapes.WriteApplicationSettingsRequest;
@@ -63,9 +64,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * run-campaign: runs the campaign's due activity. Segment members → drop opted-out, inactive, address-less and
- * channel-mismatched endpoints → holdout/treatment assignment → {@code send_ledger} rows (PENDING, or HOLDOUT) →
- * partitioned dispatch through the outbox sender → ledger statuses → {@code _campaign.send} events → activity
- * counts.
+ * channel-mismatched endpoints → holdout/treatment assignment → {@code send_ledger} rows (DISPATCHING, claimed by
+ * this attempt, or HOLDOUT) → partitioned dispatch through each channel's sender (the outbox unless configured) →
+ * ledger statuses → {@code _campaign.send} events → activity counts.
  *
  * <p>Idempotent: the run has a deterministic id (campaign and scheduled start); ledger rows are keyed by run and
  * endpoint, only endpoints not yet in the ledger are added, messages the outbox already holds are recorded SENT
@@ -142,6 +143,8 @@ public final class RunCampaignActivityJob {
     SparkSession spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
     String outbox = Locations.output(conf, LakecastConf.OUTBOX_PATH, conf.outboxPath());
+    // A sender misconfigured fails the command here, before any occurrence records anything.
+    Senders.check(conf, spark.sparkContext().hadoopConfiguration());
     String appId = options.applicationId();
     StoredCampaign stored = new CampaignCatalog(warehouse).load(appId, options.campaignId());
     WriteCampaignRequest campaign = stored.definition();
@@ -211,11 +214,11 @@ public final class RunCampaignActivityJob {
     String batch = String.valueOf(ledgerWrittenAt.toEpochMilli());
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     int partitions = conf.dispatchPartitions() > 0 ? conf.dispatchPartitions() : spark.sparkContext().defaultParallelism();
-    LakecastSession.describe(spark, group, "Dispatch through the outbox in " + partitions + " partition(s)");
+    LakecastSession.describe(spark, group, "Dispatch in " + partitions + " partition(s)");
     String staging = warehouse.staging("dispatch/run=") + runId + "/batch=" + batch;
     long dispatchStart = System.nanoTime();
     PartitionedDispatcher.dispatch(
-            pending, messages.messages(), OutboxSender.factory(outbox, runId, batch, hadoop), partitions,
+            pending, messages.messages(), Senders.forRun(conf, outbox, runId, batch, hadoop), partitions,
             pacing(campaign, settings, start), personalizer)
         .write()
         .mode("overwrite")

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
+import io.lakecast.dispatch.TrustedCertificates;
 import io.lakecast.model.CampaignShapes.CampaignHook;
 import io.lakecast.model.PinpointEnums.Mode;
 import io.lakecast.model.PinpointJson;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -17,22 +17,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -241,39 +231,8 @@ final class SegmentHook implements Serializable {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (!trustedCertificates.isEmpty()) {
-      b.sslContext(sslContext(trustedCertificates));
+      b.sslContext(TrustedCertificates.sslContext(trustedCertificates, LakecastConf.HOOKS_TRUSTED_CERTIFICATES));
     }
     return b.build();
-  }
-
-  /** The JVM's trusted authorities plus the certificates of a PEM file. */
-  private static SSLContext sslContext(String pem) throws IOException {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      TrustManagerFactory jvm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jvm.init((KeyStore) null);
-      int n = 0;
-      for (TrustManager tm : jvm.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          for (X509Certificate c : x.getAcceptedIssuers()) {
-            store.setCertificateEntry("jvm-" + n++, c);
-          }
-        }
-      }
-      byte[] bytes = Files.readAllBytes(Path.of(pem));
-      for (Certificate c : CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(bytes))) {
-        store.setCertificateEntry("trusted-" + n++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("Cannot read the certificates of " + LakecastConf.HOOKS_TRUSTED_CERTIFICATES + " ("
-          + pem + "): " + e.getMessage(), e);
-    }
   }
 }

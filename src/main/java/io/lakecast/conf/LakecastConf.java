@@ -32,6 +32,44 @@ public final class LakecastConf {
   public static final String OUTBOX_PATH = PREFIX + "sender.outbox.path";
   public static final String OUTBOX_PATH_DEFAULT = "";
 
+  /**
+   * The sender of one channel: {@code spark.lakecast.sender.<ChannelType>} ({@code EMAIL}, {@code SMS}, …), one of
+   * {@link #SENDER_KINDS}; every channel's default is {@code outbox}.
+   */
+  public static final String SENDER_PREFIX = PREFIX + "sender.";
+  public static final String SENDER_DEFAULT = "outbox";
+
+  /** SMTP server of the {@code smtp} EMAIL sender: host (required with that sender). */
+  public static final String SMTP_HOST = PREFIX + "sender.email.smtp.host";
+  public static final String SMTP_HOST_DEFAULT = "";
+
+  /** SMTP port. */
+  public static final String SMTP_PORT = PREFIX + "sender.email.smtp.port";
+  public static final int SMTP_PORT_DEFAULT = 587;
+
+  /** SMTP transport security: {@code none}, {@code starttls} (required, not opportunistic) or {@code tls}. */
+  public static final String SMTP_TLS = PREFIX + "sender.email.smtp.tls";
+  public static final String SMTP_TLS_DEFAULT = "starttls";
+
+  /**
+   * SMTP user; empty for no authentication. The password is never a setting: it comes from the environment
+   * variable {@code LAKECAST_SMTP_PASSWORD} or the Hadoop credential provider alias {@code lakecast.smtp.password}.
+   */
+  public static final String SMTP_USER = PREFIX + "sender.email.smtp.user";
+  public static final String SMTP_USER_DEFAULT = "";
+
+  /** Seconds to connect, and to wait for each SMTP reply. */
+  public static final String SMTP_TIMEOUT_SECONDS = PREFIX + "sender.email.smtp.timeoutSeconds";
+  public static final int SMTP_TIMEOUT_SECONDS_DEFAULT = 30;
+
+  /** A PEM file of certificates to trust for SMTP over TLS beyond the JVM's (a private authority); empty for none. */
+  public static final String SMTP_TRUSTED_CERTIFICATES = PREFIX + "sender.email.smtp.trustedCertificates";
+  public static final String SMTP_TRUSTED_CERTIFICATES_DEFAULT = "";
+
+  /** The sender address of email messages without a {@code FromAddress} (Pinpoint's email channel default). */
+  public static final String EMAIL_FROM_ADDRESS = PREFIX + "sender.email.fromAddress";
+  public static final String EMAIL_FROM_ADDRESS_DEFAULT = "";
+
   /** Partitions of the dispatch stage; 0 = Spark's default parallelism. */
   public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
   public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
@@ -172,6 +210,71 @@ public final class LakecastConf {
 
   public int dispatchPartitions() {
     return getInt(DISPATCH_PARTITIONS, DISPATCH_PARTITIONS_DEFAULT);
+  }
+
+  /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
+  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp");
+
+  /** The sender kind of {@code channel}: {@code outbox}, or {@code smtp} for EMAIL. */
+  public String sender(String channel) {
+    String key = SENDER_PREFIX + channel;
+    String v = get(key, SENDER_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("smtp") && !channel.equals("EMAIL")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (smtp sends EMAIL only)");
+    }
+    if (!SENDER_KINDS.contains(v)) {
+      throw LakecastErrors.invalidConf(key, v, "one of " + String.join(", ", SENDER_KINDS));
+    }
+    return v;
+  }
+
+  /** {@link #SMTP_HOST}; required once EMAIL is sent through SMTP. */
+  public String smtpHost() {
+    String v = get(SMTP_HOST, SMTP_HOST_DEFAULT).trim();
+    if (v.isEmpty()) {
+      throw LakecastErrors.invalidConf(SMTP_HOST, "", "the SMTP server's host name (" + SENDER_PREFIX
+          + "EMAIL is smtp)");
+    }
+    return v;
+  }
+
+  /** {@link #SMTP_PORT}, 1 to 65535. */
+  public int smtpPort() {
+    int p = getInt(SMTP_PORT, SMTP_PORT_DEFAULT);
+    if (p < 1 || p > 65535) {
+      throw LakecastErrors.invalidConf(SMTP_PORT, String.valueOf(p), "a port from 1 to 65535");
+    }
+    return p;
+  }
+
+  /** {@link #SMTP_TLS}: none, starttls or tls. */
+  public String smtpTls() {
+    String v = get(SMTP_TLS, SMTP_TLS_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("none", "starttls", "tls").contains(v)) {
+      throw LakecastErrors.invalidConf(SMTP_TLS, v, "none, starttls or tls");
+    }
+    return v;
+  }
+
+  public String smtpUser() {
+    return get(SMTP_USER, SMTP_USER_DEFAULT).trim();
+  }
+
+  /** {@link #SMTP_TIMEOUT_SECONDS}, at least 1. */
+  public int smtpTimeoutSeconds() {
+    int s = getInt(SMTP_TIMEOUT_SECONDS, SMTP_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(SMTP_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  public String smtpTrustedCertificates() {
+    return get(SMTP_TRUSTED_CERTIFICATES, SMTP_TRUSTED_CERTIFICATES_DEFAULT).trim();
+  }
+
+  public String emailFromAddress() {
+    return get(EMAIL_FROM_ADDRESS, EMAIL_FROM_ADDRESS_DEFAULT).trim();
   }
 
   /** {@link #DISPATCH_CLAIM_TIMEOUT_SECONDS}, at least 0. */

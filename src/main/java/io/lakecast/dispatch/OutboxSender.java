@@ -26,23 +26,42 @@ import org.apache.spark.sql.types.StructType;
  * A sender that writes each message as one NDJSON line to {@code <outbox>/<ChannelType>/run=<RunId>/
  * batch=<batch>/part-<partition>.ndjson} on any Hadoop filesystem. A retried task overwrites its own part file, so
  * the outbox never holds a message twice for one batch.
+ *
+ * <p>Behind a real channel sender it keeps the delivery records instead ({@link #deliveryRecords}): one line per
+ * message the provider accepted, with its ids and no content or address, flushed line by line. They are what
+ * {@link #delivered} reads when a run resumes after a crash, so a message a provider took is not sent again.
  */
 public final class OutboxSender implements Sender {
   private final String root;
   private final HadoopConf conf;
   private final int partitionId;
+  /** The provider whose deliveries this sender records, or null when it writes the messages themselves. */
+  private final String provider;
   private final Map<String, BufferedWriter> writers = new HashMap<>();
 
-  private OutboxSender(String root, HadoopConf conf, int partitionId) {
+  private OutboxSender(String root, HadoopConf conf, int partitionId, String provider) {
     this.root = root;
     this.conf = conf;
     this.partitionId = partitionId;
+    this.provider = provider;
   }
 
   /** A factory writing under {@code <outboxRoot>/<channel>/run=<runId>/batch=<batch>}. */
   public static Factory factory(String outboxRoot, String runId, String batch, HadoopConf conf) {
     String base = outboxRoot;
-    return partitionId -> new OutboxSender(base + "/{channel}/run=" + runId + "/batch=" + batch, conf, partitionId);
+    return partitionId ->
+        new OutboxSender(base + "/{channel}/run=" + runId + "/batch=" + batch, conf, partitionId, null);
+  }
+
+  /**
+   * Delivery records of messages {@code provider} accepted, under the same layout as {@link #factory}: its
+   * {@link #send} records, it does not deliver.
+   */
+  public static Factory deliveryRecords(String outboxRoot, String runId, String batch, HadoopConf conf,
+      String provider) {
+    String base = outboxRoot;
+    return partitionId ->
+        new OutboxSender(base + "/{channel}/run=" + runId + "/batch=" + batch, conf, partitionId, provider);
   }
 
   @Override
@@ -64,10 +83,18 @@ public final class OutboxSender implements Sender {
       line.put("TreatmentId", m.treatmentId());
       line.put("EndpointId", m.endpointId());
       line.put("ChannelType", m.channelType());
-      line.put("Address", m.address());
-      line.put("Message", PinpointJson.mapper().readTree(m.message()));
+      if (provider == null) {
+        line.put("Address", m.address());
+        line.put("Message", PinpointJson.mapper().readTree(m.message()));
+      } else {
+        line.put("Provider", provider);
+      }
       w.write(PinpointJson.compact(line));
       w.write('\n');
+      if (provider != null) {
+        // The provider has the message: a crash after this line must not send it again.
+        w.flush();
+      }
       return Delivery.sent();
     } catch (IOException e) {
       return Delivery.failed("OUTBOX_WRITE_FAILED: " + e.getClass().getSimpleName());

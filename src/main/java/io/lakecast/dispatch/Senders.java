@@ -1,0 +1,99 @@
+package io.lakecast.dispatch;
+
+import io.lakecast.LakecastErrors;
+import io.lakecast.conf.LakecastConf;
+import io.lakecast.model.PinpointEnums.ChannelType;
+import io.lakecast.warehouse.HadoopConf;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
+ * default, SMTP for EMAIL. One {@link Sender} per dispatch partition routes each message to its channel's sender,
+ * opened on the channel's first message and closed with the partition.
+ */
+public final class Senders implements Sender {
+  private static final Logger LOG = LoggerFactory.getLogger(Senders.class);
+
+  /**
+   * Checks every {@code spark.lakecast.sender.<ChannelType>} setting and what its sender needs (an SMTP host, the
+   * password of a configured login), in the driver, before a run records anything. Returns channel → sender kind
+   * for the channels not on the outbox.
+   */
+  public static Map<String, String> check(LakecastConf conf, org.apache.hadoop.conf.Configuration hadoop) {
+    Map<String, String> kinds = new TreeMap<>();
+    for (String key : conf.effective().keySet()) {
+      String rest = key.startsWith(LakecastConf.SENDER_PREFIX) ? key.substring(LakecastConf.SENDER_PREFIX.length())
+          : "";
+      if (!rest.isEmpty() && !rest.contains(".")) {
+        try {
+          ChannelType.valueOf(rest);
+        } catch (IllegalArgumentException e) {
+          throw LakecastErrors.invalidConf(key, conf.get(key, ""), "a key spark.lakecast.sender.<ChannelType>, "
+              + "with a channel type such as EMAIL or SMS");
+        }
+        String kind = conf.sender(rest);
+        if (!kind.equals(LakecastConf.SENDER_DEFAULT)) {
+          kinds.put(rest, kind);
+        }
+      }
+    }
+    if ("smtp".equals(kinds.get("EMAIL"))) {
+      SmtpSender.Settings.of(conf);
+      if (!conf.smtpUser().isEmpty() && SmtpSender.password(hadoop) == null) {
+        throw LakecastErrors.missingPassword(LakecastConf.SMTP_USER, SmtpSender.PASSWORD_ENV,
+            SmtpSender.PASSWORD_ALIAS);
+      }
+    }
+    return kinds;
+  }
+
+  /**
+   * The senders of one dispatch batch of a run: the outbox under {@code outbox} for every channel configured so, the
+   * configured sender for the others (with its delivery records in the outbox).
+   */
+  public static Factory forRun(LakecastConf conf, String outbox, String runId, String batch, HadoopConf hadoop) {
+    Factory outboxFactory = OutboxSender.factory(outbox, runId, batch, hadoop);
+    HashMap<String, Factory> routes = new HashMap<>();
+    for (Map.Entry<String, String> e : check(conf, hadoop.get()).entrySet()) {
+      if (e.getKey().equals("EMAIL") && e.getValue().equals("smtp")) {
+        SmtpSender.Settings settings = SmtpSender.Settings.of(conf);
+        LOG.info("EMAIL goes through SMTP at {}", settings.describe());
+        routes.put("EMAIL", SmtpSender.factory(settings, hadoop,
+            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "smtp")));
+      }
+    }
+    if (routes.isEmpty()) {
+      return outboxFactory;
+    }
+    return partitionId -> new Senders(routes, outboxFactory, partitionId);
+  }
+
+  private final Map<String, Factory> routes;
+  private final Factory fallback;
+  private final int partitionId;
+  private final Map<String, Sender> open = new HashMap<>();
+
+  private Senders(Map<String, Factory> routes, Factory fallback, int partitionId) {
+    this.routes = routes;
+    this.fallback = fallback;
+    this.partitionId = partitionId;
+  }
+
+  @Override
+  public Delivery send(OutboundMessage message) {
+    Factory f = routes.getOrDefault(message.channelType(), fallback);
+    String key = routes.containsKey(message.channelType()) ? message.channelType() : "";
+    return open.computeIfAbsent(key, k -> f.open(partitionId)).send(message);
+  }
+
+  @Override
+  public void close() {
+    for (Sender s : open.values()) {
+      s.close();
+    }
+  }
+}
