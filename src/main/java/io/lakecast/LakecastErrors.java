@@ -66,6 +66,12 @@ public final class LakecastErrors {
         + " the environment variable " + env + " or the Hadoop credential provider alias " + alias);
   }
 
+  /** A sender configured without its secret (which is never a setting). */
+  public static LakecastException missingSecret(String key, String env, String alias) {
+    return badRequest("Invalid configuration " + key + ": its sender signs with a secret but none was found; set"
+        + " the environment variable " + env + " or the Hadoop credential provider alias " + alias);
+  }
+
   public static LakecastException schemeNotAllowed(String member, String uri, String scheme, Collection<?> allowed) {
     return new LakecastException("ForbiddenException", LakecastException.FAILURE,
         "Cannot use " + member + " '" + uri + "': scheme '" + scheme + "' is not allowed; "

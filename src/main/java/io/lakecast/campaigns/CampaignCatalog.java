@@ -8,6 +8,7 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.CampaignShapes.CampaignResponse;
 import io.lakecast.model.CampaignShapes.CampaignState;
+import io.lakecast.model.CampaignShapes.CustomDeliveryConfiguration;
 import io.lakecast.model.CampaignShapes.MessageConfiguration;
 import io.lakecast.model.CampaignShapes.Schedule;
 import io.lakecast.model.CampaignShapes.TreatmentResource;
@@ -83,9 +84,7 @@ public final class CampaignCatalog {
       }
     }
     CampaignMessages.checkTemplateConfiguration(SHAPE, "TemplateConfiguration", c.templateConfiguration());
-    if (c.customDeliveryConfiguration() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
-    }
+    checkCustomDelivery("", c.customDeliveryConfiguration(), c.messageConfiguration());
     if (c.priority() != null && (c.priority() < 1 || c.priority() > 5)) {
       throw LakecastErrors.invalidMember(SHAPE, "Priority", c.priority() + " is not between 1 and 5");
     }
@@ -100,9 +99,9 @@ public final class CampaignCatalog {
         throw LakecastErrors.unsupported(SHAPE, at + "Schedule", "treatments that follow the campaign's Schedule");
       }
       CampaignMessages.checkTemplateConfiguration(SHAPE, at + "TemplateConfiguration", t.templateConfiguration());
-      if (t.customDeliveryConfiguration() != null) {
-        throw LakecastErrors.unsupported(SHAPE, at + "CustomDeliveryConfiguration", "EMAIL, SMS and push channels");
-      }
+      checkCustomDelivery(at,
+          t.customDeliveryConfiguration() != null ? t.customDeliveryConfiguration() : c.customDeliveryConfiguration(),
+          t.messageConfiguration() != null ? t.messageConfiguration() : c.messageConfiguration());
       refuseUnsupportedMessages(at + "MessageConfiguration", t.messageConfiguration());
       checkVariables(at + "MessageConfiguration", t.messageConfiguration());
     }
@@ -146,13 +145,39 @@ public final class CampaignCatalog {
   private static final java.util.regex.Pattern UTC_OFFSET =
       java.util.regex.Pattern.compile("UTC([+-]\\d{2}(:\\d{2})?)?");
 
+  /**
+   * A custom channel (Pinpoint's rule: {@code CustomDeliveryConfiguration} is required with a {@code CustomMessage},
+   * and goes with one): a {@code DeliveryUri} that is an {@code https://} URL or a Lambda function name, and the
+   * message's {@code Data}, at most 5 KB. {@code at} prefixes member names ("" or a treatment's).
+   */
+  private static void checkCustomDelivery(String at, CustomDeliveryConfiguration cdc, MessageConfiguration mc) {
+    boolean message = mc != null && mc.customMessage() != null;
+    if (cdc == null) {
+      if (message) {
+        throw LakecastErrors.missingMember(SHAPE, at + "CustomDeliveryConfiguration");
+      }
+      return;
+    }
+    String uri = cdc.deliveryUri();
+    if (uri == null || uri.isBlank()) {
+      throw LakecastErrors.missingMember(SHAPE, at + "CustomDeliveryConfiguration.DeliveryUri");
+    }
+    if (uri.contains("://") && !uri.startsWith("https://")) {
+      throw LakecastErrors.invalidMember(SHAPE, at + "CustomDeliveryConfiguration.DeliveryUri", "'" + uri
+          + "' is neither an https:// URL nor a Lambda function name");
+    }
+    if (!message || mc.customMessage().data() == null || mc.customMessage().data().isEmpty()) {
+      throw LakecastErrors.missingMember(SHAPE, at + "MessageConfiguration.CustomMessage.Data");
+    }
+    if (mc.customMessage().data().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 5 * 1024) {
+      throw LakecastErrors.invalidMember(SHAPE, at + "MessageConfiguration.CustomMessage.Data",
+          "it is longer than 5 KB (Pinpoint's limit)");
+    }
+  }
+
   private static void refuseUnsupportedMessages(String path, MessageConfiguration m) {
     if (m == null) {
       return;
-    }
-    if (m.customMessage() != null) {
-      throw LakecastErrors.unsupported(SHAPE, path + ".CustomMessage", "EmailMessage, SMSMessage, DefaultMessage "
-          + "and push messages");
     }
     if (m.inAppMessage() != null) {
       throw LakecastErrors.unsupported(SHAPE, path + ".InAppMessage", "EmailMessage, SMSMessage, DefaultMessage "
@@ -352,7 +377,7 @@ public final class CampaignCatalog {
         WriteTreatmentResource t = d.additionalTreatments().get(i);
         treatments.add(
             new TreatmentResource(
-                String.valueOf(i + 1), t.messageConfiguration(), t.schedule(), t.sizePercent(), state,
+                t.customDeliveryConfiguration(), String.valueOf(i + 1), t.messageConfiguration(), t.schedule(), t.sizePercent(), state,
                 t.templateConfiguration(), t.treatmentDescription(), t.treatmentName()));
       }
     }
@@ -364,7 +389,7 @@ public final class CampaignCatalog {
     return new CampaignResponse(
         treatments, c.applicationId(),
         Ids.arn(conf.region(), conf.accountId(), "apps/" + c.applicationId() + "/campaigns/" + c.campaignId()),
-        c.creationDate(), treatments == null ? null : state, d.description(), d.holdoutPercent(), d.hook(),
+        c.creationDate(), d.customDeliveryConfiguration(), treatments == null ? null : state, d.description(), d.holdoutPercent(), d.hook(),
         c.campaignId(), d.isPaused(), c.lastModifiedDate(), d.limits(), d.messageConfiguration(), d.name(),
         d.schedule(), d.segmentId(), segmentVersion, state, d.tags(), d.templateConfiguration(),
         d.treatmentDescription(), d.treatmentName(),

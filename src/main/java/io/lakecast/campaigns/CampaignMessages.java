@@ -3,7 +3,9 @@ package io.lakecast.campaigns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakecast.LakecastErrors;
+import io.lakecast.dispatch.CustomDelivery;
 import io.lakecast.dispatch.Personalizer;
+import io.lakecast.model.CampaignShapes.CustomDeliveryConfiguration;
 import io.lakecast.model.CampaignShapes.Message;
 import io.lakecast.model.CampaignShapes.MessageConfiguration;
 import io.lakecast.model.CampaignShapes.WriteCampaignRequest;
@@ -31,8 +33,11 @@ import java.util.TreeSet;
  *   <li>else {@code DefaultMessage}.
  * </ul>
  *
- * VOICE, CUSTOM and IN_APP have no campaign message yet. A treatment without its own MessageConfiguration or
- * TemplateConfiguration uses the campaign's. Templates resolve to the version named, else the active one.
+ * A treatment with a {@code CustomDeliveryConfiguration} sends its {@code CustomMessage} instead to the endpoints of
+ * its {@code EndpointTypes} (all types when it names none), through the custom channel ({@link CustomDelivery}).
+ * VOICE and IN_APP have no campaign message yet. A treatment without its own MessageConfiguration,
+ * TemplateConfiguration or CustomDeliveryConfiguration uses the campaign's. Templates resolve to the version named,
+ * else the active one.
  */
 public final class CampaignMessages {
   private CampaignMessages() {}
@@ -167,7 +172,7 @@ public final class CampaignMessages {
     HashMap<String, HashMap<String, String>> messages = new HashMap<>();
     HashMap<String, HashMap<String, String>> defaults = new HashMap<>();
     channels(AssignmentPlan.DEFAULT_TREATMENT, campaign.messageConfiguration(), campaign.templateConfiguration(),
-        templates, messages, defaults);
+        campaign.customDeliveryConfiguration(), templates, messages, defaults);
     List<WriteTreatmentResource> extra =
         campaign.additionalTreatments() == null ? List.of() : campaign.additionalTreatments();
     for (int i = 0; i < extra.size(); i++) {
@@ -175,16 +180,31 @@ public final class CampaignMessages {
       channels(String.valueOf(i + 1),
           t.messageConfiguration() != null ? t.messageConfiguration() : campaign.messageConfiguration(),
           t.templateConfiguration() != null ? t.templateConfiguration() : campaign.templateConfiguration(),
+          t.customDeliveryConfiguration() != null ? t.customDeliveryConfiguration()
+              : campaign.customDeliveryConfiguration(),
           templates, messages, defaults);
     }
     return new Resolved(messages, defaults);
   }
 
   private static void channels(String treatment, MessageConfiguration mc, TemplateConfiguration tc,
-      Templates templates, HashMap<String, HashMap<String, String>> messages,
+      CustomDeliveryConfiguration cdc, Templates templates, HashMap<String, HashMap<String, String>> messages,
       HashMap<String, HashMap<String, String>> defaults) {
     HashMap<String, String> m = new HashMap<>();
+    List<ChannelType> custom = List.of();
+    if (cdc != null && mc != null && mc.customMessage() != null) {
+      custom = cdc.endpointTypes() == null || cdc.endpointTypes().isEmpty() ? List.of(ChannelType.values())
+          : cdc.endpointTypes();
+      String message = CustomDelivery.message(cdc.deliveryUri(),
+          custom.stream().map(ChannelType::name).toList(), mc.customMessage().data());
+      for (ChannelType c : custom) {
+        m.put(c.name(), message);
+      }
+    }
     for (ChannelType c : ChannelType.values()) {
+      if (custom.contains(c)) {
+        continue;
+      }
       HashMap<String, String> d = new HashMap<>();
       String msg = forChannel(mc, tc, c, d, templates);
       if (msg != null) {

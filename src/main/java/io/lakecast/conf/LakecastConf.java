@@ -70,6 +70,21 @@ public final class LakecastConf {
   public static final String EMAIL_FROM_ADDRESS = PREFIX + "sender.email.fromAddress";
   public static final String EMAIL_FROM_ADDRESS_DEFAULT = "";
 
+  /**
+   * Hosts the {@code webhook} CUSTOM sender may call (comma-separated, required with it): a campaign's
+   * {@code DeliveryUri} is data, so only hosts configured here are ever contacted.
+   */
+  public static final String CUSTOM_ALLOWED_HOSTS = PREFIX + "sender.custom.allowedHosts";
+  public static final String CUSTOM_ALLOWED_HOSTS_DEFAULT = "";
+
+  /** Seconds a custom delivery call may take (each batch gets 3 attempts). */
+  public static final String CUSTOM_TIMEOUT_SECONDS = PREFIX + "sender.custom.timeoutSeconds";
+  public static final int CUSTOM_TIMEOUT_SECONDS_DEFAULT = 15;
+
+  /** A PEM file of certificates to trust for custom deliveries beyond the JVM's; empty for none. */
+  public static final String CUSTOM_TRUSTED_CERTIFICATES = PREFIX + "sender.custom.trustedCertificates";
+  public static final String CUSTOM_TRUSTED_CERTIFICATES_DEFAULT = "";
+
   /** Partitions of the dispatch stage; 0 = Spark's default parallelism. */
   public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
   public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
@@ -213,14 +228,17 @@ public final class LakecastConf {
   }
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
-  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp");
+  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "webhook");
 
-  /** The sender kind of {@code channel}: {@code outbox}, or {@code smtp} for EMAIL. */
+  /** The sender kind of {@code channel}: {@code outbox}, {@code smtp} for EMAIL, or {@code webhook} for CUSTOM. */
   public String sender(String channel) {
     String key = SENDER_PREFIX + channel;
     String v = get(key, SENDER_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
     if (v.equals("smtp") && !channel.equals("EMAIL")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (smtp sends EMAIL only)");
+    }
+    if (v.equals("webhook") && !channel.equals("CUSTOM")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (webhook sends CUSTOM only)");
     }
     if (!SENDER_KINDS.contains(v)) {
       throw LakecastErrors.invalidConf(key, v, "one of " + String.join(", ", SENDER_KINDS));
@@ -271,6 +289,30 @@ public final class LakecastConf {
 
   public String smtpTrustedCertificates() {
     return get(SMTP_TRUSTED_CERTIFICATES, SMTP_TRUSTED_CERTIFICATES_DEFAULT).trim();
+  }
+
+  /** {@link #CUSTOM_ALLOWED_HOSTS}, lower-cased. */
+  public java.util.List<String> customDeliveryAllowedHosts() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String h : get(CUSTOM_ALLOWED_HOSTS, CUSTOM_ALLOWED_HOSTS_DEFAULT).split(",")) {
+      if (!h.isBlank()) {
+        out.add(h.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return out;
+  }
+
+  /** {@link #CUSTOM_TIMEOUT_SECONDS}, at least 1. */
+  public int customDeliveryTimeoutSeconds() {
+    int s = getInt(CUSTOM_TIMEOUT_SECONDS, CUSTOM_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(CUSTOM_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  public String customDeliveryTrustedCertificates() {
+    return get(CUSTOM_TRUSTED_CERTIFICATES, CUSTOM_TRUSTED_CERTIFICATES_DEFAULT).trim();
   }
 
   public String emailFromAddress() {

@@ -3,8 +3,11 @@ package io.lakecast.dispatch;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.conf.FaultPoints;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -14,8 +17,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Sends pending ledger rows from executor tasks: the rows are spread over partitions, sorted by channel inside
- * each, and every partition opens one {@link Sender}. Returns one result row per message (lazy: the caller
+ * Sends pending ledger rows from executor tasks: the rows are spread over partitions, sorted by treatment and
+ * channel inside each, and every partition opens one {@link Sender}. Custom deliveries go in batches
+ * ({@link CustomDelivery}). Returns one result row per message (lazy: the caller
  * materializes it exactly once, e.g. by writing it to a staging table).
  */
 public final class PartitionedDispatcher {
@@ -90,10 +94,14 @@ public final class PartitionedDispatcher {
           return new Iterator<Row>() {
             private boolean open = true;
             private long nextSendNanos = System.nanoTime();
+            /** Outcomes of a batch sent, not returned yet. */
+            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+            /** A row read to end a batch, not sent yet. */
+            private Row lookahead;
 
             @Override
             public boolean hasNext() {
-              boolean more = rows.hasNext();
+              boolean more = !ready.isEmpty() || lookahead != null || rows.hasNext();
               if (!more && open) {
                 open = false;
                 sender.close();
@@ -103,48 +111,87 @@ public final class PartitionedDispatcher {
 
             @Override
             public Row next() {
-              Row r = rows.next();
+              if (!ready.isEmpty()) {
+                return ready.poll();
+              }
+              Row r = lookahead != null ? lookahead : rows.next();
+              lookahead = null;
               if (System.currentTimeMillis() > pacing.deadlineMillis()) {
                 return outcome(r, Sender.Delivery.failed(MAXIMUM_DURATION_EXCEEDED));
               }
-              if (intervalNanos > 0) {
+              pace(1);
+              Prepared p = prepare(r, messages, personalizer);
+              if (p.outcome() != null) {
+                return p.outcome();
+              }
+              if (!p.message().channelType().equals(CustomDelivery.CHANNEL)) {
+                return outcome(r, sender.send(p.message()));
+              }
+              // A custom channel takes up to 50 endpoints of one treatment per call: the rows are sorted by
+              // treatment, so the batch is the following rows with the same custom message.
+              List<Row> batchRows = new ArrayList<>(List.of(r));
+              List<Sender.OutboundMessage> batch = new ArrayList<>(List.of(p.message()));
+              while (batch.size() < CustomDelivery.MAX_ENDPOINTS && rows.hasNext()) {
+                Row n = rows.next();
+                Prepared q = prepare(n, messages, personalizer);
+                if (q.message() == null || !q.message().treatmentId().equals(p.message().treatmentId())
+                    || !q.message().message().equals(p.message().message())) {
+                  lookahead = n;
+                  break;
+                }
+                batchRows.add(n);
+                batch.add(q.message());
+              }
+              pace(batch.size() - 1);
+              List<Sender.Delivery> outcomes = sender.sendBatch(batch);
+              for (int i = 0; i < batchRows.size(); i++) {
+                ready.add(outcome(batchRows.get(i), outcomes.get(i)));
+              }
+              return ready.poll();
+            }
+
+            /** Waits until {@code messages} more may go at the pace. */
+            private void pace(int messages) {
+              for (int k = 0; k < messages && intervalNanos > 0; k++) {
                 for (long wait = nextSendNanos - System.nanoTime(); wait > 0; wait = nextSendNanos - System.nanoTime()) {
                   java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 nextSendNanos = Math.max(nextSendNanos, System.nanoTime() - intervalNanos) + intervalNanos;
               }
-              return sendOne(sender, r, messages, personalizer);
             }
           };
         };
     return pending
         .repartition(partitions)
-        .sortWithinPartitions(col("ChannelType"))
+        .sortWithinPartitions(col("TreatmentId"), col("ChannelType"))
         .mapPartitions(send, Encoders.row(RESULT_SCHEMA));
   }
 
-  private static Row sendOne(Sender sender, Row r, HashMap<String, HashMap<String, String>> messages,
+  /** A row made ready to send: its message, or its outcome when it cannot be sent. */
+  private record Prepared(Sender.OutboundMessage message, Row outcome) {}
+
+  private static Prepared prepare(Row r, HashMap<String, HashMap<String, String>> messages,
       Personalizer personalizer) {
     String treatment = r.getAs("TreatmentId");
     String channel = r.getAs("ChannelType");
     HashMap<String, String> byChannel = messages.get(treatment);
     String message = byChannel == null ? null : byChannel.get(channel);
     FaultPoints.reach("campaign.during-dispatch");
-    if (message != null) {
+    if (message == null) {
+      return new Prepared(null, outcome(r, Sender.Delivery.failed("UNSUPPORTED_CHANNEL")));
+    }
+    boolean custom = CustomDelivery.isCustom(message);
+    if (!custom) {
       try {
         message = personalizer.personalize(treatment, channel, message, r.getAs("EndpointJson"));
       } catch (Personalizer.RenderingFailure e) {
-        return outcome(r, Sender.Delivery.failed(RENDERING_FAILURE));
+        return new Prepared(null, outcome(r, Sender.Delivery.failed(RENDERING_FAILURE)));
       }
     }
-    Sender.Delivery d =
-        message == null
-            ? Sender.Delivery.failed("UNSUPPORTED_CHANNEL")
-            : sender.send(
-                new Sender.OutboundMessage(
-                    r.getAs("MessageId"), r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("ActivityId"),
-                    treatment, r.getAs("EndpointId"), channel, r.getAs("Address"), message));
-    return outcome(r, d);
+    return new Prepared(new Sender.OutboundMessage(
+        r.getAs("MessageId"), r.getAs("ApplicationId"), r.getAs("CampaignId"), r.getAs("ActivityId"), treatment,
+        r.getAs("EndpointId"), custom ? CustomDelivery.CHANNEL : channel, r.getAs("Address"), message,
+        r.getAs("EndpointJson"), r.getAs("ScheduledStart")), null);
   }
 
   private static Row outcome(Row r, Sender.Delivery d) {

@@ -11,6 +11,18 @@ public interface Sender extends AutoCloseable {
   /** Sends one message; failures the channel reports are a {@link Delivery} with FAILED, not an exception. */
   Delivery send(OutboundMessage message);
 
+  /**
+   * Sends messages of one treatment with the same content at once (a custom channel's call takes up to 50
+   * endpoints); returns one outcome per message, in order. By default, one by one.
+   */
+  default java.util.List<Delivery> sendBatch(java.util.List<OutboundMessage> messages) {
+    java.util.List<Delivery> out = new java.util.ArrayList<>();
+    for (OutboundMessage m : messages) {
+      out.add(send(m));
+    }
+    return out;
+  }
+
   /** Flushes and releases what the partition used. */
   @Override
   void close();
@@ -20,10 +32,15 @@ public interface Sender extends AutoCloseable {
     Sender open(int partitionId);
   }
 
-  /** One message to one endpoint. {@code message} is the channel's message as JSON. */
+  /**
+   * One message to one endpoint. {@code message} is the channel's message as JSON; {@code channelType} the channel
+   * it goes through (the endpoint's, or CUSTOM for a custom delivery); {@code endpointJson} the endpoint as events
+   * carry it; {@code scheduledStart} the occurrence's.
+   */
   record OutboundMessage(
       String messageId, String applicationId, String campaignId, String activityId, String treatmentId,
-      String endpointId, String channelType, String address, String message) implements Serializable {}
+      String endpointId, String channelType, String address, String message, String endpointJson,
+      String scheduledStart) implements Serializable {}
 
   /** The outcome of one send: SENT or FAILED with a reason. */
   record Delivery(String status, String reason) implements Serializable {

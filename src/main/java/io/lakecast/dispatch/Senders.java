@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
- * default, SMTP for EMAIL. One {@link Sender} per dispatch partition routes each message to its channel's sender,
+ * default, SMTP for EMAIL, a web service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender,
  * opened on the channel's first message and closed with the partition.
  */
 public final class Senders implements Sender {
@@ -41,6 +41,13 @@ public final class Senders implements Sender {
         }
       }
     }
+    if ("webhook".equals(kinds.get("CUSTOM"))) {
+      CustomDeliverySender.Settings.of(conf);
+      if (CustomDeliverySender.secret(hadoop) == null) {
+        throw LakecastErrors.missingSecret(LakecastConf.SENDER_PREFIX + "CUSTOM", CustomDeliverySender.SECRET_ENV,
+            CustomDeliverySender.SECRET_ALIAS);
+      }
+    }
     if ("smtp".equals(kinds.get("EMAIL"))) {
       SmtpSender.Settings.of(conf);
       if (!conf.smtpUser().isEmpty() && SmtpSender.password(hadoop) == null) {
@@ -65,6 +72,12 @@ public final class Senders implements Sender {
         routes.put("EMAIL", SmtpSender.factory(settings, hadoop,
             OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "smtp")));
       }
+      if (e.getKey().equals("CUSTOM") && e.getValue().equals("webhook")) {
+        CustomDeliverySender.Settings settings = CustomDeliverySender.Settings.of(conf);
+        LOG.info("CUSTOM deliveries go to their DeliveryUri on the hosts {}", settings.allowedHosts());
+        routes.put("CUSTOM", CustomDeliverySender.factory(settings, hadoop,
+            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "webhook")));
+      }
     }
     if (routes.isEmpty()) {
       return outboxFactory;
@@ -85,9 +98,19 @@ public final class Senders implements Sender {
 
   @Override
   public Delivery send(OutboundMessage message) {
+    return route(message).send(message);
+  }
+
+  @Override
+  public java.util.List<Delivery> sendBatch(java.util.List<OutboundMessage> messages) {
+    return route(messages.get(0)).sendBatch(messages);
+  }
+
+  /** The channel's sender for this partition, opened on its first message. */
+  private Sender route(OutboundMessage message) {
     Factory f = routes.getOrDefault(message.channelType(), fallback);
     String key = routes.containsKey(message.channelType()) ? message.channelType() : "";
-    return open.computeIfAbsent(key, k -> f.open(partitionId)).send(message);
+    return open.computeIfAbsent(key, k -> f.open(partitionId));
   }
 
   @Override

@@ -12,9 +12,8 @@ import java.util.Map;
 
 /**
  * Campaign shapes: {@code WriteCampaignRequest}, its messages and schedule, {@code CampaignResponse} and
- * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app and custom messages,
- * custom delivery) are carried as raw JSON so that any Pinpoint campaign definition parses; the campaign catalog then
- * refuses them by name.
+ * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app messages) are carried as raw
+ * JSON so that any Pinpoint campaign definition parses; the campaign catalog then refuses them by name.
  */
 public final class CampaignShapes {
   private CampaignShapes() {}
@@ -22,7 +21,7 @@ public final class CampaignShapes {
   /** Body of create-campaign. */
   public record WriteCampaignRequest(
       @JsonProperty("AdditionalTreatments") List<WriteTreatmentResource> additionalTreatments,
-      @JsonProperty("CustomDeliveryConfiguration") JsonNode customDeliveryConfiguration,
+      @JsonProperty("CustomDeliveryConfiguration") CustomDeliveryConfiguration customDeliveryConfiguration,
       @JsonProperty("Description") String description,
       @JsonProperty("HoldoutPercent") Integer holdoutPercent,
       @JsonProperty("Hook") CampaignHook hook,
@@ -41,7 +40,7 @@ public final class CampaignShapes {
 
   /** An additional A/B treatment. */
   public record WriteTreatmentResource(
-      @JsonProperty("CustomDeliveryConfiguration") JsonNode customDeliveryConfiguration,
+      @JsonProperty("CustomDeliveryConfiguration") CustomDeliveryConfiguration customDeliveryConfiguration,
       @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
       @JsonProperty("Schedule") Schedule schedule,
       @JsonProperty("SizePercent") Integer sizePercent,
@@ -54,12 +53,23 @@ public final class CampaignShapes {
       @JsonProperty("ADMMessage") Message admMessage,
       @JsonProperty("APNSMessage") Message apnsMessage,
       @JsonProperty("BaiduMessage") Message baiduMessage,
-      @JsonProperty("CustomMessage") JsonNode customMessage,
+      @JsonProperty("CustomMessage") CampaignCustomMessage customMessage,
       @JsonProperty("DefaultMessage") Message defaultMessage,
       @JsonProperty("EmailMessage") CampaignEmailMessage emailMessage,
       @JsonProperty("GCMMessage") Message gcmMessage,
       @JsonProperty("SMSMessage") CampaignSmsMessage smsMessage,
       @JsonProperty("InAppMessage") JsonNode inAppMessage) {}
+
+  /**
+   * Where a custom channel's messages go: {@code DeliveryUri}, an {@code https://} URL or a Lambda function name
+   * (mapped to a URL by configuration), and the endpoint types that get them (every type when empty).
+   */
+  public record CustomDeliveryConfiguration(
+      @JsonProperty("DeliveryUri") String deliveryUri,
+      @JsonProperty("EndpointTypes") List<io.lakecast.model.PinpointEnums.ChannelType> endpointTypes) {}
+
+  /** A custom channel's message: {@code Data}, the payload (at most 5 KB). */
+  public record CampaignCustomMessage(@JsonProperty("Data") String data) {}
 
   /** A push (or default) message. */
   public record Message(
@@ -125,6 +135,7 @@ public final class CampaignShapes {
 
   /** A treatment as returned. */
   public record TreatmentResource(
+      @JsonProperty("CustomDeliveryConfiguration") CustomDeliveryConfiguration customDeliveryConfiguration,
       @JsonProperty("Id") String id,
       @JsonProperty("MessageConfiguration") MessageConfiguration messageConfiguration,
       @JsonProperty("Schedule") Schedule schedule,
@@ -143,6 +154,7 @@ public final class CampaignShapes {
       @JsonProperty("ApplicationId") String applicationId,
       @JsonProperty("Arn") String arn,
       @JsonProperty("CreationDate") String creationDate,
+      @JsonProperty("CustomDeliveryConfiguration") CustomDeliveryConfiguration customDeliveryConfiguration,
       @JsonProperty("DefaultState") CampaignState defaultState,
       @JsonProperty("Description") String description,
       @JsonProperty("HoldoutPercent") Integer holdoutPercent,

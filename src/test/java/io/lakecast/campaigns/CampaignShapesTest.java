@@ -51,8 +51,6 @@ class CampaignShapesTest {
     String now = "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}";
     assertRefused(SMS + ",\"Schedule\":{\"StartTime\":\"IMMEDIATE\",\"EventFilter\":{\"FilterType\":\"ENDPOINT\"}}",
         "Schedule.EventFilter");
-    assertRefused(now + ",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"},\"CustomMessage\":{\"Data\":\"d\"}}",
-        "MessageConfiguration.CustomMessage");
     assertRefused(now + ",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"},\"InAppMessage\":{\"Body\":\"b\"}}",
         "MessageConfiguration.InAppMessage");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
@@ -60,9 +58,6 @@ class CampaignShapesTest {
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
         + "\"TemplateConfiguration\":{\"InAppTemplate\":{\"Name\":\"t\"}}}]",
         "AdditionalTreatments[0].TemplateConfiguration.InAppTemplate");
-    assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
-        + "\"CustomDeliveryConfiguration\":{\"DeliveryUri\":\"https://x\"}}]",
-        "AdditionalTreatments[0].CustomDeliveryConfiguration");
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.testing.Cli;
+import io.lakecast.testing.Credentials;
 import io.lakecast.testing.SparkTestSession;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.security.alias.CredentialProvider;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -74,18 +73,7 @@ class SmtpSenderTest {
         "{\"Name\":\"all\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"EMAIL\",\"SMS\"]}}}}").ok()
         .at("/SegmentResponse/Id").asText();
     // The password lives in a Hadoop credential provider (a JCEKS file), as it would on a cluster.
-    provider = keystore("lakecast.jceks", SECRET);
-  }
-
-  /** A JCEKS credential provider holding {@code password} as the SMTP password; returns its provider path. */
-  static String keystore(String file, String password) throws IOException {
-    String path = "jceks://file" + credentials.resolve(file);
-    Configuration c = new Configuration(false);
-    c.set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, path);
-    CredentialProvider store = CredentialProviderFactory.getProviders(c).get(0);
-    store.createCredentialEntry(SmtpSender.PASSWORD_ALIAS, password.toCharArray());
-    store.flush();
-    return path;
+    provider = Credentials.keystore(credentials, "lakecast.jceks", SmtpSender.PASSWORD_ALIAS, SECRET);
   }
 
   @AfterAll
@@ -127,19 +115,11 @@ class SmtpSenderTest {
   }
 
   static JsonNode run(String campaignId) {
-    return Cli.run("run-campaign", "--application-id", appId, "--campaign-id", campaignId, "--at", START).ok()
-        .get("CampaignRunResponse");
+    return new Cli.Audience(appId, segmentId).runCampaign(campaignId, START);
   }
 
-  /** EndpointId → Status (and Reason) of the campaign's ledger rows. */
   static Map<String, String> ledger(String campaignId) {
-    Map<String, String> out = new TreeMap<>();
-    for (Row r : spark.read().format("delta").load(warehouse.resolve("send_ledger").toString())
-        .filter(col("CampaignId").equalTo(campaignId)).collectAsList()) {
-      String reason = r.getAs("Reason");
-      out.put(r.getAs("EndpointId"), r.<String>getAs("Status") + (reason == null ? "" : " " + reason));
-    }
-    return out;
+    return Cli.ledger(warehouse, campaignId);
   }
 
   @Test
@@ -196,7 +176,7 @@ class SmtpSenderTest {
   @Test
   void aRefusedLoginFailsTheEmailsAndNamesNoSecret() throws Exception {
     spark.sparkContext().hadoopConfiguration().set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH,
-        keystore("wrong.jceks", "wrong-Secret-77aa"));
+        Credentials.keystore(credentials, "wrong.jceks", SmtpSender.PASSWORD_ALIAS, "wrong-Secret-77aa"));
 
     String id = campaign("refused");
     JsonNode run = run(id);

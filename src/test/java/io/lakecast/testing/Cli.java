@@ -43,6 +43,18 @@ public final class Cli {
     return out;
   }
 
+  /** A campaign's send ledger: EndpointId → its Status, and its Reason after a space when it has one. */
+  public static java.util.Map<String, String> ledger(java.nio.file.Path warehouse, String campaignId) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (org.apache.spark.sql.Row r : SparkTestSession.get().read().format("delta")
+        .load(warehouse.resolve("send_ledger").toString())
+        .filter(org.apache.spark.sql.functions.col("CampaignId").equalTo(campaignId)).collectAsList()) {
+      String reason = r.getAs("Reason");
+      out.put(r.getAs("EndpointId"), r.<String>getAs("Status") + (reason == null ? "" : " " + reason));
+    }
+    return out;
+  }
+
   public static Run run(String... args) {
     SparkTestSession.get();
     StringWriter out = new StringWriter();

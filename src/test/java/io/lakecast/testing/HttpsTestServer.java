@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -33,6 +35,8 @@ public final class HttpsTestServer implements AutoCloseable {
   private final HttpsServer server;
   private final Path certificate;
   private final java.util.Map<String, List<String>> received = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, List<Map<String, String>>> headers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public HttpsTestServer(Path dir) throws Exception {
     Path store = dir.resolve("server.p12");
@@ -72,6 +76,9 @@ public final class HttpsTestServer implements AutoCloseable {
     received.put(path, new CopyOnWriteArrayList<>());
     server.createContext(path, (HttpExchange x) -> {
       String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      x.getRequestHeaders().forEach((k, v) -> h.put(k, v.get(0)));
+      headers.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(h);
       received.get(path).add(body);
       Answer a = answer.apply(body);
       try {
@@ -91,6 +98,11 @@ public final class HttpsTestServer implements AutoCloseable {
       }
     });
     return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** The request headers (first values, names in any case) of each request {@code path} received, in order. */
+  public List<Map<String, String>> headers(String path) {
+    return headers.getOrDefault(path, List.of());
   }
 
   /** The request bodies {@code path} received, in order. */
