@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -135,49 +136,42 @@ public final class EndpointGenerator {
    */
   public static void write(long count, long seed, Format format, Writer out, int changeEvery, int... at)
       throws IOException {
-    if (changeEvery > 0) {
-      long[] n = {0};
-      java.util.Set<Long> positions = new java.util.HashSet<>();
-      for (int k : at) {
-        positions.add((long) k);
-      }
-      java.util.List<EndpointImportItem> changed = new java.util.ArrayList<>();
-      generate(count, seed, e -> changed.add(positions.contains(n[0]++ % changeEvery) ? change(e) : e));
-      writeItems(changed, format, out);
-      return;
+    java.util.Set<Long> positions = new java.util.HashSet<>();
+    for (int k : at) {
+      positions.add((long) k);
     }
-    if (format == Format.JSON) {
-      IOException[] failure = {null};
-      generate(
-          count,
-          seed,
-          e -> {
-            try {
-              out.write(PinpointJson.compact(e));
-              out.write('\n');
-            } catch (IOException ex) {
-              failure[0] = ex;
-            }
-          });
-      if (failure[0] != null) {
-        throw failure[0];
-      }
-      return;
+    long[] n = {0};
+    // Each endpoint is written as it is generated: memory stays flat whatever the count.
+    Function<EndpointImportItem, EndpointImportItem> changes = changeEvery <= 0 ? e -> e
+        : e -> positions.contains(n[0]++ % changeEvery) ? change(e) : e;
+    CSVPrinter csv = format == Format.JSON ? null
+        : new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get());
+    if (csv != null) {
+      csv.printRecord(CSV_HEADER);
     }
-    CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get());
-    csv.printRecord(CSV_HEADER);
     IOException[] failure = {null};
     generate(
         count,
         seed,
         e -> {
+          if (failure[0] != null) {
+            return;
+          }
           try {
-            csv.printRecord(csvRow(e));
+            EndpointImportItem written = changes.apply(e);
+            if (csv == null) {
+              out.write(PinpointJson.compact(written));
+              out.write('\n');
+            } else {
+              csv.printRecord(csvRow(written));
+            }
           } catch (IOException ex) {
             failure[0] = ex;
           }
         });
-    csv.flush();
+    if (csv != null) {
+      csv.flush();
+    }
     if (failure[0] != null) {
       throw failure[0];
     }
@@ -190,22 +184,6 @@ public final class EndpointGenerator {
     metrics.put("purchases", metrics.get("purchases") + 1);
     return new EndpointImportItem(e.address(), attributes, e.channelType(), e.demographic(), e.effectiveDate(),
         e.endpointStatus(), e.id(), e.location(), metrics, e.optOut(), e.requestId(), e.user(), null, null, null);
-  }
-
-  private static void writeItems(List<EndpointImportItem> items, Format format, Writer out) throws IOException {
-    if (format == Format.JSON) {
-      for (EndpointImportItem e : items) {
-        out.write(PinpointJson.compact(e));
-        out.write('\n');
-      }
-      return;
-    }
-    CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get());
-    csv.printRecord(CSV_HEADER);
-    for (EndpointImportItem e : items) {
-      csv.printRecord(csvRow(e));
-    }
-    csv.flush();
   }
 
   private static List<Object> csvRow(EndpointImportItem e) {
