@@ -85,6 +85,27 @@ public final class LakecastConf {
   public static final String CUSTOM_TRUSTED_CERTIFICATES = PREFIX + "sender.custom.trustedCertificates";
   public static final String CUSTOM_TRUSTED_CERTIFICATES_DEFAULT = "";
 
+  /** The generic HTTP SMS provider's URL (required when SMS is {@code http}): http:// or https://. */
+  public static final String SMS_HTTP_URL = PREFIX + "sender.sms.http.url";
+  public static final String SMS_HTTP_URL_DEFAULT = "";
+
+  /** How messages are posted to it: {@code json} or {@code form}. */
+  public static final String SMS_HTTP_FORMAT = PREFIX + "sender.sms.http.format";
+  public static final String SMS_HTTP_FORMAT_DEFAULT = "json";
+
+  /** The provider's fields and what fills them: {@code field=source} pairs, comma-separated. */
+  public static final String SMS_HTTP_FIELDS = PREFIX + "sender.sms.http.fields";
+  public static final String SMS_HTTP_FIELDS_DEFAULT = "To=Address,Body=Body,OriginationNumber=OriginationNumber,"
+      + "SenderId=SenderId,MessageType=MessageType,EntityId=EntityId,TemplateId=TemplateId,MessageId=MessageId";
+
+  /** Seconds one call to it may take (3 attempts per message). */
+  public static final String SMS_HTTP_TIMEOUT_SECONDS = PREFIX + "sender.sms.http.timeoutSeconds";
+  public static final int SMS_HTTP_TIMEOUT_SECONDS_DEFAULT = 15;
+
+  /** A PEM file of certificates to trust for it beyond the JVM's; empty for none. */
+  public static final String SMS_HTTP_TRUSTED_CERTIFICATES = PREFIX + "sender.sms.http.trustedCertificates";
+  public static final String SMS_HTTP_TRUSTED_CERTIFICATES_DEFAULT = "";
+
   /** Partitions of the dispatch stage; 0 = Spark's default parallelism. */
   public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
   public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
@@ -228,14 +249,20 @@ public final class LakecastConf {
   }
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
-  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "webhook");
+  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "webhook", "http");
 
-  /** The sender kind of {@code channel}: {@code outbox}, {@code smtp} for EMAIL, or {@code webhook} for CUSTOM. */
+  /**
+   * The sender kind of {@code channel}: {@code outbox}, {@code smtp} for EMAIL, {@code webhook} for CUSTOM, or
+   * {@code http} for SMS.
+   */
   public String sender(String channel) {
     String key = SENDER_PREFIX + channel;
     String v = get(key, SENDER_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
     if (v.equals("smtp") && !channel.equals("EMAIL")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (smtp sends EMAIL only)");
+    }
+    if (v.equals("http") && !channel.equals("SMS")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (http sends SMS only)");
     }
     if (v.equals("webhook") && !channel.equals("CUSTOM")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (webhook sends CUSTOM only)");
@@ -313,6 +340,42 @@ public final class LakecastConf {
 
   public String customDeliveryTrustedCertificates() {
     return get(CUSTOM_TRUSTED_CERTIFICATES, CUSTOM_TRUSTED_CERTIFICATES_DEFAULT).trim();
+  }
+
+  /** {@link #SMS_HTTP_URL}: an http:// or https:// URL. */
+  public String smsHttpUrl() {
+    String v = get(SMS_HTTP_URL, SMS_HTTP_URL_DEFAULT).trim();
+    if (!v.startsWith("https://") && !v.startsWith("http://")) {
+      throw LakecastErrors.invalidConf(SMS_HTTP_URL, v, "the provider's http:// or https:// URL (" + SENDER_PREFIX
+          + "SMS is http)");
+    }
+    return v;
+  }
+
+  /** {@link #SMS_HTTP_FORMAT}: json or form. */
+  public String smsHttpFormat() {
+    String v = get(SMS_HTTP_FORMAT, SMS_HTTP_FORMAT_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("json") && !v.equals("form")) {
+      throw LakecastErrors.invalidConf(SMS_HTTP_FORMAT, v, "json or form");
+    }
+    return v;
+  }
+
+  public String smsHttpFields() {
+    return get(SMS_HTTP_FIELDS, SMS_HTTP_FIELDS_DEFAULT).trim();
+  }
+
+  /** {@link #SMS_HTTP_TIMEOUT_SECONDS}, at least 1. */
+  public int smsHttpTimeoutSeconds() {
+    int s = getInt(SMS_HTTP_TIMEOUT_SECONDS, SMS_HTTP_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(SMS_HTTP_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  public String smsHttpTrustedCertificates() {
+    return get(SMS_HTTP_TRUSTED_CERTIFICATES, SMS_HTTP_TRUSTED_CERTIFICATES_DEFAULT).trim();
   }
 
   public String emailFromAddress() {

@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -35,8 +34,7 @@ import org.apache.hadoop.conf.Configuration;
  * batch's message ids, comma-separated, the same on every attempt and re-run, so the service can drop a repeat.
  *
  * <p>Only hosts listed in {@code spark.lakecast.sender.custom.allowedHosts} are called; a Lambda function name maps
- * to a URL through {@code spark.lakecast.hooks.<name>.url}. A call that times out or answers 408, 429 or 5xx is tried
- * again, 3 attempts in all; another answer outside 2xx fails the batch at once. The reason goes to every message of
+ * to a URL through {@code spark.lakecast.hooks.<name>.url}. Calls are retried as {@link HttpDelivery} says. The reason goes to every message of
  * the batch. Accepted messages get a delivery record ({@link OutboxSender#deliveryRecords}).
  */
 public final class CustomDeliverySender implements Sender {
@@ -44,7 +42,6 @@ public final class CustomDeliverySender implements Sender {
   public static final String SECRET_ALIAS = "lakecast.customDelivery.secret";
   public static final String SIGNATURE_HEADER = "X-Lakecast-Signature";
   public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-  static final int ATTEMPTS = 3;
 
   /** How to call; no secret (it travels with the tasks). */
   public record Settings(int timeoutSeconds, String trustedCertificates, TreeMap<String, String> lambdaUrls,
@@ -95,16 +92,11 @@ public final class CustomDeliverySender implements Sender {
     try {
       this.mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(settings.timeoutSeconds()))
-          .followRedirects(HttpClient.Redirect.NEVER);
-      if (!settings.trustedCertificates().isEmpty()) {
-        b.sslContext(TrustedCertificates.sslContext(settings.trustedCertificates(),
-            LakecastConf.CUSTOM_TRUSTED_CERTIFICATES));
-      }
-      this.client = b.build();
-    } catch (GeneralSecurityException | IOException e) {
-      throw LakecastErrors.ioFailure("prepare custom deliveries with", LakecastConf.CUSTOM_TRUSTED_CERTIFICATES, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
+    this.client = HttpDelivery.client(settings.timeoutSeconds(), settings.trustedCertificates(),
+        LakecastConf.CUSTOM_TRUSTED_CERTIFICATES);
   }
 
   @Override
@@ -144,7 +136,7 @@ public final class CustomDeliverySender implements Sender {
     URI uri = URI.create(url);
     String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     if (!"https".equals(uri.getScheme())) {
-      return "!CUSTOM_DELIVERY_NOT_ALLOWED: " + withoutQuery(uri) + " is not an https:// URL";
+      return "!CUSTOM_DELIVERY_NOT_ALLOWED: " + HttpDelivery.withoutQuery(uri) + " is not an https:// URL";
     }
     if (!settings.allowedHosts().contains(host)) {
       return "!CUSTOM_DELIVERY_NOT_ALLOWED: host " + host + " is not in " + LakecastConf.CUSTOM_ALLOWED_HOSTS;
@@ -181,39 +173,7 @@ public final class CustomDeliverySender implements Sender {
         .header(IDEMPOTENCY_HEADER, String.join(",", ids))
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
         .build();
-    String last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status / 100 == 2) {
-          return Delivery.sent();
-        }
-        last = "HTTP " + status + " from " + withoutQuery(request.uri());
-        if (status != 408 && status != 429 && status / 100 != 5) {
-          return Delivery.failed("CUSTOM_DELIVERY_REJECTED: " + last);
-        }
-      } catch (IOException e) {
-        last = e.getClass().getSimpleName() + " calling " + withoutQuery(request.uri());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Delivery.failed("CUSTOM_DELIVERY_ERROR: interrupted calling " + withoutQuery(request.uri()));
-      }
-      pause(250L * attempt);
-    }
-    return Delivery.failed("CUSTOM_DELIVERY_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
-  }
-
-  /** A URL for messages: without its query, which may hold a token. */
-  private static String withoutQuery(URI uri) {
-    return uri.getScheme() + "://" + uri.getAuthority() + (uri.getPath() == null ? "" : uri.getPath());
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return HttpDelivery.call(client, request, "CUSTOM_DELIVERY");
   }
 
   @Override

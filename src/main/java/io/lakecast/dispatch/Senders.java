@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
- * default, SMTP for EMAIL, a web service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender,
+ * default, SMTP for EMAIL, a generic HTTP provider for SMS, a web service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender,
  * opened on the channel's first message and closed with the partition.
  */
 public final class Senders implements Sender {
@@ -48,6 +48,9 @@ public final class Senders implements Sender {
             CustomDeliverySender.SECRET_ALIAS);
       }
     }
+    if ("http".equals(kinds.get("SMS"))) {
+      HttpSmsSender.Settings.of(conf);
+    }
     if ("smtp".equals(kinds.get("EMAIL"))) {
       SmtpSender.Settings.of(conf);
       if (!conf.smtpUser().isEmpty() && SmtpSender.password(hadoop) == null) {
@@ -71,6 +74,13 @@ public final class Senders implements Sender {
         LOG.info("EMAIL goes through SMTP at {}", settings.describe());
         routes.put("EMAIL", SmtpSender.factory(settings, hadoop,
             OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "smtp")));
+      }
+      if (e.getKey().equals("SMS") && e.getValue().equals("http")) {
+        HttpSmsSender.Settings settings = HttpSmsSender.Settings.of(conf);
+        LOG.info("SMS goes to the HTTP provider at {} ({})", HttpDelivery.withoutQuery(java.net.URI.create(
+            settings.url())), settings.form() ? "form" : "json");
+        routes.put("SMS", HttpSmsSender.factory(settings, hadoop,
+            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "http")));
       }
       if (e.getKey().equals("CUSTOM") && e.getValue().equals("webhook")) {
         CustomDeliverySender.Settings settings = CustomDeliverySender.Settings.of(conf);

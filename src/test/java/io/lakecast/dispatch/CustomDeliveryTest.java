@@ -8,6 +8,7 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Credentials;
+import io.lakecast.testing.Secrets;
 import io.lakecast.testing.HttpsTestServer;
 import io.lakecast.testing.HttpsTestServer.Answer;
 import io.lakecast.testing.SparkTestSession;
@@ -182,7 +183,7 @@ class CustomDeliveryTest {
 
     run(id);
     assertThat(server.received("/deliver")).as("calls after a second run").hasSize(2);
-    assertThat(SmtpSenderTest.filesHolding(warehouse, SECRET)).isEmpty();
+    assertThat(Secrets.filesHolding(warehouse, SECRET)).isEmpty();
   }
 
   @Test

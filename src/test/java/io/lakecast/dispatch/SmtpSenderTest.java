@@ -10,20 +10,18 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Credentials;
+import io.lakecast.testing.Secrets;
 import io.lakecast.testing.SparkTestSession;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -169,8 +167,8 @@ class SmtpSenderTest {
     run(id);
     assertThat(smtp.getReceivedMessages()).hasSize(3);
 
-    assertThat(filesHolding(warehouse, SECRET)).as("warehouse files holding the password").isEmpty();
-    assertThat(tablesHolding(SECRET)).as("table rows holding the password").isEmpty();
+    assertThat(Secrets.filesHolding(warehouse, SECRET)).as("warehouse files holding the password").isEmpty();
+    assertThat(Secrets.tablesHolding(warehouse, SECRET)).as("table rows holding the password").isEmpty();
   }
 
   @Test
@@ -188,8 +186,8 @@ class SmtpSenderTest {
       assertThat(ledger.get(e)).startsWith("FAILED SMTP_AUTHENTICATION_FAILED: the server refused the login");
     }
     assertThat(run.toString()).doesNotContain("wrong-Secret-77aa");
-    assertThat(filesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
-    assertThat(tablesHolding("wrong-Secret-77aa")).isEmpty();
+    assertThat(Secrets.filesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
+    assertThat(Secrets.tablesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
   }
 
   @Test
@@ -230,35 +228,5 @@ class SmtpSenderTest {
             + "configured but no password was found; set the environment variable LAKECAST_SMTP_PASSWORD or the "
             + "Hadoop credential provider alias lakecast.smtp.password");
     assertThat(ledger(id)).isEmpty();
-  }
-
-  /** Files under {@code root} whose bytes contain {@code secret}. */
-  static List<Path> filesHolding(Path root, String secret) throws IOException {
-    byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-        if (text.contains(new String(needle, StandardCharsets.ISO_8859_1))) {
-          out.add(f);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Delta tables of the warehouse with a row whose JSON contains {@code secret}. */
-  static List<String> tablesHolding(String secret) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(warehouse)) {
-      for (Path d : dirs.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).toList()) {
-        long n = spark.read().format("delta").load(d.toString()).toJSON().as(Encoders.STRING())
-            .filter((org.apache.spark.api.java.function.FilterFunction<String>) s -> s.contains(secret)).count();
-        if (n > 0) {
-          out.add(d.getFileName().toString());
-        }
-      }
-    }
-    return out;
   }
 }

@@ -1,0 +1,75 @@
+package io.lakecast.dispatch;
+
+import io.lakecast.LakecastErrors;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * One provider call over HTTP(S) as Lakecast's HTTP senders make it: a client with a connect timeout, no redirects
+ * and optional extra trusted certificates; 3 attempts when the call times out or the provider answers 408, 429 or
+ * 5xx; any other answer outside 2xx fails at once. Reasons name the URL without its query (which may hold a token).
+ */
+final class HttpDelivery {
+  static final int ATTEMPTS = 3;
+
+  private HttpDelivery() {}
+
+  /** A client for {@code timeoutSeconds}, trusting the JVM's authorities plus {@code pem} (a path, or empty). */
+  static HttpClient client(int timeoutSeconds, String pem, String pemSetting) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (!pem.isEmpty()) {
+      try {
+        b.sslContext(TrustedCertificates.sslContext(pem, pemSetting));
+      } catch (IOException e) {
+        throw LakecastErrors.ioFailure("read the certificates of", pemSetting, e);
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * Sends {@code request}: SENT on 2xx, else FAILED with {@code prefix + "_REJECTED: HTTP <status> from <url>"} for
+   * a refusal, or {@code prefix + "_ERROR: … (3 attempts)"} when every attempt failed.
+   */
+  static Sender.Delivery call(HttpClient client, HttpRequest request, String prefix) {
+    String where = withoutQuery(request.uri());
+    String last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status / 100 == 2) {
+          return Sender.Delivery.sent();
+        }
+        last = "HTTP " + status + " from " + where;
+        if (status != 408 && status != 429 && status / 100 != 5) {
+          return Sender.Delivery.failed(prefix + "_REJECTED: " + last);
+        }
+      } catch (IOException e) {
+        last = e.getClass().getSimpleName() + " calling " + where;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Sender.Delivery.failed(prefix + "_ERROR: interrupted calling " + where);
+      }
+      pause(250L * attempt);
+    }
+    return Sender.Delivery.failed(prefix + "_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
+  }
+
+  /** A URL for messages: without its query, which may hold a token. */
+  static String withoutQuery(URI uri) {
+    return uri.getScheme() + "://" + uri.getAuthority() + (uri.getPath() == null ? "" : uri.getPath());
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
