@@ -414,8 +414,9 @@ public final class RunCampaignActivityJob {
 
       FaultPoints.reach("campaign.after-statuses");
       LakecastSession.describe(spark, group, "Write _campaign.send events");
-      long eventsWritten = writeMissingEvents(appId, campaignId, runId, endpointJson, conf.accountId(),
-          conf.dispatchClaimTimeoutSeconds());
+      // A run with no ledger row (every endpoint excluded, e.g. by its limits) has no outcome to record.
+      long eventsWritten = inLedger == 0 ? 0 : writeMissingEvents(appId, campaignId, runId, endpointJson,
+          conf.accountId(), conf.dispatchClaimTimeoutSeconds());
       LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
 
       FaultPoints.reach("campaign.before-activities");

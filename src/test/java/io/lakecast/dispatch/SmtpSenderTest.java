@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Credentials;
+import io.lakecast.testing.HttpsTestServer;
 import io.lakecast.testing.Secrets;
 import io.lakecast.testing.SparkTestSession;
 import jakarta.mail.internet.MimeMessage;
@@ -45,6 +46,7 @@ class SmtpSenderTest {
 
   @TempDir static Path warehouse;
   @TempDir static Path credentials;
+  @TempDir static Path certs;
   static SparkSession spark;
   static GreenMail smtp;
   static String appId;
@@ -188,6 +190,39 @@ class SmtpSenderTest {
     assertThat(run.toString()).doesNotContain("wrong-Secret-77aa");
     assertThat(Secrets.filesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
     assertThat(Secrets.tablesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
+  }
+
+  @Test
+  void tlsIsVerifiedAgainstTheTrustedCertificates() throws Exception {
+    // An SMTPS server on 127.0.0.1 with a key of its own: GreenMail reads it from these properties when it starts.
+    Path store = HttpsTestServer.selfSigned(certs);
+    System.setProperty("greenmail.tls.keystore.file", store.toString());
+    System.setProperty("greenmail.tls.keystore.password", HttpsTestServer.STORE_PASSWORD);
+    System.setProperty("greenmail.tls.key.password", HttpsTestServer.STORE_PASSWORD);
+    GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort())
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser("mailer", SECRET));
+    smtps.start();
+    try {
+      spark.conf().set(LakecastConf.SMTP_TLS, "tls");
+      spark.conf().set(LakecastConf.SMTP_PORT, String.valueOf(smtps.getSmtps().getPort()));
+
+      // Not trusted: the JVM's authorities do not know the server's certificate, so nothing is sent.
+      String untrusted = campaign("untrusted");
+      run(untrusted);
+      assertThat(smtps.getReceivedMessages()).isEmpty();
+      for (String e : List.of("e1", "e2", "e3")) {
+        assertThat(ledger(untrusted).get(e)).startsWith("FAILED SMTP_ERROR: ").endsWith("(3 attempts)");
+      }
+
+      spark.conf().set(LakecastConf.SMTP_TRUSTED_CERTIFICATES, certs.resolve("server.pem").toString());
+      String trusted = campaign("trusted");
+      run(trusted);
+      assertThat(smtps.getReceivedMessages()).hasSize(3);
+      assertThat(ledger(trusted).values()).containsOnly("SENT");
+    } finally {
+      spark.conf().unset(LakecastConf.SMTP_TRUSTED_CERTIFICATES);
+      smtps.stop();
+    }
   }
 
   @Test

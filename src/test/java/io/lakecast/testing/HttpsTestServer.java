@@ -38,21 +38,33 @@ public final class HttpsTestServer implements AutoCloseable {
   private final java.util.Map<String, List<Map<String, String>>> headers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  public HttpsTestServer(Path dir) throws Exception {
+  /** A key store password for test servers only. */
+  public static final String STORE_PASSWORD = "test-only";
+
+  /**
+   * Makes a self-signed key for 127.0.0.1 in {@code dir}: {@code server.p12} (PKCS12, {@link #STORE_PASSWORD}) and
+   * its certificate {@code server.pem}, which a client must trust. Returns the key store.
+   */
+  public static Path selfSigned(Path dir) throws Exception {
     Path store = dir.resolve("server.p12");
-    certificate = dir.resolve("server.pem");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     run(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
         "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-        "-storepass", "test-only", "-keypass", "test-only");
+        "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
     run(keytool, "-exportcert", "-alias", "server", "-rfc", "-keystore", store.toString(), "-storepass",
-        "test-only", "-file", certificate.toString());
+        STORE_PASSWORD, "-file", dir.resolve("server.pem").toString());
+    return store;
+  }
+
+  public HttpsTestServer(Path dir) throws Exception {
+    Path store = selfSigned(dir);
+    certificate = dir.resolve("server.pem");
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, "test-only".toCharArray());
+      ks.load(in, STORE_PASSWORD.toCharArray());
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "test-only".toCharArray());
+    kmf.init(ks, STORE_PASSWORD.toCharArray());
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(kmf.getKeyManagers(), null, null);
     HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
