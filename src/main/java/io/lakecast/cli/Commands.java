@@ -309,11 +309,17 @@ final class Commands {
         description = "WriteSegmentRequest JSON, inline or file://path")
     String request;
 
+    @Option(names = "--segment-id",
+        description = "Lakecast's: keep a migrated Pinpoint segment's id, which its campaigns name (default: a new "
+            + "id)")
+    String segmentId;
+
     @Override
     Object execute(Context ctx) {
       WriteSegmentRequest r =
           RequestArgs.parse("--write-segment-request", request, WriteSegmentRequest.class, "WriteSegmentRequest");
-      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).create(applicationId, r));
+      checkKeptId("--segment-id", segmentId);
+      return wrap("SegmentResponse", new SegmentCatalog(ctx.warehouse()).create(applicationId, r, segmentId));
     }
   }
 

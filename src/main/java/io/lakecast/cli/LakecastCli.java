@@ -8,13 +8,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code lakecast} command: one subcommand per Pinpoint operation, named and optioned as {@code aws pinpoint}
- * names them. JSON results on stdout, errors on stderr; exit 0 ok, 1 failure, 2 usage.
+ * names them. JSON results on stdout, errors on stderr; exit 0 ok, 1 failure, 2 usage. {@code --batch FILE} runs a
+ * file of commands in one JVM ({@link BatchMode}).
  */
 @Command(
     name = "lakecast",
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
-    description = "Amazon Pinpoint's engagement data plane as Spark batch jobs over Delta tables.",
+    description = {"Amazon Pinpoint's engagement data plane as Spark batch jobs over Delta tables.",
+        "lakecast --batch FILE (or - for standard input) runs one command per line in one JVM."},
     subcommands = {
       Commands.CreateApp.class,
       Commands.GetApps.class,
@@ -126,6 +128,9 @@ public final class LakecastCli implements Runnable {
 
   /** Runs a command line in-process and returns its exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length > 0 && args[0].equals(BatchMode.OPTION)) {
+      return BatchMode.run(out, err, args, System.in);
+    }
     boolean debug = java.util.Arrays.asList(args).contains(DEBUG);
     int code;
     try {

@@ -34,9 +34,20 @@ public final class SegmentCatalog {
 
   /** Creates a DIMENSIONAL segment, version 1, after checking the definition compiles. */
   public SegmentResponse create(String applicationId, WriteSegmentRequest request) {
+    return create(applicationId, request, null);
+  }
+
+  /**
+   * Creates a dimensional segment, version 1. {@code segmentId} keeps a migrated Pinpoint segment's id (campaigns
+   * name it); null makes a new one. An id the application already has is refused (ConflictException).
+   */
+  public SegmentResponse create(String applicationId, WriteSegmentRequest request, String segmentId) {
     new AppCatalog(warehouse).require(applicationId);
     SegmentPredicates.validate(request, new SegmentPredicates.Context(null, sources(applicationId)));
-    String id = Ids.random();
+    if (segmentId != null && exists(applicationId, segmentId)) {
+      throw LakecastErrors.alreadyExists("Segment", segmentId, applicationId);
+    }
+    String id = segmentId == null ? Ids.random() : segmentId;
     String now = Ids.now();
     Row row =
         RowFactory.create(
