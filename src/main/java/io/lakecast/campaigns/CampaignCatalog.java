@@ -96,7 +96,7 @@ public final class CampaignCatalog {
       WriteTreatmentResource t = extra.get(i);
       String at = "AdditionalTreatments[" + i + "].";
       if (t.schedule() != null) {
-        throw LakecastErrors.unsupported(SHAPE, at + "Schedule", "treatments that follow the campaign's Schedule");
+        checkTreatmentSchedule(at + "Schedule.", t.schedule(), s);
       }
       CampaignMessages.checkTemplateConfiguration(SHAPE, at + "TemplateConfiguration", t.templateConfiguration());
       checkCustomDelivery(at,
@@ -106,6 +106,39 @@ public final class CampaignCatalog {
       checkVariables(at + "MessageConfiguration", t.messageConfiguration());
     }
     AssignmentPlan.of("validation", c);
+  }
+
+  /**
+   * A treatment's own Schedule: a valid StartTime, EndTime and Frequency (ONCE to MONTHLY); its local time, time zone
+   * and quiet time must be the campaign's (one classification serves every treatment of a run).
+   */
+  private static void checkTreatmentSchedule(String path, Schedule t, Schedule campaign) {
+    if (t.startTime() == null || t.startTime().isBlank()) {
+      throw LakecastErrors.missingMember(SHAPE, path + "StartTime");
+    }
+    if (!t.startTime().equals("IMMEDIATE")) {
+      instant(path + "StartTime", t.startTime());
+    }
+    if (t.frequency() == Frequency.EVENT || t.frequency() == Frequency.IN_APP_EVENT) {
+      throw LakecastErrors.unsupported(SHAPE, path + "Frequency=" + t.frequency(), "ONCE, HOURLY, DAILY, WEEKLY or "
+          + "MONTHLY");
+    }
+    if (t.endTime() != null) {
+      Instant end = instant(path + "EndTime", t.endTime());
+      if (!t.startTime().equals("IMMEDIATE") && !end.isAfter(Instant.parse(t.startTime()))) {
+        throw LakecastErrors.invalidMember(SHAPE, path + "EndTime", "'" + t.endTime() + "' is not after "
+            + path + "StartTime '" + t.startTime() + "'");
+      }
+    }
+    if (t.eventFilter() != null) {
+      throw LakecastErrors.unsupported(SHAPE, path + "EventFilter", "schedules without an event filter");
+    }
+    if (!java.util.Objects.equals(t.isLocalTime(), campaign.isLocalTime())
+        || !java.util.Objects.equals(t.timezone(), campaign.timezone())
+        || !java.util.Objects.equals(t.quietTime(), campaign.quietTime())) {
+      throw LakecastErrors.unsupported(SHAPE, path + "IsLocalTime, Timezone or QuietTime different from the "
+          + "campaign's", "treatment schedules that change StartTime, EndTime and Frequency only");
+    }
   }
 
   private static void checkVariables(String path, MessageConfiguration m) {
@@ -293,8 +326,9 @@ public final class CampaignCatalog {
     if (latest.isNullAt(0)) {
       return CampaignStatus.SCHEDULED;
     }
-    boolean more = new CampaignSchedule(c.definition().schedule(), Instant.parse(c.creationDate()))
-        .nextAfter(Instant.parse(latest.getString(0))) != null;
+    boolean more = CampaignSchedule.nextAfter(
+        CampaignSchedule.ofTreatments(c.definition(), Instant.parse(c.creationDate())),
+        Instant.parse(latest.getString(0))) != null;
     return more ? CampaignStatus.PENDING_NEXT_RUN : CampaignStatus.COMPLETED;
   }
 

@@ -39,6 +39,46 @@ public final class CampaignSchedule {
     this.localTime = Boolean.TRUE.equals(s.isLocalTime());
   }
 
+  /**
+   * Each treatment's schedule, TreatmentId → schedule, default treatment first: a treatment's own {@code Schedule}
+   * (start, end and frequency of its own; Pinpoint lets A/B treatments go out at different times), else the
+   * campaign's. The holdout follows the default treatment.
+   */
+  public static java.util.LinkedHashMap<String, CampaignSchedule> ofTreatments(
+      io.lakecast.model.CampaignShapes.WriteCampaignRequest c, Instant created) {
+    java.util.LinkedHashMap<String, CampaignSchedule> out = new java.util.LinkedHashMap<>();
+    out.put(AssignmentPlan.DEFAULT_TREATMENT, new CampaignSchedule(c.schedule(), created));
+    List<io.lakecast.model.CampaignShapes.WriteTreatmentResource> extra =
+        c.additionalTreatments() == null ? List.of() : c.additionalTreatments();
+    for (int i = 0; i < extra.size(); i++) {
+      Schedule own = extra.get(i).schedule();
+      out.put(String.valueOf(i + 1), new CampaignSchedule(own != null ? own : c.schedule(), created));
+    }
+    return out;
+  }
+
+  /**
+   * The occurrences due at {@code at} across the treatments' schedules, oldest first, each with the treatments it
+   * sends (all of them when they share the campaign's schedule).
+   */
+  public static java.util.TreeMap<Instant, java.util.TreeSet<String>> dueByTreatment(
+      java.util.Map<String, CampaignSchedule> schedules, Instant at) {
+    java.util.TreeMap<Instant, java.util.TreeSet<String>> out = new java.util.TreeMap<>();
+    schedules.forEach((t, s) -> s.dueAt(at).forEach(o -> out.computeIfAbsent(o, k -> new java.util.TreeSet<>())
+        .add(t)));
+    return out;
+  }
+
+  /** The first occurrence of any of the schedules after {@code at}, or null when none has one left. */
+  public static Instant nextAfter(java.util.Map<String, CampaignSchedule> schedules, Instant at) {
+    Instant next = null;
+    for (CampaignSchedule s : schedules.values()) {
+      Instant n = s.nextAfter(at);
+      next = n != null && (next == null || n.isBefore(next)) ? n : next;
+    }
+    return next;
+  }
+
   /** The first occurrence. */
   public Instant first() {
     return start;

@@ -150,8 +150,9 @@ public final class RunCampaignActivityJob {
     WriteCampaignRequest campaign = stored.definition();
     CampaignCatalog.validate(campaign);
     String campaignId = stored.campaignId();
-    CampaignSchedule schedule = new CampaignSchedule(campaign.schedule(), Instant.parse(stored.creationDate()));
-    Instant next = schedule.nextAfter(options.at());
+    Map<String, CampaignSchedule> schedules =
+        CampaignSchedule.ofTreatments(campaign, Instant.parse(stored.creationDate()));
+    Instant next = CampaignSchedule.nextAfter(schedules, options.at());
     String nextStart = next == null ? null : Ids.iso(next);
     if (!new SegmentCatalog(warehouse).exists(appId, campaign.segmentId())) {
       String why = "its segment " + campaign.segmentId() + " was deleted; the campaign's status is DELETED";
@@ -162,16 +163,19 @@ public final class RunCampaignActivityJob {
       LOG.info("Campaign {} is paused: no occurrence runs", campaignId);
       return new Result(List.of(), nextStart, true, null);
     }
-    List<Instant> due = schedule.dueAt(options.at());
+    // An occurrence sends the treatments whose schedule has it (all of them unless a treatment has its own).
+    Map<Instant, java.util.TreeSet<String>> due = CampaignSchedule.dueByTreatment(schedules, options.at());
     Set<String> completed = completedRuns(appId, campaignId);
     List<Run> runs = new ArrayList<>();
     CampaignMessages.Resolved resolved = null;
-    for (Instant start : due) {
+    for (Map.Entry<Instant, java.util.TreeSet<String>> occurrence : due.entrySet()) {
+      Instant start = occurrence.getKey();
       String runId = Ids.deterministic(appId, campaignId, Ids.iso(start));
       if (!completed.contains(runId)) {
         // Templates resolve once per command (the versions active now), not once per occurrence of a catch-up.
         resolved = resolved != null ? resolved : new CampaignCatalog(warehouse).messages(campaign);
-        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, resolved, start, runId));
+        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, resolved, start, runId,
+            occurrence.getValue()));
       }
     }
     LOG.info("Campaign {} at {}: {} occurrence(s) due, {} run now, next {}", campaignId, options.at(), due.size(),
@@ -290,16 +294,28 @@ public final class RunCampaignActivityJob {
     return out;
   }
 
-  /** Runs one occurrence, starting at {@code start}, through every step (each resumable, see the class comment). */
+  /**
+   * Runs one occurrence, starting at {@code start}, through every step (each resumable, see the class comment), for
+   * the {@code treatments} whose schedule has it (the holdout goes with the default treatment).
+   */
   private Run runOccurrence(LakecastConf conf, String outbox, String appId, String campaignId,
-      WriteCampaignRequest campaign, CampaignMessages.Resolved resolved, Instant start, String runId) {
+      WriteCampaignRequest campaign, CampaignMessages.Resolved resolved, Instant start, String runId,
+      Set<String> treatments) {
     SparkSession spark = warehouse.spark();
     String group = "campaign-" + campaignId;
     AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
     HashMap<String, HashMap<String, String>> messages = resolved.messages();
     Map<String, String> activityIds = new LinkedHashMap<>();
     for (String t : plan.treatmentIds()) {
-      activityIds.put(t, Ids.deterministic(runId, t));
+      if (treatments.contains(t)) {
+        activityIds.put(t, Ids.deterministic(runId, t));
+      }
+    }
+    // Endpoints of the treatments this occurrence sends; the holdout is recorded with the default treatment.
+    Column inOccurrence = col("Arm").equalTo(AssignmentPlan.TREATMENT).and(col("TreatmentId").isin(
+        treatments.toArray()));
+    if (treatments.contains(AssignmentPlan.DEFAULT_TREATMENT)) {
+      inOccurrence = inOccurrence.or(col("Arm").equalTo(AssignmentPlan.HOLDOUT));
     }
     String startedAt = Ids.now();
 
@@ -349,8 +365,8 @@ public final class RunCampaignActivityJob {
       // The rows this attempt adds are its claim at once (DISPATCHING, ClaimedBy): no separate claim of them.
       String claim = Ids.random();
       Dataset<Row> ledgerRows =
-          ledgerRows(plan.assign(classified.filter(col("DropReason").isNull().and(arrived))), appId, campaignId,
-              runId, activityIds, start, claim);
+          ledgerRows(plan.assign(classified.filter(col("DropReason").isNull().and(arrived))).filter(inOccurrence),
+              appId, campaignId, runId, activityIds, start, claim);
       Dataset<Row> existing =
           warehouse.read(Table.SEND_LEDGER).filter(col("RunId").equalTo(runId)).select(col("EndpointId"));
       // Materialize the new ledger rows once (a staging file): the anti-join reads the ledger it then appends to.

@@ -54,7 +54,8 @@ class CampaignShapesTest {
     assertRefused(now + ",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"},\"InAppMessage\":{\"Body\":\"b\"}}",
         "MessageConfiguration.InAppMessage");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
-        + "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}}]", "AdditionalTreatments[0].Schedule");
+        + "\"Schedule\":{\"StartTime\":\"IMMEDIATE\",\"EventFilter\":{\"FilterType\":\"ENDPOINT\"}}}]",
+        "AdditionalTreatments[0].Schedule.EventFilter");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
         + "\"TemplateConfiguration\":{\"InAppTemplate\":{\"Name\":\"t\"}}}]",
         "AdditionalTreatments[0].TemplateConfiguration.InAppTemplate");
