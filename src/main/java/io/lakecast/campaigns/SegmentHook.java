@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
-import io.lakecast.dispatch.TrustedCertificates;
+import io.lakecast.dispatch.HttpDelivery;
 import io.lakecast.model.CampaignShapes.CampaignHook;
 import io.lakecast.model.PinpointEnums.Mode;
 import io.lakecast.model.PinpointJson;
@@ -227,12 +227,7 @@ final class SegmentHook implements Serializable {
     }
   }
 
-  private HttpClient client() throws IOException {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds))
-        .followRedirects(HttpClient.Redirect.NEVER);
-    if (!trustedCertificates.isEmpty()) {
-      b.sslContext(TrustedCertificates.sslContext(trustedCertificates, LakecastConf.HOOKS_TRUSTED_CERTIFICATES));
-    }
-    return b.build();
+  private HttpClient client() {
+    return HttpDelivery.client(timeoutSeconds, trustedCertificates, LakecastConf.HOOKS_TRUSTED_CERTIFICATES);
   }
 }

@@ -74,7 +74,7 @@ public final class CustomDeliverySender implements Sender {
 
   /** The signing secret: {@value #SECRET_ENV}, else the credential provider's {@value #SECRET_ALIAS}, or null. */
   public static String secret(Configuration hadoop) {
-    return SmtpSender.secret(hadoop, SECRET_ENV, SECRET_ALIAS);
+    return Senders.secret(hadoop, SECRET_ENV, SECRET_ALIAS);
   }
 
   private final Settings settings;

@@ -9,17 +9,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * One provider call over HTTP(S) as Lakecast's HTTP senders make it: a client with a connect timeout, no redirects
+ * One provider call over HTTP(S) as Lakecast's HTTP senders (and the campaign hook's client) make it: a client with a connect timeout, no redirects
  * and optional extra trusted certificates; 3 attempts when the call times out or the provider answers 408, 429 or
  * 5xx; any other answer outside 2xx fails at once. Reasons name the URL without its query (which may hold a token).
  */
-final class HttpDelivery {
+public final class HttpDelivery {
   static final int ATTEMPTS = 3;
 
   private HttpDelivery() {}
 
   /** A client for {@code timeoutSeconds}, trusting the JVM's authorities plus {@code pem} (a path, or empty). */
-  static HttpClient client(int timeoutSeconds, String pem, String pemSetting) {
+  public static HttpClient client(int timeoutSeconds, String pem, String pemSetting) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (!pem.isEmpty()) {

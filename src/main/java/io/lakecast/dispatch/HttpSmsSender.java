@@ -65,7 +65,7 @@ public final class HttpSmsSender implements Sender {
 
   /** The provider's token: {@value #TOKEN_ENV}, else the credential provider's {@value #TOKEN_ALIAS}, or null. */
   public static String token(Configuration hadoop) {
-    return SmtpSender.secret(hadoop, TOKEN_ENV, TOKEN_ALIAS);
+    return Senders.secret(hadoop, TOKEN_ENV, TOKEN_ALIAS);
   }
 
   private final Settings settings;

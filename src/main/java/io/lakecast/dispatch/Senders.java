@@ -4,9 +4,11 @@ import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointEnums.ChannelType;
 import io.lakecast.warehouse.HadoopConf;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,23 @@ public final class Senders implements Sender {
       }
     }
     return kinds;
+  }
+
+  /**
+   * A sender's secret, which is never a setting: the environment variable {@code env}, else the Hadoop credential
+   * provider's {@code alias}; null when neither has it.
+   */
+  public static String secret(Configuration hadoop, String env, String alias) {
+    String fromEnv = System.getenv(env);
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv;
+    }
+    try {
+      char[] p = hadoop.getPassword(alias);
+      return p == null || p.length == 0 ? null : new String(p);
+    } catch (IOException e) {
+      throw LakecastErrors.ioFailure("read the credential", alias, e);
+    }
   }
 
   /**

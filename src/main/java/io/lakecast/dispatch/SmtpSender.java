@@ -63,24 +63,7 @@ public final class SmtpSender implements Sender {
 
   /** The SMTP password: {@value #PASSWORD_ENV}, else the credential provider's {@value #PASSWORD_ALIAS}, or null. */
   public static String password(Configuration hadoop) {
-    return secret(hadoop, PASSWORD_ENV, PASSWORD_ALIAS);
-  }
-
-  /**
-   * A sender's secret, which is never a setting: the environment variable {@code env}, else the Hadoop credential
-   * provider's {@code alias}; null when neither has it.
-   */
-  static String secret(Configuration hadoop, String env, String alias) {
-    String fromEnv = System.getenv(env);
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      return fromEnv;
-    }
-    try {
-      char[] p = hadoop.getPassword(alias);
-      return p == null || p.length == 0 ? null : new String(p);
-    } catch (IOException e) {
-      throw LakecastErrors.ioFailure("read the credential", alias, e);
-    }
+    return Senders.secret(hadoop, PASSWORD_ENV, PASSWORD_ALIAS);
   }
 
   private final Settings settings;
