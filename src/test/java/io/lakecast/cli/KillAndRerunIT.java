@@ -9,6 +9,7 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
+import io.lakecast.testing.WarehouseSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,8 +51,8 @@ class KillAndRerunIT {
   static String importRequest;
   static Path withApp;
   static Path withCampaign;
-  static Snapshot uninterruptedImport;
-  static Snapshot uninterruptedCampaign;
+  static WarehouseSnapshot uninterruptedImport;
+  static WarehouseSnapshot uninterruptedCampaign;
 
   @BeforeAll
   static void prepare() throws Exception {
@@ -66,7 +67,8 @@ class KillAndRerunIT {
 
     Path imported = copy(withApp, "imported");
     importCommand().ok();
-    uninterruptedImport = Snapshot.of(imported);
+    uninterruptedImport = WarehouseSnapshot.of(imported);
+    assertThat(uninterruptedImport.rejectsOfCompletedJobs()).as("rejects of the completed import").hasSize(1);
     String segmentId = Cli.run("create-segment", "--application-id", appId, "--write-segment-request",
         "file://" + GOLDEN.resolve("segment.json")).ok().at("/SegmentResponse/Id").asText();
     String campaign = Files.readString(GOLDEN.resolve("campaign.json"))
@@ -78,7 +80,7 @@ class KillAndRerunIT {
     copy(withCampaign, "campaign-ran");
     JsonNode run = campaignCommand().ok().get("CampaignRunResponse");
     assertThat(run.get("Sent").asLong() + run.get("Holdout").asLong()).as("eligible endpoints").isEqualTo(21);
-    uninterruptedCampaign = Snapshot.of(root.resolve("campaign-ran"));
+    uninterruptedCampaign = WarehouseSnapshot.of(root.resolve("campaign-ran"));
   }
 
   /** Copies a warehouse and points the test session at the copy. */
@@ -134,11 +136,11 @@ class KillAndRerunIT {
     assertThat(job.get("JobStatus").asText()).as("the re-run's job").isEqualTo("COMPLETED");
     assertThat(job.get("TotalProcessed").asInt()).as("records processed by the re-run").isEqualTo(28);
     assertThat(job.get("TotalFailures").asInt()).as("records rejected by the re-run").isEqualTo(1);
-    Snapshot after = Snapshot.of(warehouse);
-    assertThat(after.endpoints).as("endpoints").isEqualTo(uninterruptedImport.endpoints);
-    assertThat(after.completedImports).as("completed import jobs").isEqualTo(1);
-    assertThat(after.rejectsOfCompletedJobs).as("rejects of the completed job")
-        .isEqualTo(uninterruptedImport.rejectsOfCompletedJobs);
+    WarehouseSnapshot after = WarehouseSnapshot.of(warehouse);
+    assertThat(after.endpoints()).as("endpoints").isEqualTo(uninterruptedImport.endpoints());
+    assertThat(after.completedImports()).as("completed import jobs").isEqualTo(1);
+    assertThat(after.rejectsOfCompletedJobs()).as("rejects of the completed job")
+        .isEqualTo(uninterruptedImport.rejectsOfCompletedJobs());
   }
 
   @ParameterizedTest(name = "campaign run killed at {0}")
@@ -174,12 +176,12 @@ class KillAndRerunIT {
     } finally {
       spark.conf().unset(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS);
     }
-    Snapshot after = Snapshot.of(warehouse);
-    assertThat(after.ledger).as("send ledger").isEqualTo(uninterruptedCampaign.ledger);
-    assertThat(after.outbox).as("outbox messages, each once").isEqualTo(uninterruptedCampaign.outbox);
-    assertThat(after.events).as("events, each once").isEqualTo(uninterruptedCampaign.events);
-    assertThat(after.activities).as("activities").isEqualTo(uninterruptedCampaign.activities);
-    assertThat(after.endpoints).as("endpoints").isEqualTo(uninterruptedCampaign.endpoints);
+    WarehouseSnapshot after = WarehouseSnapshot.of(warehouse);
+    assertThat(after.ledger()).as("send ledger").isEqualTo(uninterruptedCampaign.ledger());
+    assertThat(after.outbox()).as("outbox messages, each once").isEqualTo(uninterruptedCampaign.outbox());
+    assertThat(after.events()).as("events, each once").isEqualTo(uninterruptedCampaign.events());
+    assertThat(after.activities()).as("activities").isEqualTo(uninterruptedCampaign.activities());
+    assertThat(after.endpoints()).as("endpoints").isEqualTo(uninterruptedCampaign.endpoints());
   }
 
   @org.junit.jupiter.api.Test
@@ -190,12 +192,12 @@ class KillAndRerunIT {
     killedAt(warehouse, "delete.events-partitions-deleted", delete);
 
     Cli.run(delete).ok();
-    List<String> expected = uninterruptedCampaign.events.stream()
+    List<String> expected = uninterruptedCampaign.events().stream()
         .filter(line -> !line.contains("\"client_id\":\"e01\"")).toList();
-    assertThat(expected).as("events of the others").hasSize(uninterruptedCampaign.events.size() - 1);
-    Snapshot after = Snapshot.of(warehouse);
-    assertThat(after.events).as("events after the deletion").isEqualTo(expected);
-    assertThat(after.endpoints).as("endpoints left").hasSize(uninterruptedCampaign.endpoints.size() - 1);
+    assertThat(expected).as("events of the others").hasSize(uninterruptedCampaign.events().size() - 1);
+    WarehouseSnapshot after = WarehouseSnapshot.of(warehouse);
+    assertThat(after.events()).as("events after the deletion").isEqualTo(expected);
+    assertThat(after.endpoints()).as("endpoints left").hasSize(uninterruptedCampaign.endpoints().size() - 1);
   }
 
   /** Starts the packaged CLI on the warehouse (launcher options may lead the arguments); the caller waits. */
@@ -205,7 +207,8 @@ class KillAndRerunIT {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
     pb.environment().remove("SPARK_HOME");
-    pb.environment().put("LAKECAST_JAVA_OPTS", "-Xmx1g");
+    // C1 only: these short-lived JVMs start about a quarter faster, and no test here measures speed.
+    pb.environment().put("LAKECAST_JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1");
     return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
   }
 
@@ -258,10 +261,10 @@ class KillAndRerunIT {
     for (int i : refusedImports) {
       Cli.run(i == 0 ? importArgs() : second).ok();
     }
-    Dataset<Row> endpoints = Snapshot.delta(warehouse, "endpoints");
+    Dataset<Row> endpoints = WarehouseSnapshot.delta(warehouse.toString(), "endpoints");
     assertThat(endpoints.count()).as("endpoints of both imports").isEqualTo(37);
     assertThat(endpoints.select("Id").distinct().count()).as("distinct endpoint Ids").isEqualTo(37);
-    assertThat(Snapshot.delta(warehouse, "jobs").filter(col("JobStatus").equalTo("COMPLETED")).count())
+    assertThat(WarehouseSnapshot.delta(warehouse.toString(), "jobs").filter(col("JobStatus").equalTo("COMPLETED")).count())
         .as("completed imports").isEqualTo(2);
   }
 
@@ -275,71 +278,5 @@ class KillAndRerunIT {
     // Whatever the refused one left (nothing, or a claim whose statuses it could not record) a later run finishes.
     spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
     runCampaignAgainAndCompare(warehouse);
-  }
-
-  /** What a warehouse holds, without timestamps and job ids: sorted lines, comparable across runs. */
-  record Snapshot(List<String> endpoints, long completedImports, List<String> rejectsOfCompletedJobs,
-      List<String> ledger, List<String> outbox, List<String> events, List<String> activities) {
-
-    static Snapshot of(Path warehouse) throws IOException {
-      Dataset<Row> jobs = delta(warehouse, "jobs");
-      Dataset<Row> completed = jobs.filter(col("JobStatus").equalTo("COMPLETED").and(col("Type").equalTo("IMPORT")));
-      Dataset<Row> rejects = delta(warehouse, "import_rejects").join(
-          completed.select(col("Id").as("JobId")), "JobId").select("line", "reason", "message");
-      assertThat(rejects.count()).as("rejects of the completed import").isEqualTo(1);
-      return new Snapshot(
-          lines(delta(warehouse, "endpoints").select("Id", "ChannelType", "Address", "EndpointStatus", "OptOut",
-              "User", "Attributes", "Location", "Demographic", "CohortId")),
-          completed.count(), lines(rejects),
-          lines(warehouse, "send_ledger", t -> t.select("RunId", "ActivityId", "TreatmentId", "EndpointId", "UserId",
-              "Arm", "ChannelType", "Address", "MessageId", "Status", "Reason")),
-          outbox(warehouse),
-          Files.exists(warehouse.resolve("events"))
-              ? lines(spark.read().parquet(warehouse.resolve("events").toString())
-                  .select(col("event_id"), col("event_type"), col("client.client_id"), col("attributes"),
-                      col("client_context"), col("app_id")))
-              : List.of(),
-          lines(warehouse, "activities", t -> t.select("Id", "RunId", "TreatmentId", "ScheduledStart", "State",
-                  "Result", "TotalEndpointCount", "SuccessfulEndpointCount", "ExecutionMetrics")));
-    }
-
-    static Dataset<Row> delta(Path warehouse, String table) {
-      return spark.read().format("delta").load(warehouse.resolve(table).toString());
-    }
-
-    /** The table's rows as {@link #lines}, none when the table was never written. */
-    static List<String> lines(Path warehouse, String table,
-        java.util.function.Function<Dataset<Row>, Dataset<Row>> columns) {
-      return Files.exists(warehouse.resolve(table)) ? lines(columns.apply(delta(warehouse, table))) : List.of();
-    }
-
-    static List<String> lines(Dataset<Row> rows) {
-      List<String> out = new ArrayList<>(rows.toJSON().as(Encoders.STRING()).collectAsList());
-      Collections.sort(out);
-      return out;
-    }
-
-    /** Every whole outbox message, sorted; a line a crash cut short is not a message. */
-    static List<String> outbox(Path warehouse) throws IOException {
-      List<String> out = new ArrayList<>();
-      if (!Files.exists(warehouse.resolve("outbox"))) {
-        return out;
-      }
-      try (Stream<Path> files = Files.walk(warehouse.resolve("outbox"))) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
-          for (String line : Files.readAllLines(f)) {
-            try {
-              JsonNode m = PinpointJson.mapper().readTree(line);
-              out.add(PinpointJson.compact(new TreeMap<>(PinpointJson.mapper().convertValue(m,
-                  java.util.Map.class))));
-            } catch (IOException cutShort) {
-              // not a message
-            }
-          }
-        }
-      }
-      Collections.sort(out);
-      return out;
-    }
   }
 }

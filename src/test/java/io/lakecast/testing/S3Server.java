@@ -47,20 +47,27 @@ public final class S3Server implements AutoCloseable {
 
   /** Points s3a:// at this server. */
   public void configure(Configuration conf) {
-    conf.set("fs.s3a.endpoint", endpoint());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.access.key", ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", SECRET_KEY);
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    conf.set("fs.s3a.change.detection.mode", "none");
-    conf.set("fs.s3a.impl.disable.cache", "true");
+    hadoopSettings().forEach(conf::set);
+  }
+
+  /** The Hadoop settings that point s3a:// at this server (as {@code spark.hadoop.*} confs for a spark-submit). */
+  public java.util.Map<String, String> hadoopSettings() {
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+    conf.put("fs.s3a.endpoint", endpoint());
+    conf.put("fs.s3a.endpoint.region", "us-east-1");
+    conf.put("fs.s3a.path.style.access", "true");
+    conf.put("fs.s3a.connection.ssl.enabled", "false");
+    conf.put("fs.s3a.access.key", ACCESS_KEY);
+    conf.put("fs.s3a.secret.key", SECRET_KEY);
+    conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.put("fs.s3a.change.detection.mode", "none");
+    conf.put("fs.s3a.impl.disable.cache", "true");
     // S3Proxy does not implement the bulk DeleteObjects headers the SDK sends; single deletes work everywhere.
-    conf.set("fs.s3a.multiobjectdelete.enable", "false");
-    conf.set("fs.s3a.directory.marker.retention", "keep");
-    conf.set("fs.s3a.attempts.maximum", "2");
-    conf.set("fs.s3a.retry.limit", "2");
+    conf.put("fs.s3a.multiobjectdelete.enable", "false");
+    conf.put("fs.s3a.directory.marker.retention", "keep");
+    conf.put("fs.s3a.attempts.maximum", "2");
+    conf.put("fs.s3a.retry.limit", "2");
+    return conf;
   }
 
   @Override
