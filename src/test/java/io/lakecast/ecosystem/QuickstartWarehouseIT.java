@@ -1,0 +1,119 @@
+package io.lakecast.ecosystem;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.model.PinpointJson;
+import io.lakecast.testing.Cli;
+import io.lakecast.testing.PythonEnv;
+import io.lakecast.testing.SparkTestSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The warehouse {@code scripts/quickstart} builds, read the ways data teams read it: with delta-rs and DuckDB (not
+ * locked into Spark), and from the notebooks under {@code notebooks/}, executed with PySpark and delta-spark. One
+ * endpoint is deleted after the quickstart, so the endpoints table carries a deletion vector every reader must honour.
+ */
+class QuickstartWarehouseIT {
+  static final Path HOME = Path.of(System.getProperty("lakecast.home", ".")).toAbsolutePath();
+  /** The quickstart's endpoints (its summary's "endpoints imported"), before one is deleted here. */
+  static final long QUICKSTART_ENDPOINTS = 10_008;
+  /** Ledger rows of its two campaigns (sent and held out), each with its _campaign.send event. */
+  static final long QUICKSTART_LEDGER_ROWS = 6_928;
+
+  @TempDir static Path root;
+  static Path warehouse;
+  static SparkSession spark;
+  static String appId;
+
+  @BeforeAll
+  static void quickstart() {
+    warehouse = root.resolve("warehouse");
+    PythonEnv.Process.Result r = PythonEnv.Process.run(List.of(HOME.resolve("scripts/quickstart").toString()),
+        Map.of("LAKECAST_WAREHOUSE", warehouse.toString()), 15);
+    assertThat(r.exitCode()).as("scripts/quickstart; stderr:\n" + r.err()).isZero();
+    Matcher app = Pattern.compile("Lakecast quickstart summary \\(application ([0-9a-f]{32})\\)").matcher(r.out());
+    assertThat(app.find()).as("the quickstart's summary:\n" + r.out()).isTrue();
+    appId = app.group(1);
+    spark = SparkTestSession.withWarehouse(warehouse);
+    String deleted = spark.read().format("delta").load(warehouse + "/endpoints").filter(col("ChannelType")
+        .equalTo("APNS")).orderBy("Id").first().getAs("Id");
+    Cli.run("delete-endpoint", "--application-id", appId, "--endpoint-id", deleted).ok();
+  }
+
+  /** Table → columns every engine reads, and the count Spark must see (written down from the quickstart). */
+  static Map<String, List<String>> readColumns() {
+    Map<String, List<String>> spec = new LinkedHashMap<>();
+    spec.put("endpoints", List.of("Id", "ChannelType", "Address", "EndpointStatus"));
+    spec.put("segments", List.of("SegmentId", "Version", "Name"));
+    spec.put("send_ledger", List.of("CampaignId", "EndpointId", "Arm", "TreatmentId", "Status"));
+    spec.put("events", List.of("event_id", "event_type", "app_id", "event_date"));
+    return spec;
+  }
+
+  @Test
+  void deltaRsAndDuckDbReadWhatSparkReads() throws Exception {
+    Map<String, List<String>> spec = readColumns();
+    JsonNode seen = PinpointJson.mapper().readTree(PythonEnv.script("read_with_engines.py", Map.of(),
+        warehouse.toString(), PinpointJson.mapper().writeValueAsString(spec)).out());
+    Map<String, Long> sparkCounts = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> t : spec.entrySet()) {
+      Dataset<Row> table = t.getKey().equals("events")
+          ? spark.read().parquet(warehouse + "/events")
+          : spark.read().format("delta").load(warehouse + "/" + t.getKey());
+      List<List<String>> rows = new ArrayList<>();
+      for (Row r : table.select(t.getValue().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+          .collectAsList()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 0; i < r.size(); i++) {
+          row.add(r.isNullAt(i) ? null : String.valueOf(r.get(i)));
+        }
+        rows.add(row);
+      }
+      rows.sort((a, b) -> String.join("\u0000", a.stream().map(v -> v == null ? "" : v).toList())
+          .compareTo(String.join("\u0000", b.stream().map(v -> v == null ? "" : v).toList())));
+      sparkCounts.put(t.getKey(), table.count());
+      List<List<String>> sample = rows;
+      seen.get(t.getKey()).fields().forEachRemaining(engine -> {
+        assertThat(engine.getValue().get("count").asLong()).as(t.getKey() + " rows read by " + engine.getKey())
+            .isEqualTo(rows.size());
+        assertThat(PinpointJson.mapper().convertValue(engine.getValue().get("rows"), List.class))
+            .as(t.getKey() + " " + t.getValue() + " as " + engine.getKey() + " reads them").isEqualTo(sample);
+      });
+      assertThat(seen.get(t.getKey()).size()).as("engines that read " + t.getKey()).isEqualTo(2);
+    }
+    assertThat(sparkCounts).as("rows per table").isEqualTo(Map.of("endpoints", QUICKSTART_ENDPOINTS - 1,
+        "segments", 1L, "send_ledger", QUICKSTART_LEDGER_ROWS, "events", QUICKSTART_LEDGER_ROWS));
+  }
+
+  @Test
+  void theNotebooksRunAgainstTheQuickstartWarehouse() throws Exception {
+    Path jar;
+    try (var jars = java.nio.file.Files.list(HOME.resolve("target"))) {
+      jar = jars.filter(p -> p.getFileName().toString().matches("lakecast-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no thin jar in target/"));
+    }
+    PythonEnv.Process.Result r = PythonEnv.script("run_notebook.py", Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
+        HOME.resolve("notebooks/explore-warehouse.ipynb").toString(), "WAREHOUSE=" + warehouse,
+        "LAKECAST_JAR=" + jar);
+    String text = String.join("\n", PinpointJson.mapper().readValue(r.out(), String[].class));
+    // Each cell's table, as the quickstart's fixed inputs make it: the application, endpoints per channel and
+    // country, the bad-rows file's rejects, the DAILY campaign's sends, the ledger's Delta history, the events.
+    assertThat(text).as("the notebook's output").contains(appId, "Lakecast quickstart",
+        "|      EMAIL|  NONE| 4755|", "|     MX| 1101|", "|INVALID_ENUM   |", "|MALFORMED_JSON |",
+        "|TREATMENT|          0|   SENT| 4274|", "|    MERGE|", "|           1|SUCCESS|");
+  }
+}
