@@ -1,79 +1,90 @@
-"""Lakecast on Airflow: import the day's endpoint files, then run the campaign's due activity.
+"""Lakecast's daily run on Airflow: import the day's endpoint files, then run every campaign occurrence that is due.
 
-Each task is one `spark-submit` of the thin Lakecast jar, the same commands `scripts/lakecast` runs locally.
-Set the Airflow Variables `lakecast_home` (a checkout with target/lakecast-<v>.jar and conf/),
-`lakecast_application_id` and `lakecast_campaign_id`; Spark settings go in `conf={...}` as spark.lakecast.* keys.
+Each task is one `spark-submit` of the thin Lakecast jar through `SparkSubmitOperator` and the `spark_default`
+connection (its host is the master: `spark://host:7077`, `yarn` or `local[2]`; `spark-submit` must be on the PATH).
+Nothing is read when the DAG file is parsed: the Airflow Variables below are templates rendered when a task runs.
+
+Variables:
+  lakecast_home              a Lakecast checkout or install holding target/lakecast-<version>.jar and conf/
+  lakecast_application_id    the application whose endpoints and campaigns this DAG runs
+  lakecast_warehouse         the warehouse root, e.g. s3a://my-bucket/lakecast
+  lakecast_endpoints_url     where endpoint files land; a run imports the folder <url>/<ds>/ of its logical date
+  lakecast_endpoints_format  CSV (default) or JSON
+
+A day with no files is not a failure: the import completes with zero records (--allow-empty) and the campaigns still
+run. `run-due-campaigns --at <the run's logical date>` runs every occurrence due by then that has not run yet, so a
+backfill or a retry catches up without sending anything twice. The events stream task joins once Lakecast has
+`stream-events`.
 """
 from __future__ import annotations
 
-import json
+import glob
+import os
 from datetime import datetime, timedelta
 
 from airflow import DAG
-from airflow.models import Variable
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-LAKECAST_HOME = Variable.get("lakecast_home", default_var="/opt/lakecast")
-APPLICATION_ID = Variable.get("lakecast_application_id", default_var="")
-CAMPAIGN_ID = Variable.get("lakecast_campaign_id", default_var="")
-JAR = f"{LAKECAST_HOME}/target/lakecast-0.1.0-SNAPSHOT.jar"
-CONF = {
-    "spark.lakecast.warehouse": Variable.get("lakecast_warehouse", default_var="s3a://my-bucket/lakecast"),
-    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
-    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-    "spark.sql.session.timeZone": "UTC",
-}
+HOME = "{{ var.value.lakecast_home }}"
+APPLICATION_ID = "{{ var.value.lakecast_application_id }}"
 
 
-def jvm_options() -> str:
+def lakecast_jar(home: str) -> str:
+    """The thin jar under <home>/target (not the -all jar, not Maven's original-)."""
+    jars = [j for j in glob.glob(os.path.join(home, "target", "lakecast-*.jar")) if not j.endswith("-all.jar")]
+    if not jars:
+        raise FileNotFoundError(f"LakecastJarMissing: no target/lakecast-<version>.jar under {home} "
+                                "(build it with mvn -DskipTests package)")
+    return sorted(jars)[-1]
+
+
+def jvm_options(home: str) -> str:
     """Spark 4's Java 17 flags from conf/jvm.properties, the one place Lakecast keeps them."""
-    try:
-        with open(f"{LAKECAST_HOME}/conf/jvm.properties") as f:
-            for line in f:
-                if line.startswith("lakecast.jvm.options="):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
+    with open(os.path.join(home, "conf", "jvm.properties")) as f:
+        for line in f:
+            if line.startswith("lakecast.jvm.options="):
+                return line.split("=", 1)[1].strip()
     return ""
 
 
 def lakecast(task_id: str, *args: str) -> SparkSubmitOperator:
-    """One Lakecast command as a spark-submit task."""
+    """One Lakecast command as a spark-submit task; its JSON result is in the task's log."""
     return SparkSubmitOperator(
         task_id=task_id,
-        application=JAR,
+        conn_id="spark_default",
+        application="{{ lakecast_jar(var.value.lakecast_home) }}",
         java_class="io.lakecast.cli.LakecastCli",
-        properties_file=f"{LAKECAST_HOME}/conf/lakecast-defaults.conf",
-        conf={**CONF, "spark.driver.extraJavaOptions": jvm_options()},
+        properties_file=HOME + "/conf/lakecast-defaults.conf",
+        conf={
+            "spark.lakecast.warehouse": "{{ var.value.lakecast_warehouse }}",
+            "spark.driver.extraJavaOptions": "{{ jvm_options(var.value.lakecast_home) }}",
+        },
         application_args=list(args),
     )
 
 
 with DAG(
-    dag_id="lakecast_campaign",
-    description="Import endpoints from S3, then run the Lakecast campaign activity that is due",
+    dag_id="lakecast_daily",
+    description="Import the day's endpoint files, then run every Lakecast campaign occurrence that is due",
     start_date=datetime(2026, 11, 1),
     schedule="@daily",
     catchup=False,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    max_active_runs=1,
+    # LAKECAST_DAG_RETRIES (an environment variable of the DAG processor, not a Variable) lets a test fail fast.
+    default_args={"retries": int(os.environ.get("LAKECAST_DAG_RETRIES", "2")), "retry_delay": timedelta(minutes=5)},
+    user_defined_macros={"lakecast_jar": lakecast_jar, "jvm_options": jvm_options},
     tags=["lakecast", "pinpoint-migration"],
 ) as dag:
     import_endpoints = lakecast(
-        "create_import_job",
-        "create-import-job",
-        "--application-id", APPLICATION_ID,
+        "import_endpoints",
+        "create-import-job", "--application-id", APPLICATION_ID, "--allow-empty",
         "--import-job-request",
-        json.dumps({"S3Url": "s3://my-bucket/endpoints/{{ ds }}/", "Format": "CSV", "RegisterEndpoints": True,
-                    "RoleArn": "arn:aws:iam::000000000000:role/lakecast-import"}),
+        '{"S3Url": "{{ var.value.lakecast_endpoints_url }}/{{ ds }}/", '
+        '"Format": "{{ var.value.get(\'lakecast_endpoints_format\', \'CSV\') }}", "RegisterEndpoints": true, '
+        '"RoleArn": "arn:aws:iam::000000000000:role/lakecast-import"}',
     )
-    # run-campaign runs every occurrence due at the interval's end that has not completed (so a backfill catches up),
-    # and is idempotent per occurrence: an Airflow retry never sends a message twice. run-due-campaigns does the same
-    # for every campaign of the application.
-    run_campaign = lakecast(
-        "run_campaign",
-        "run-campaign",
-        "--application-id", APPLICATION_ID,
-        "--campaign-id", CAMPAIGN_ID,
-        "--at", "{{ data_interval_end.isoformat() }}",
+    run_due_campaigns = lakecast(
+        "run_due_campaigns",
+        "run-due-campaigns", "--application-id", APPLICATION_ID, "--at", "{{ logical_date.isoformat() }}",
     )
-    import_endpoints >> run_campaign
+    import_endpoints >> run_due_campaigns

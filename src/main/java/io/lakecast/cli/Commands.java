@@ -102,11 +102,17 @@ final class Commands {
         description = "ImportJobRequest JSON, inline or file://path")
     String request;
 
+    @Option(names = "--allow-empty",
+        description = "A source with no file of the format completes the job with nothing imported instead of "
+            + "failing it (a scheduled day with no new export)")
+    boolean allowEmpty;
+
     @Override
     Object execute(Context ctx) {
       ImportJobRequest r =
           RequestArgs.parse("--import-job-request", request, ImportJobRequest.class, "ImportJobRequest");
-      var result = new ImportEndpointsJob(ctx.warehouse(), new ImportEndpointsJob.Options(applicationId, r)).run();
+      var result = new ImportEndpointsJob(ctx.warehouse(),
+          new ImportEndpointsJob.Options(applicationId, r, allowEmpty)).run();
       return wrap("ImportJobResponse", result.job());
     }
   }

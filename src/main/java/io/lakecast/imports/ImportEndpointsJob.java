@@ -53,8 +53,15 @@ public final class ImportEndpointsJob {
   private static final Logger LOG = LoggerFactory.getLogger(ImportEndpointsJob.class);
   private static final int MAX_FAILURE_MESSAGES = 100;
 
-  /** What to import, validated. */
-  public record Options(String applicationId, ImportJobRequest request) {
+  /**
+   * What to import, validated. With {@code allowEmpty}, a source that holds no file of the format (a scheduled day
+   * with no new export) completes the job with nothing imported instead of failing it.
+   */
+  public record Options(String applicationId, ImportJobRequest request, boolean allowEmpty) {
+    public Options(String applicationId, ImportJobRequest request) {
+      this(applicationId, request, false);
+    }
+
     public Options {
       if (applicationId == null || applicationId.isBlank()) {
         throw LakecastErrors.invalidOption("--application-id", String.valueOf(applicationId), "an application id");
@@ -319,8 +326,18 @@ public final class ImportEndpointsJob {
       FirstImport.Start start, ImportJobRequest def, Format format, String url, String jobId, String created) {
     var spark = warehouse.spark();
     LakecastConf conf = LakecastConf.from(spark);
-    // Nothing to read (no files, a missing bucket, access denied) fails the job like any later failure.
-    List<String> files = ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
+    // Nothing to read (no files, a missing bucket, access denied) fails the job like any later failure, unless the
+    // caller allows an empty source: then no files is a completed job with nothing imported.
+    List<String> files = options.allowEmpty()
+        ? ImportSource.listOrEmpty(url, format, spark.sparkContext().hadoopConfiguration())
+        : ImportSource.list(url, format, spark.sparkContext().hadoopConfiguration());
+    if (files.isEmpty()) {
+      LOG.info("Import job {}: no {} file under {}; nothing to import", jobId, format, url);
+      JobResponse<ImportJobRequest> job = new JobResponse<>(
+          appId, 0, Ids.now(), created, def, 0, null, jobId, JobStatus.COMPLETED.name(), 0, 0, 0, "IMPORT");
+      jobs.finish(job);
+      return new Result(job, 0, 0, 0, 0, "empty source");
+    }
     LOG.info("Import job {}: {} {} file(s) under {}", jobId, files.size(), format, url);
     jobs.record(
         new JobResponse<>(

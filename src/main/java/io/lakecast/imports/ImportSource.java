@@ -46,8 +46,17 @@ public final class ImportSource {
         : n.endsWith(".json") || n.endsWith(".ndjson") || n.endsWith(".jsonl");
   }
 
-  /** The files to import, sorted by path (file order decides which duplicate Id wins). */
+  /** The files to import, sorted by path (file order decides which duplicate Id wins); none is an error. */
   public static List<String> list(String url, Format format, Configuration conf) {
+    List<String> files = listOrEmpty(url, format, conf);
+    if (files.isEmpty()) {
+      throw LakecastErrors.importSourceEmpty(url, format.name());
+    }
+    return files;
+  }
+
+  /** The files to import, sorted by path; none when the location is missing or holds no file of the format. */
+  public static List<String> listOrEmpty(String url, Format format, Configuration conf) {
     Path root = new Path(url);
     try {
       FileSystem fs = root.getFileSystem(conf);
@@ -55,7 +64,7 @@ public final class ImportSource {
       try {
         status = fs.getFileStatus(root);
       } catch (java.io.FileNotFoundException e) {
-        throw LakecastErrors.importSourceEmpty(url, format.name());
+        return List.of();
       }
       List<String> files = new ArrayList<>();
       if (status.isFile()) {
@@ -69,9 +78,6 @@ public final class ImportSource {
             files.add(f.getPath().toString());
           }
         }
-      }
-      if (files.isEmpty()) {
-        throw LakecastErrors.importSourceEmpty(url, format.name());
       }
       files.sort(String::compareTo);
       return files;

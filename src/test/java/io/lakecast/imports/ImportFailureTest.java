@@ -52,4 +52,27 @@ class ImportFailureTest {
     assertThat(Cli.run("get-endpoint", "--application-id", app, "--endpoint-id", "e3").ok()
         .at("/EndpointResponse/Address").asText()).isEqualTo("c@example.com");
   }
+
+  @Test
+  void aSourceWithNoFilesFailsTheJobUnlessEmptyIsAllowed() throws Exception {
+    SparkTestSession.withWarehouse(warehouse);
+    String app = Cli.createApp("empty-day");
+    Files.createDirectories(files.resolve("2026-12-02"));
+    Files.writeString(files.resolve("2026-12-02/README.txt"), "not an import file");
+    String request = "{\"Format\":\"CSV\",\"S3Url\":\"" + files.resolve("2026-12-02").toUri() + "\"}";
+
+    Run refused = Cli.run("create-import-job", "--application-id", app, "--import-job-request", request);
+    assertThat(refused.exitCode()).as("exit code without --allow-empty").isEqualTo(1);
+    assertThat(refused.err()).startsWith("BadRequestException: No CSV files found at file:");
+
+    JsonNode empty = Cli.run("create-import-job", "--application-id", app, "--allow-empty", "--import-job-request",
+        request).ok().get("ImportJobResponse");
+    assertThat(empty.get("JobStatus").asText()).isEqualTo("COMPLETED");
+    assertThat(empty.get("TotalPieces").asInt()).as("pieces").isZero();
+    assertThat(empty.get("TotalProcessed").asInt()).as("processed").isZero();
+    JsonNode missing = Cli.run("create-import-job", "--application-id", app, "--allow-empty", "--import-job-request",
+        "{\"Format\":\"JSON\",\"S3Url\":\"" + files.resolve("no-such-day").toUri() + "\"}").ok()
+        .get("ImportJobResponse");
+    assertThat(missing.get("JobStatus").asText()).as("a missing folder with --allow-empty").isEqualTo("COMPLETED");
+  }
 }
