@@ -237,8 +237,9 @@ public final class RunCampaignActivityJob {
     long dispatched = sentFailed.isNullAt(0) ? 0 : sentFailed.getLong(0);
     long failed = sentFailed.isNullAt(1) ? 0 : sentFailed.getLong(1);
     long sent = dispatched + recovered;
-    LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms", campaignId, runId, dispatched, failed,
-        (System.nanoTime() - dispatchStart) / 1_000_000);
+    long dispatchMillis = (System.nanoTime() - dispatchStart) / 1_000_000;
+    LOG.info("Campaign {} run {}: dispatched {} sent, {} failed in {} ms ({} messages/s)", campaignId, runId,
+        dispatched, failed, dispatchMillis, (dispatched + failed) * 1000 / Math.max(1, dispatchMillis));
 
     LakecastSession.describe(spark, group, "Record delivery statuses");
     long statusesStart = System.nanoTime();

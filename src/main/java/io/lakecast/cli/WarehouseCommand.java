@@ -44,6 +44,8 @@ abstract class WarehouseCommand implements Callable<Integer> {
     conf.logEffective();
     io.lakecast.conf.FaultPoints.arm(spark);
     Warehouse warehouse = Warehouse.of(spark);
+    ProgressLines progress = ProgressLines.of(spark);
+    progress.start(spec.name(), conf.progressIntervalSeconds());
     String errorCode = null;
     try {
       Object result = execute(new Context(spark, warehouse));
@@ -55,6 +57,7 @@ abstract class WarehouseCommand implements Callable<Integer> {
       errorCode = io.lakecast.LakecastErrors.fromFailure(e).code();
       throw e;
     } finally {
+      progress.stop();
       audit(warehouse, errorCode, (System.nanoTime() - started) / 1_000_000);
     }
   }

@@ -106,6 +106,10 @@ public final class LakecastConf {
   public static final String SMS_HTTP_TRUSTED_CERTIFICATES = PREFIX + "sender.sms.http.trustedCertificates";
   public static final String SMS_HTTP_TRUSTED_CERTIFICATES_DEFAULT = "";
 
+  /** Seconds between two progress lines of a long command on stderr (records read, rows written, rates). */
+  public static final String PROGRESS_INTERVAL_SECONDS = PREFIX + "progress.intervalSeconds";
+  public static final int PROGRESS_INTERVAL_SECONDS_DEFAULT = 10;
+
   /** Partitions of the dispatch stage; 0 = Spark's default parallelism. */
   public static final String DISPATCH_PARTITIONS = PREFIX + "dispatch.partitions";
   public static final int DISPATCH_PARTITIONS_DEFAULT = 0;
@@ -246,6 +250,11 @@ public final class LakecastConf {
 
   public int dispatchPartitions() {
     return getInt(DISPATCH_PARTITIONS, DISPATCH_PARTITIONS_DEFAULT);
+  }
+
+  /** {@link #PROGRESS_INTERVAL_SECONDS}. */
+  public int progressIntervalSeconds() {
+    return getInt(PROGRESS_INTERVAL_SECONDS, PROGRESS_INTERVAL_SECONDS_DEFAULT);
   }
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */

@@ -359,8 +359,9 @@ public final class ImportEndpointsJob {
             EndpointParser.Limits.of(conf), false, rejectsDir);
         first = FirstImport.tryRun(start, removed, plan, conf.maxEndpointsPerUser(), () -> {});
         if (first.committed()) {
-          LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms",
-              jobId, first.imported(), (System.nanoTime() - started) / 1_000_000);
+          long millis = (System.nanoTime() - started) / 1_000_000;
+          LOG.info("Import job {}: first import of the application, {} endpoint(s) written in one pass in {} ms "
+              + "({} endpoints/s)", jobId, first.imported(), millis, first.imported() * 1000 / Math.max(1, millis));
         } else {
           warehouse.delete(rejectsDir);
         }
@@ -443,8 +444,10 @@ public final class ImportEndpointsJob {
           LOG.info("Import job {}: {} push endpoint(s) displaced by newer ones of the same user (INACTIVE, no UserId)",
               jobId, displaced.size());
         }
-        LOG.info("Import job {}: {} endpoint(s) written ({}, {} changed) in {} ms", jobId, imported, written.path(),
-            written.changed() < 0 ? "all" : written.changed(), (System.nanoTime() - mergeStart) / 1_000_000);
+        long mergeMillis = (System.nanoTime() - mergeStart) / 1_000_000;
+        LOG.info("Import job {}: {} endpoint(s) written ({}, {} changed) in {} ms ({} endpoints/s)", jobId, imported,
+            written.path(), written.changed() < 0 ? "all" : written.changed(), mergeMillis,
+            imported * 1000 / Math.max(1, mergeMillis));
       }
       if (options.defineSegment()) {
         def = defineSegment(appId, def, parsed, url);

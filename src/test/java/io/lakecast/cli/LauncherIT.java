@@ -48,13 +48,18 @@ class LauncherIT {
     String appId = app.at("/ApplicationResponse/Id").asText();
     assertThat(app.at("/ApplicationResponse/Arn").asText()).endsWith("apps/" + appId);
 
-    Result imported = lakecast("create-import-job", "--application-id", appId, "--import-job-request",
+    // A progress line after every task, as a long command prints one every 10 seconds.
+    Result imported = lakecast("--conf", "spark.lakecast.progress.intervalSeconds=0", "create-import-job",
+        "--application-id", appId, "--import-job-request",
         "{\"S3Url\":\"jobs/specs/endpoints-example.ndjson\",\"Format\":\"JSON\"}");
     assertThat(imported.exit()).as(imported.err()).isZero();
     JsonNode job = PinpointJson.mapper().readTree(imported.out()).get("ImportJobResponse");
     assertThat(job.get("JobStatus").asText()).isEqualTo("COMPLETED");
     assertThat(job.get("TotalProcessed").asInt()).isEqualTo(3);
-    assertThat(imported.err()).as("progress is logged on stderr").contains("Import job");
+    assertThat(imported.err()).as("progress is logged on stderr").contains("Import job")
+        .containsPattern("ProgressLines: create-import-job: \\d+ s, \\d+ record\\(s\\) read and \\d+ row\\(s\\) "
+            + "written so far \\(\\d+ records/s read, \\d+ rows/s written\\)")
+        .containsPattern("Import job \\w+: .*3 endpoint\\(s\\) written .* in \\d+ ms \\(\\d+ endpoints/s\\)");
     assertThat(Files.isDirectory(warehouse.resolve("endpoints/_delta_log"))).isTrue();
   }
 
