@@ -106,14 +106,24 @@ class QuickstartWarehouseIT {
       jar = jars.filter(p -> p.getFileName().toString().matches("lakecast-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
           .orElseThrow(() -> new AssertionError("no thin jar in target/"));
     }
-    PythonEnv.Process.Result r = PythonEnv.script("run_notebook.py", Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
-        HOME.resolve("notebooks/explore-warehouse.ipynb").toString(), "WAREHOUSE=" + warehouse,
-        "LAKECAST_JAR=" + jar);
-    String text = String.join("\n", PinpointJson.mapper().readValue(r.out(), String[].class));
-    // Each cell's table, as the quickstart's fixed inputs make it: the application, endpoints per channel and
-    // country, the bad-rows file's rejects, the DAILY campaign's sends, the ledger's Delta history, the events.
-    assertThat(text).as("the notebook's output").contains(appId, "Lakecast quickstart",
+    // Every notebook runs (a new one joins the suite by being added); each has golden lines of its output.
+    Map<String, List<String>> golden = Map.of("explore-warehouse.ipynb", List.of(appId, "Lakecast quickstart",
+        // Each cell's table, as the quickstart's fixed inputs make it: the application, endpoints per channel and
+        // country, the bad-rows file's rejects, the DAILY campaign's sends, the ledger's Delta history, the events.
         "|      EMAIL|  NONE| 4755|", "|     MX| 1101|", "|INVALID_ENUM   |", "|MALFORMED_JSON |",
-        "|TREATMENT|          0|   SENT| 4274|", "|    MERGE|", "|           1|SUCCESS|");
+        "|TREATMENT|          0|   SENT| 4274|", "|    MERGE|", "|           1|SUCCESS|"));
+    List<Path> notebooks;
+    try (var files = java.nio.file.Files.list(HOME.resolve("notebooks"))) {
+      notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertThat(notebooks).as("notebooks, each with its golden output here")
+        .extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrderElementsOf(golden.keySet());
+    for (Path notebook : notebooks) {
+      PythonEnv.Process.Result r = PythonEnv.script("run_notebook.py", Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
+          notebook.toString(), "WAREHOUSE=" + warehouse, "LAKECAST_JAR=" + jar);
+      String text = String.join("\n", PinpointJson.mapper().readValue(r.out(), String[].class));
+      assertThat(text).as(notebook.getFileName() + "'s output")
+          .contains(golden.get(notebook.getFileName().toString()).toArray(String[]::new));
+    }
   }
 }
