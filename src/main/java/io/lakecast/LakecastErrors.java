@@ -185,6 +185,20 @@ public final class LakecastErrors {
         null);
   }
 
+  /** The event stream's destination kept refusing a batch (throttling, partial failures) until attempts ran out. */
+  public static LakecastException streamDeliveryFailed(String arn, int records, int attempts, String lastError) {
+    return failed("StreamDeliveryFailed", records + " record(s) still undelivered to " + arn + " after " + attempts
+        + " attempt(s); last refusal: " + lastError + ". Everything before them is delivered and the watermark"
+        + " committed: run stream-events again to resume (raise spark.lakecast.stream.maxAttempts for a busy"
+        + " stream)", null);
+  }
+
+  /** The destination refused the stream for good (no such stream, no access, a bad request). */
+  public static LakecastException streamRefused(String arn, String code, String message) {
+    return failed("StreamDeliveryFailed", arn + " refused the records: " + code + ": " + message
+        + ". Nothing more is sent; check the stream's DestinationStreamArn, region and credentials", null);
+  }
+
   public static LakecastException outputHoldsTable(String member, String location) {
     return new LakecastException("ConflictException", LakecastException.FAILURE,
         "Cannot write " + member + " '" + location + "': it holds a Delta table (_delta_log), which this output "

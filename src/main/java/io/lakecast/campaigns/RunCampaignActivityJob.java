@@ -596,7 +596,7 @@ public final class RunCampaignActivityJob {
       Dataset<Row> written = outcomes.localCheckpoint();
       n = written.count();
       if (n > 0) {
-        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(written, appId, campaignId, accountId));
+        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(written, appId, campaignId, accountId, System.currentTimeMillis()));
       }
     } else {
       n = appendMissing(outcomes, appId, campaignId, accountId);
@@ -632,7 +632,7 @@ public final class RunCampaignActivityJob {
         "left_anti").localCheckpoint();
     long n = missing.count();
     if (n > 0) {
-      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId));
+      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId, System.currentTimeMillis()));
     }
     return n;
   }

@@ -193,6 +193,26 @@ public final class LakecastConf {
   public static final String HOOKS_TRUSTED_CERTIFICATES = PREFIX + "hooks.trustedCertificates";
   public static final String HOOKS_TRUSTED_CERTIFICATES_DEFAULT = "";
 
+  /** Endpoint of the Kinesis API for event streams (empty: the region's AWS endpoint); e.g. a local server's URL. */
+  public static final String STREAM_KINESIS_ENDPOINT = PREFIX + "stream.kinesis.endpoint";
+  public static final String STREAM_KINESIS_ENDPOINT_DEFAULT = "";
+
+  /** Endpoint of the Firehose API for event streams (empty: the region's AWS endpoint). */
+  public static final String STREAM_FIREHOSE_ENDPOINT = PREFIX + "stream.firehose.endpoint";
+  public static final String STREAM_FIREHOSE_ENDPOINT_DEFAULT = "";
+
+  /**
+   * Calls stream-events makes for one batch of records before it fails the run: the destination's refusals
+   * (throttling, partial failures, 5xx, lost connections) are retried, only the refused records, with exponential
+   * backoff and full jitter from {@link #STREAM_BACKOFF_MILLIS}, capped at 10 s.
+   */
+  public static final String STREAM_MAX_ATTEMPTS = PREFIX + "stream.maxAttempts";
+  public static final int STREAM_MAX_ATTEMPTS_DEFAULT = 10;
+
+  /** The first retry's backoff ceiling in milliseconds (doubles on each retry). */
+  public static final String STREAM_BACKOFF_MILLIS = PREFIX + "stream.backoffMillis";
+  public static final int STREAM_BACKOFF_MILLIS_DEFAULT = 100;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -501,6 +521,30 @@ public final class LakecastConf {
   /** {@link #HOOKS_TRUSTED_CERTIFICATES}: a local path, or empty. */
   public String hookTrustedCertificates() {
     return get(HOOKS_TRUSTED_CERTIFICATES, HOOKS_TRUSTED_CERTIFICATES_DEFAULT);
+  }
+
+  /** {@link #STREAM_MAX_ATTEMPTS}, at least 1. */
+  public int streamMaxAttempts() {
+    int n = getInt(STREAM_MAX_ATTEMPTS, STREAM_MAX_ATTEMPTS_DEFAULT);
+    if (n < 1) {
+      throw LakecastErrors.invalidConf(STREAM_MAX_ATTEMPTS, String.valueOf(n), "1 or more attempts");
+    }
+    return n;
+  }
+
+  /** {@link #STREAM_BACKOFF_MILLIS}, 0 or more. */
+  public int streamBackoffMillis() {
+    int n = getInt(STREAM_BACKOFF_MILLIS, STREAM_BACKOFF_MILLIS_DEFAULT);
+    if (n < 0) {
+      throw LakecastErrors.invalidConf(STREAM_BACKOFF_MILLIS, String.valueOf(n), "0 or more milliseconds");
+    }
+    return n;
+  }
+
+  /** The endpoint override of the stream's service ({@code kinesis} or {@code firehose}), or empty. */
+  public String streamEndpoint(String service) {
+    return service.equals("kinesis") ? get(STREAM_KINESIS_ENDPOINT, STREAM_KINESIS_ENDPOINT_DEFAULT)
+        : get(STREAM_FIREHOSE_ENDPOINT, STREAM_FIREHOSE_ENDPOINT_DEFAULT);
   }
 
   public String accountId() {

@@ -84,35 +84,82 @@ public final class EndpointWrites {
   }
 
   private MessageBody write(String applicationId, List<JsonNode> records, String shape) {
+    List<String> problems = check(applicationId, records, shape, true);
+    for (int i = 0; i < problems.size(); i++) {
+      if (problems.get(i) != null) {
+        String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + i + "]";
+        String member = problems.get(i).contains(RejectReason.TOO_MANY_ENDPOINTS_FOR_USER.name())
+            ? "User.UserId" : "(record)";
+        throw LakecastErrors.invalidMember(where, member, problems.get(i));
+      }
+    }
+    return new MessageBody("Accepted", Ids.random());
+  }
+
+  /**
+   * Writes the records that pass validation and the per-user limit, each with its {@code Id}, and returns, in the
+   * records' order ({@code source} names them in the parsed rows), null for a written record or {@code [Reason] message} for one left out. put-events uses this
+   * directly: one bad endpoint must not fail the others.
+   */
+  public List<String> writeEach(String applicationId, List<JsonNode> records, String source) {
+    return check(applicationId, records, source, false);
+  }
+
+  /**
+   * {@link #writeEach}, or with {@code allOrNothing} (update-endpoint and update-endpoints-batch: a request is
+   * written whole or not at all) nothing written when any record has a problem.
+   */
+  private List<String> check(String applicationId, List<JsonNode> records, String source, boolean allOrNothing) {
     new AppCatalog(warehouse).require(applicationId);
     EndpointParser.Limits limits = EndpointParser.Limits.of(LakecastConf.from(warehouse.spark()));
+    List<String> problems = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       EndpointParser.Parsed parsed =
           EndpointParser.checkLimits(EndpointParser.parseJson(records.get(i).toString()), limits);
       if (parsed.rejection() != null) {
-        String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + i + "]";
-        throw LakecastErrors.invalidMember(where, "(record)",
-            "[" + parsed.rejection().reason() + "] " + parsed.rejection().message());
+        problems.add("[" + parsed.rejection().reason() + "] " + parsed.rejection().message());
+      } else {
+        problems.add(null);
+        rows.add(EndpointParser.toRow(source, i + 1, null, parsed));
       }
-      rows.add(EndpointParser.toRow(shape, i + 1, null, parsed));
+    }
+    if (rows.isEmpty() || (allOrNothing && rows.size() < records.size())) {
+      return problems;
     }
     Dataset<Row> parsed = warehouse.spark().createDataFrame(rows, EndpointParser.PARSED_SCHEMA);
     int max = LakecastConf.from(warehouse.spark()).maxEndpointsPerUser();
     UserEndpointLimit.Outcome limit =
         UserEndpointLimit.check(parsed, UserEndpointLimit.stored(warehouse, applicationId), max);
     List<Row> over = limit.over().orderBy(col("line")).select(col("line"), UserEndpointLimit.message(max))
-        .limit(1).collectAsList();
+        .collectAsList();
     if (!over.isEmpty()) {
-      String where = shape.equals("EndpointRequest") ? shape : shape + ".Item[" + (over.get(0).getLong(0) - 1) + "]";
-      throw LakecastErrors.invalidMember(where, "User.UserId",
-          "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER + "] " + over.get(0).getString(1));
+      for (Row o : over) {
+        problems.set((int) o.getLong(0) - 1, "[" + RejectReason.TOO_MANY_ENDPOINTS_FOR_USER + "] " + o.getString(1));
+      }
+      if (allOrNothing || problems.stream().allMatch(p -> p != null)) {
+        return problems;
+      }
+      // The limit is checked again on the rest alone: the records over it no longer take a user's places.
+      List<JsonNode> rest = new ArrayList<>();
+      List<Integer> positions = new ArrayList<>();
+      for (int i = 0; i < records.size(); i++) {
+        if (problems.get(i) == null) {
+          rest.add(records.get(i));
+          positions.add(i);
+        }
+      }
+      List<String> again = check(applicationId, rest, source, false);
+      for (int k = 0; k < again.size(); k++) {
+        problems.set(positions.get(k), again.get(k));
+      }
+      return problems;
     }
     // Collected before the upsert: afterwards the stored endpoints it was computed from have changed.
     List<String> displaced = limit.displaced().as(Encoders.STRING()).collectAsList();
     EndpointUpsert.upsert(warehouse, applicationId, parsed);
     UserEndpointLimit.displace(warehouse, applicationId, displaced);
-    return new MessageBody("Accepted", Ids.random());
+    return problems;
   }
 
   private static JsonNode tree(String json, String shape, String source) {

@@ -25,10 +25,12 @@ public final class CampaignEvents {
 
   /**
    * One event per outcome row. Input columns: MessageId (the event's id), EndpointId, ActivityId, TreatmentId,
-   * ChannelType, Status (SENT, FAILED or HOLDOUT), Reason, SentAt (Unix ms), EndpointJson.
+   * ChannelType, Status (SENT, FAILED or HOLDOUT), Reason, SentAt (Unix ms), EndpointJson. {@code storedAt} (Unix ms,
+   * taken just before the append) is every event's {@code arrival_timestamp}: the event stream's watermark follows
+   * arrival, so events must arrive in the store in the order of their arrival times.
    */
   public static Dataset<Row> sendEvents(
-      Dataset<Row> outcomes, String applicationId, String campaignId, String accountId) {
+      Dataset<Row> outcomes, String applicationId, String campaignId, String accountId, long storedAt) {
     Column status =
         when(col("Status").equalTo("SENT"), lit("SUCCESS"))
             .when(col("Status").equalTo("HOLDOUT"), lit("HOLDOUT"))
@@ -38,7 +40,7 @@ public final class CampaignEvents {
     return outcomes.select(
         lit(CAMPAIGN_SEND).as("event_type"),
         col("SentAt").as("event_timestamp"),
-        col("SentAt").as("arrival_timestamp"),
+        lit(storedAt).as("arrival_timestamp"),
         lit("3.1").as("event_version"),
         struct(lit(applicationId).as("app_id"), emptyMap.as("sdk")).as("application"),
         struct(col("EndpointId").as("client_id"), lit(null).cast("string").as("cognito_id")).as("client"),
@@ -54,6 +56,8 @@ public final class CampaignEvents {
         struct(map(lit("endpoint"), col("EndpointJson")).as("custom")).as("client_context"),
         lit(accountId).as("awsaccountid"),
         struct(lit(null).cast("double").as("price_in_millicents_usd")).as("metrics"),
+        lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)).as("app_details"),
+        lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)).as("custom_metrics"),
         col("MessageId").as("event_id"),
         lit(applicationId).as("app_id"),
         date_format(timestamp_millis(col("SentAt")), "yyyy-MM-dd").as("event_date"));

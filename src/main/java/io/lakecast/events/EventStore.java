@@ -1,6 +1,7 @@
 package io.lakecast.events;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.not;
 
 import io.lakecast.conf.FaultPoints;
@@ -26,6 +27,49 @@ public final class EventStore implements EndpointForgetter {
   }
 
   /**
+   * Appends the events the store does not hold yet, each (endpoint id, event id) once: events already stored, and
+   * repeats within {@code rows}, are left out. A re-run of an ingestion, or a re-sent request, therefore adds
+   * nothing. Returns how many were appended.
+   *
+   * <p>Only the application's date partitions that {@code rows} touch are read, so the store's size does not slow
+   * an ingestion of a few days' events.
+   */
+  public long appendNew(String applicationId, Dataset<Row> rows) {
+    Column key = concat_ws("\u0001", col("client.client_id"), col("event_id"));
+    Dataset<Row> incoming = rows.withColumn("_key", key).dropDuplicates("_key");
+    if (warehouse.exists(warehouse.path(Table.EVENTS))) {
+      List<String> dates = incoming.select("event_date").distinct().as(Encoders.STRING()).collectAsList();
+      Dataset<Row> stored = warehouse.read(Table.EVENTS)
+          .filter(col("app_id").equalTo(applicationId).and(col("event_date").isin(dates.toArray())))
+          .select(key.as("_key"));
+      incoming = incoming.join(stored, incoming.col("_key").equalTo(stored.col("_key")), "left_anti");
+    }
+    Dataset<Row> fresh = incoming.drop("_key").localCheckpoint();
+    long n = fresh.count();
+    if (n > 0) {
+      warehouse.append(Table.EVENTS, fresh);
+    }
+    return n;
+  }
+
+  /** Deletes the events imports' refused lines that quote one of the endpoints' ids or addresses. */
+  private void forgetRejects(String applicationId, List<String> endpointIds, List<String> addresses) {
+    if (!warehouse.exists(warehouse.path(Table.EVENT_IMPORT_REJECTS) + "/_delta_log")) {
+      return;
+    }
+    Column quoted = org.apache.spark.sql.functions.lit(false);
+    for (String s : endpointIds) {
+      quoted = quoted.or(col("raw").contains("\"" + s + "\""));
+    }
+    for (String s : addresses) {
+      if (s != null && !s.isBlank()) {
+        quoted = quoted.or(col("raw").contains(s));
+      }
+    }
+    warehouse.delta(Table.EVENT_IMPORT_REJECTS).delete(col("ApplicationId").equalTo(applicationId).and(quoted));
+  }
+
+  /**
    * Rewrites the event partitions (app, date) that hold events of the endpoints, without those events.
    *
    * <p>Safe to kill and run again: the kept events and the dates are staged at a place named by the request, with a
@@ -35,6 +79,7 @@ public final class EventStore implements EndpointForgetter {
    */
   @Override
   public void forget(String applicationId, List<String> endpointIds, List<String> addresses) {
+    forgetRejects(applicationId, endpointIds, addresses);
     if (endpointIds.isEmpty() || !warehouse.exists(warehouse.path(Table.EVENTS))) {
       return;
     }

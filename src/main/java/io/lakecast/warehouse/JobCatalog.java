@@ -39,9 +39,14 @@ public final class JobCatalog {
         job.failures() == null ? null : job.failures().toArray(String[]::new)));
   }
 
-  /** The job of {@code type} (IMPORT or EXPORT), or NotFound. */
+  /** The job of {@code type} (IMPORT, EXPORT or IMPORT_EVENTS), or NotFound. */
   public <D> JobResponse<D> get(String applicationId, String jobId, String type, Class<D> definition) {
-    return response(row(applicationId, jobId, type, type.equals("IMPORT") ? "Import job" : "Export job"), definition);
+    String what = switch (type) {
+      case "IMPORT" -> "Import job";
+      case "EXPORT" -> "Export job";
+      default -> "Events import job";
+    };
+    return response(row(applicationId, jobId, type, what), definition);
   }
 
   private static <D> JobResponse<D> response(Row r, Class<D> definition) {

@@ -34,6 +34,8 @@ public enum Table {
   SEND_LEDGER("send_ledger", Schemas.SEND_LEDGER, List.of()),
   AUDIT("audit", Schemas.AUDIT, List.of()),
   LEASES("leases", Schemas.LEASES, List.of()),
+  EVENT_STREAMS("event_streams", Schemas.EVENT_STREAMS, List.of()),
+  EVENT_IMPORT_REJECTS("event_import_rejects", Schemas.EVENT_IMPORT_REJECTS, List.of()),
   /** Parquet, not Delta: what event-stream consumers (Athena/Glue) read. */
   EVENTS("events", Schemas.EVENTS, List.of("app_id", "event_date"));
 
@@ -78,6 +80,8 @@ public enum Table {
       case ACTIVITIES -> "ApplicationId,CampaignId,Id,RunId";
       case APPS -> "ApplicationId";
       case LEASES -> "Key";
+      case EVENT_STREAMS -> "ApplicationId";
+      case EVENT_IMPORT_REJECTS -> "JobId,ApplicationId,line,reason";
       case TEMPLATES -> "TemplateName,TemplateType,Version";
       case EVENTS -> "";
     };
@@ -250,6 +254,16 @@ public enum Table {
     public static final StructType LEASES =
         struct(f("Key", StringType), f("Holder", StringType), f("TakenAt", TimestampType), f("Takes", IntegerType));
 
+    /** One row per application with an event stream: its {@code WriteEventStream} and when it was last set. */
+    public static final StructType EVENT_STREAMS =
+        struct(f("ApplicationId", StringType), f("DestinationStreamArn", StringType), f("RoleArn", StringType),
+            f("LastModifiedDate", StringType), f("LastUpdatedBy", StringType));
+
+    /** The lines and events an events import refused: file, line, the line (truncated), reason and message. */
+    public static final StructType EVENT_IMPORT_REJECTS =
+        struct(f("JobId", StringType), f("ApplicationId", StringType), f("source", StringType), f("line", LongType),
+            f("raw", StringType), f("reason", StringType), f("message", StringType));
+
     public static final StructType AUDIT =
         struct(
             f("eventTime", TimestampType), f("eventID", StringType), f("eventName", StringType),
@@ -269,6 +283,11 @@ public enum Table {
             f("client_context", struct(f("custom", createMapType(StringType, StringType)))),
             f("awsaccountid", StringType),
             f("metrics", struct(f("price_in_millicents_usd", DoubleType))),
+            // Lakecast's (not all_events columns; Athena ignores them): what the Glue table drops of an app event,
+            // kept so that the stream, event-triggered campaigns and KPIs see the event as PutEvents took it:
+            // the application's package_name, title, version_code and cognito_identity_pool_id, and every metric.
+            f("app_details", createMapType(StringType, StringType)),
+            f("custom_metrics", createMapType(StringType, DoubleType)),
             // Lakecast's key (not an all_events column; Athena ignores it): the event's id as PutEvents keys it,
             // the message id for a campaign send. The store holds each (client_id, event_id) once.
             f("event_id", StringType),

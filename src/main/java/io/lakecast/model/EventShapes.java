@@ -1,0 +1,63 @@
+package io.lakecast.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * Event shapes: the answer of put-events ({@code EventsResponse}), event streams ({@code WriteEventStream},
+ * {@code EventStream}) and the result of Lakecast's {@code stream-events}. The request of put-events
+ * ({@code EventsRequest}) is read member by member in {@code events.PutEvents}, because one bad event must not fail
+ * its neighbours.
+ */
+public final class EventShapes {
+  private EventShapes() {}
+
+  /** put-events result: per endpoint id, the endpoint's and its events' outcomes. */
+  public record EventsResponse(@JsonProperty("Results") Map<String, ItemResponse> results) {}
+
+  /** One endpoint's outcome and its events' outcomes (keyed by event id). */
+  public record ItemResponse(
+      @JsonProperty("EndpointItemResponse") EndpointItemResponse endpointItemResponse,
+      @JsonProperty("EventsItemResponse") Map<String, EventItemResponse> eventsItemResponse) {}
+
+  /** 202 with {@code Accepted}, or 400 with the reason. */
+  public record EndpointItemResponse(
+      @JsonProperty("Message") String message, @JsonProperty("StatusCode") int statusCode) {}
+
+  /** 202 with {@code Accepted}, or 400 with the reason. */
+  public record EventItemResponse(@JsonProperty("Message") String message, @JsonProperty("StatusCode") int statusCode) {}
+
+  /** Body of put-event-stream. */
+  public record WriteEventStream(
+      @JsonProperty("DestinationStreamArn") String destinationStreamArn, @JsonProperty("RoleArn") String roleArn) {}
+
+  /** An application's event stream. */
+  public record EventStream(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("DestinationStreamArn") String destinationStreamArn,
+      @JsonProperty("ExternalId") String externalId,
+      @JsonProperty("LastModifiedDate") String lastModifiedDate,
+      @JsonProperty("LastUpdatedBy") String lastUpdatedBy,
+      @JsonProperty("RoleArn") String roleArn) {}
+
+  /**
+   * Lakecast's result of stream-events: the records delivered by this run, in how many calls, how many records the
+   * destination refused at first and took on a retry, and the watermark now committed (the arrival time of the last
+   * delivered event, ISO 8601).
+   */
+  public record StreamEventsResult(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("DestinationStreamArn") String destinationStreamArn,
+      @JsonProperty("RecordsDelivered") long recordsDelivered,
+      @JsonProperty("Calls") long calls,
+      @JsonProperty("RecordsRetried") long recordsRetried,
+      @JsonProperty("Watermark") String watermark) {}
+
+  /**
+   * Body of create-events-import-job (Lakecast's) and the job's {@code Definition}: NDJSON (plain or gzip) under
+   * {@code S3Url}, each line an {@code EventsRequest} document or a Pinpoint event-stream record. {@code RoleArn} is
+   * accepted and stored, as the endpoint import's.
+   */
+  public record EventsImportJobRequest(
+      @JsonProperty("S3Url") String s3Url, @JsonProperty("RoleArn") String roleArn) {}
+}

@@ -1,0 +1,123 @@
+package io.lakecast.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A proxy on 127.0.0.1 in front of {@link KinesisServer} that throttles like a hot shard: of the PutRecords calls
+ * numbered {@code firstThrottled} to {@code firstThrottled + throttledCalls - 1} (from 1) it forwards only every other
+ * record and answers for the rest with
+ * {@code ProvisionedThroughputExceededException}, as Kinesis does when a shard's write limit is exceeded (a partial
+ * failure, {@code FailedRecordCount} > 0). kinesis-local itself never throttles. Every other call passes through.
+ * It reads the JSON protocol, so the SDK in the test JVM runs with {@code aws.cborEnabled=false}.
+ */
+public final class ThrottlingKinesisProxy implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding",
+      "expect", "upgrade");
+  private final HttpServer server;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final String upstream;
+  private final AtomicInteger putRecordsCalls = new AtomicInteger();
+  private final int firstThrottled;
+  private final int throttledCalls;
+
+  public ThrottlingKinesisProxy(String upstream, int firstThrottled, int throttledCalls) throws IOException {
+    this.upstream = upstream;
+    this.firstThrottled = firstThrottled;
+    this.throttledCalls = throttledCalls;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+      int call = target != null && target.endsWith(".PutRecords") ? putRecordsCalls.incrementAndGet() : 0;
+      boolean throttle = call >= firstThrottled && call < firstThrottled + throttledCalls;
+      List<Integer> kept = null;
+      if (throttle) {
+        ObjectNode request = (ObjectNode) JSON.readTree(body);
+        ArrayNode records = (ArrayNode) request.get("Records");
+        ArrayNode forwarded = JSON.createArrayNode();
+        kept = new java.util.ArrayList<>();
+        for (int i = 0; i < records.size(); i += 2) {
+          forwarded.add(records.get(i));
+          kept.add(i);
+        }
+        request.set("Records", forwarded);
+        body = JSON.writeValueAsBytes(request);
+        kept.add(records.size());
+      }
+      HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
+          .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+      exchange.getRequestHeaders().forEach((name, values) -> {
+        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+          values.forEach(v -> forward.header(name, v));
+        }
+      });
+      HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      byte[] answer = response.body();
+      if (throttle && response.statusCode() == 200) {
+        answer = partialFailure(JSON.readTree(answer), kept);
+      }
+      response.headers().map().forEach((name, values) -> {
+        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
+          values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+        }
+      });
+      exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+      exchange.getResponseBody().write(answer);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exchange.sendResponseHeaders(500, -1);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  /** The upstream's answer for the kept records, with a throttling error for each record left out. */
+  private static byte[] partialFailure(JsonNode upstream, List<Integer> kept) throws IOException {
+    int total = kept.remove(kept.size() - 1);
+    ArrayNode results = JSON.createArrayNode();
+    int failed = 0;
+    int next = 0;
+    for (int i = 0; i < total; i++) {
+      if (next < kept.size() && kept.get(next) == i) {
+        results.add(upstream.get("Records").get(next++));
+      } else {
+        results.addObject().put("ErrorCode", "ProvisionedThroughputExceededException")
+            .put("ErrorMessage", "Rate exceeded for shard shardId-000000000000 (throttled by the test proxy)");
+        failed++;
+      }
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put("FailedRecordCount", failed);
+    answer.set("Records", results);
+    return JSON.writeValueAsBytes(answer);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
