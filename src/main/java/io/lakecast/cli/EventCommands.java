@@ -4,6 +4,7 @@ import static io.lakecast.cli.Commands.wrap;
 
 import io.lakecast.events.EventStreams;
 import io.lakecast.events.ImportEventsJob;
+import io.lakecast.events.Kpis;
 import io.lakecast.model.EventShapes.EventsImportJobRequest;
 import io.lakecast.warehouse.JobCatalog;
 import io.lakecast.events.PutEvents;
@@ -65,6 +66,46 @@ final class EventCommands {
       return wrap("EventsImportJobsResponse", new io.lakecast.model.JobShapes.JobsResponse<>(
           new JobCatalog(ctx.warehouse()).list(applicationId, ImportEventsJob.TYPE, EventsImportJobRequest.class),
           null));
+    }
+  }
+
+  /** The options of both date-range KPI commands. */
+  abstract static class KpiCommand extends Commands.AppCommand {
+    @Option(names = "--kpi-name", required = true, description = "The KPI, e.g. successful-delivery-rate")
+    String kpiName;
+
+    @Option(names = "--start-time", description = "ISO 8601 start, inclusive (default: 31 days before the end)")
+    String startTime;
+
+    @Option(names = "--end-time", description = "ISO 8601 end, inclusive (default: now)")
+    String endTime;
+
+    @Option(names = "--page-size", description = "Rows per page of a grouped KPI (1 to 1000, default 100)")
+    Integer pageSize;
+
+    @Option(names = "--next-token", description = "The NextToken of the previous page")
+    String nextToken;
+  }
+
+  @Command(name = "get-application-date-range-kpi",
+      description = "Computes one of the application's KPIs over a date range (GetApplicationDateRangeKpi).")
+  static final class GetApplicationDateRangeKpi extends KpiCommand {
+    @Override
+    Object execute(Context ctx) {
+      return wrap("ApplicationDateRangeKpiResponse", new Kpis(ctx.warehouse())
+          .application(applicationId, kpiName, startTime, endTime, pageSize, nextToken));
+    }
+  }
+
+  @Command(name = "get-campaign-date-range-kpi",
+      description = "Computes one of a campaign's KPIs over a date range (GetCampaignDateRangeKpi).")
+  static final class GetCampaignDateRangeKpi extends KpiCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignDateRangeKpiResponse", new Kpis(ctx.warehouse())
+          .campaign(applicationId, campaignId, kpiName, startTime, endTime, pageSize, nextToken));
     }
   }
 

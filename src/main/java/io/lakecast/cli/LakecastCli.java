@@ -59,6 +59,8 @@ import picocli.CommandLine.Command;
       EventCommands.GetEventsImportJob.class,
       EventCommands.GetEventsImportJobs.class,
       EventCommands.PutEventStream.class,
+      EventCommands.GetApplicationDateRangeKpi.class,
+      EventCommands.GetCampaignDateRangeKpi.class,
       EventCommands.GetEventStream.class,
       EventCommands.DeleteEventStream.class,
       EventCommands.StreamEvents.class,

@@ -60,4 +60,35 @@ public final class EventShapes {
    */
   public record EventsImportJobRequest(
       @JsonProperty("S3Url") String s3Url, @JsonProperty("RoleArn") String roleArn) {}
+
+  /** One value of a KPI row: the metric's friendly name (or the grouping field), its type and the value as text. */
+  public record ResultRowValue(
+      @JsonProperty("Key") String key, @JsonProperty("Type") String type, @JsonProperty("Value") String value) {}
+
+  /** One row of a KPI: what it is grouped by (absent for an ungrouped KPI) and its values. */
+  public record ResultRow(
+      @JsonProperty("GroupedBys") java.util.List<ResultRowValue> groupedBys,
+      @JsonProperty("Values") java.util.List<ResultRowValue> values) {}
+
+  /** A KPI's rows. */
+  public record BaseKpiResult(@JsonProperty("Rows") java.util.List<ResultRow> rows) {}
+
+  /** get-application-date-range-kpi result. */
+  public record ApplicationDateRangeKpiResponse(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("EndTime") String endTime,
+      @JsonProperty("KpiName") String kpiName,
+      @JsonProperty("KpiResult") BaseKpiResult kpiResult,
+      @JsonProperty("NextToken") String nextToken,
+      @JsonProperty("StartTime") String startTime) {}
+
+  /** get-campaign-date-range-kpi result. */
+  public record CampaignDateRangeKpiResponse(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("CampaignId") String campaignId,
+      @JsonProperty("EndTime") String endTime,
+      @JsonProperty("KpiName") String kpiName,
+      @JsonProperty("KpiResult") BaseKpiResult kpiResult,
+      @JsonProperty("NextToken") String nextToken,
+      @JsonProperty("StartTime") String startTime) {}
 }
