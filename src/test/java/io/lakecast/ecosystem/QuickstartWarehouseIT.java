@@ -33,21 +33,33 @@ class QuickstartWarehouseIT {
   static final long QUICKSTART_ENDPOINTS = 10_008;
   /** Ledger rows of its two campaigns (sent and held out), each with its _campaign.send event. */
   static final long QUICKSTART_LEDGER_ROWS = 6_928;
+  /** The app events of jobs/specs/events-example.json that put-events accepts. */
+  static final long QUICKSTART_APP_EVENTS = 5;
 
   @TempDir static Path root;
   static Path warehouse;
   static SparkSession spark;
   static String appId;
+  static String summary;
+  static io.lakecast.testing.KinesisServer kinesis;
 
   @BeforeAll
   static void quickstart() {
     warehouse = root.resolve("warehouse");
+    // A Kinesis server with the stream the quickstart names: it streams the new application's events there.
+    kinesis = io.lakecast.testing.KinesisServer.get();
+    try {
+      kinesis.createStream("lakecast-events", 1);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
     PythonEnv.Process.Result r = PythonEnv.Process.run(List.of(HOME.resolve("scripts/quickstart").toString()),
-        Map.of("LAKECAST_WAREHOUSE", warehouse.toString()), 15);
+        Map.of("LAKECAST_WAREHOUSE", warehouse.toString(), "LAKECAST_KINESIS_ENDPOINT", kinesis.endpoint()), 15);
     assertThat(r.exitCode()).as("scripts/quickstart; stderr:\n" + r.err()).isZero();
     Matcher app = Pattern.compile("Lakecast quickstart summary \\(application ([0-9a-f]{32})\\)").matcher(r.out());
     assertThat(app.find()).as("the quickstart's summary:\n" + r.out()).isTrue();
     appId = app.group(1);
+    summary = r.out();
     spark = SparkTestSession.withWarehouse(warehouse);
     String deleted = spark.read().format("delta").load(warehouse + "/endpoints").filter(col("ChannelType")
         .equalTo("APNS")).orderBy("Id").first().getAs("Id");
@@ -96,7 +108,21 @@ class QuickstartWarehouseIT {
       assertThat(seen.get(t.getKey()).size()).as("engines that read " + t.getKey()).isEqualTo(2);
     }
     assertThat(sparkCounts).as("rows per table").isEqualTo(Map.of("endpoints", QUICKSTART_ENDPOINTS - 1,
-        "segments", 1L, "send_ledger", QUICKSTART_LEDGER_ROWS, "events", QUICKSTART_LEDGER_ROWS));
+        "segments", 1L, "send_ledger", QUICKSTART_LEDGER_ROWS,
+        "events", QUICKSTART_LEDGER_ROWS + QUICKSTART_APP_EVENTS));
+  }
+
+  @Test
+  void theQuickstartIngestsEventsPrintsKpisAndStreamsToKinesis() throws Exception {
+    assertThat(summary).contains("put-events accepted       5 event(s)",
+        "A/B campaign delivery rate ['1.0'] (successful-delivery-rate)",
+        "sessions                  ['2'] (lakecast-sessions, 2026-11-20 to 12-20)",
+        "event stream              6933 record(s) delivered to "
+            + "arn:aws:kinesis:us-east-1:000000000000:stream/lakecast-events");
+    List<String[]> records = kinesis.records("lakecast-events");
+    assertThat(records).as("every event of the application, once").hasSize(6_933);
+    assertThat(records.stream().map(r -> r[1]).filter(j -> j.contains("\"event_id\":\"qs-purchase-1\"")))
+        .singleElement().asString().contains("\"metrics\":{\"_item_price\":12.5,\"_quantity\":2.0}");
   }
 
   @Test
