@@ -1,4 +1,5 @@
-"""Lakecast's daily run on Airflow: import the day's endpoint files, then run every campaign occurrence that is due.
+"""Lakecast's daily run on Airflow: import the day's endpoint files, run every campaign occurrence that is due, then
+stream the application's new events to its event stream.
 
 Each task is one `spark-submit` of the thin Lakecast jar through `SparkSubmitOperator` and the `spark_default`
 connection (its host is the master: `spark://host:7077`, `yarn` or `local[2]`; `spark-submit` must be on the PATH).
@@ -10,11 +11,15 @@ Variables:
   lakecast_warehouse         the warehouse root, e.g. s3a://my-bucket/lakecast
   lakecast_endpoints_url     where endpoint files land; a run imports the folder <url>/<ds>/ of its logical date
   lakecast_endpoints_format  CSV (default) or JSON
+  lakecast_kinesis_endpoint  optional: the Kinesis API endpoint of the event stream (default: AWS's, by region);
+                             credentials come from the AWS SDK's default chain of the worker
 
 A day with no files is not a failure: the import completes with zero records (--allow-empty) and the campaigns still
 run. `run-due-campaigns --at <the run's logical date>` runs every occurrence due by then that has not run yet, so a
-backfill or a retry catches up without sending anything twice. The events stream task joins once Lakecast has
-`stream-events`.
+backfill or a retry catches up without sending anything twice. `stream-events` then delivers the events stored
+since the stream's watermark (the day's campaign sends among them); an application without an event stream
+(put-event-stream) delivers nothing (--allow-no-stream). It runs after the campaigns, never beside them: the
+watermark follows the events' arrival in the store.
 """
 from __future__ import annotations
 
@@ -47,7 +52,7 @@ def jvm_options(home: str) -> str:
     return ""
 
 
-def lakecast(task_id: str, *args: str) -> SparkSubmitOperator:
+def lakecast(task_id: str, *args: str, conf: dict | None = None) -> SparkSubmitOperator:
     """One Lakecast command as a spark-submit task; its JSON result is in the task's log."""
     return SparkSubmitOperator(
         task_id=task_id,
@@ -58,6 +63,7 @@ def lakecast(task_id: str, *args: str) -> SparkSubmitOperator:
         conf={
             "spark.lakecast.warehouse": "{{ var.value.lakecast_warehouse }}",
             "spark.driver.extraJavaOptions": "{{ jvm_options(var.value.lakecast_home) }}",
+            **(conf or {}),
         },
         application_args=list(args),
     )
@@ -65,7 +71,7 @@ def lakecast(task_id: str, *args: str) -> SparkSubmitOperator:
 
 with DAG(
     dag_id="lakecast_daily",
-    description="Import the day's endpoint files, then run every Lakecast campaign occurrence that is due",
+    description="Import the day's endpoint files, run every due Lakecast campaign occurrence, stream the new events",
     start_date=datetime(2026, 11, 1),
     schedule="@daily",
     catchup=False,
@@ -87,4 +93,9 @@ with DAG(
         "run_due_campaigns",
         "run-due-campaigns", "--application-id", APPLICATION_ID, "--at", "{{ logical_date.isoformat() }}",
     )
-    import_endpoints >> run_due_campaigns
+    stream_events = lakecast(
+        "stream_events",
+        "stream-events", "--application-id", APPLICATION_ID, "--allow-no-stream",
+        conf={"spark.lakecast.stream.kinesis.endpoint": "{{ var.value.get('lakecast_kinesis_endpoint', '') }}"},
+    )
+    import_endpoints >> run_due_campaigns >> stream_events

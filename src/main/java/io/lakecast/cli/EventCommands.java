@@ -143,10 +143,14 @@ final class EventCommands {
   @Command(name = "stream-events",
       description = "Delivers the events stored since the stream's watermark to its destination (Lakecast's).")
   static final class StreamEvents extends Commands.AppCommand {
+    @Option(names = "--allow-no-stream",
+        description = "An application without an event stream delivers nothing instead of failing")
+    boolean allowNoStream;
+
     @Override
     Object execute(Context ctx) {
       return wrap("StreamEventsResult",
-          new StreamEventsJob(ctx.warehouse()).run(new StreamEventsJob.Options(applicationId)));
+          new StreamEventsJob(ctx.warehouse()).run(new StreamEventsJob.Options(applicationId, allowNoStream)));
     }
   }
 }

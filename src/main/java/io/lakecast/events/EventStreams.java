@@ -108,7 +108,8 @@ public final class EventStreams {
     return s;
   }
 
-  private EventStream find(String applicationId) {
+  /** The application's stream, or null when it has none. */
+  public EventStream find(String applicationId) {
     if (!warehouse.exists(warehouse.path(Table.EVENT_STREAMS))) {
       return null;
     }

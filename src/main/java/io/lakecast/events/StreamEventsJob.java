@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class StreamEventsJob {
   private static final Logger LOG = LoggerFactory.getLogger(StreamEventsJob.class);
 
-  /** What to stream: one application's events. */
-  public record Options(String applicationId) {}
+  /**
+   * What to stream: one application's events. With {@code allowNoStream} an application without an event stream
+   * delivers nothing instead of failing (a scheduled task that runs whether or not a stream is set).
+   */
+  public record Options(String applicationId, boolean allowNoStream) {}
 
   private final Warehouse warehouse;
 
@@ -43,6 +46,11 @@ public final class StreamEventsJob {
   public StreamEventsResult run(Options options) {
     String appId = options.applicationId();
     EventStreams streams = new EventStreams(warehouse);
+    if (options.allowNoStream() && streams.find(appId) == null) {
+      new io.lakecast.warehouse.AppCatalog(warehouse).require(appId);
+      LOG.info("stream-events {}: the application has no event stream; nothing to deliver", appId);
+      return new StreamEventsResult(appId, null, 0, 0, 0, null);
+    }
     EventStream stream = streams.get(appId);
     String arn = stream.destinationStreamArn();
     EventStreams.Destination destination = EventStreams.destination(arn);

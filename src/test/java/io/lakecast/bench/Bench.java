@@ -231,6 +231,48 @@ public final class Bench {
     rows.add(new Row4("(f) DAILY campaign, Daily+Total limits: day 1 of 10", days.get(0),
         String.format(Locale.ROOT, "%d messages a day; each day / day 1:%s (worst %.2fx)", dailySent[0], perDay,
             worst)));
+    // (h) events: the same NDJSON of EventsRequest documents (100 events each, as put-events takes them) read and
+    // written as Parquet by plain Spark, beside create-events-import-job into a new application whose event stream
+    // is set first; (i) stream-events of everything it stored to a Kinesis server on 127.0.0.1.
+    long events = Math.max(1_000, n);
+    Path eventsFile = dir.resolve("events.ndjson");
+    try (BufferedWriter w = Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8)) {
+      writeEvents(events, w);
+    }
+    Row4 hBase = timed("(h') baseline: spark.read.json -> Parquet write of the events file", "", () -> {
+      spark.read().json("file:" + eventsFile).write().mode("overwrite").parquet("file:" + dir.resolve("events-base"));
+      return 0;
+    });
+    String eventsApp = apps.create(new CreateApplicationRequest("bench-events", null)).id();
+    io.lakecast.testing.KinesisServer kinesis = io.lakecast.testing.KinesisServer.get();
+    String streamName = "bench-" + dir.getFileName();
+    String arn;
+    try {
+      arn = kinesis.createStream(streamName, 4);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    new io.lakecast.events.EventStreams(warehouse).put(eventsApp,
+        new io.lakecast.model.EventShapes.WriteEventStream(arn, "arn:aws:iam::000000000000:role/bench"));
+    long[] stored = new long[1];
+    Row4 h = timed("(h) create-events-import-job of the same file", "", () -> {
+      stored[0] = new io.lakecast.events.ImportEventsJob(warehouse).run(new io.lakecast.events.ImportEventsJob.Options(
+          eventsApp, new io.lakecast.model.EventShapes.EventsImportJobRequest("file:" + eventsFile, null))).stored();
+      return stored[0];
+    });
+    spark.conf().set(LakecastConf.STREAM_KINESIS_ENDPOINT, kinesis.endpoint());
+    long[] streamed = new long[1];
+    Row4 i = timed("(i) stream-events of them to kinesis-local (4 shards)", "", () -> {
+      streamed[0] = new io.lakecast.events.StreamEventsJob(warehouse)
+          .run(new io.lakecast.events.StreamEventsJob.Options(eventsApp, false)).recordsDelivered();
+      return streamed[0];
+    });
+    spark.conf().unset(LakecastConf.STREAM_KINESIS_ENDPOINT);
+    rows.add(hBase);
+    rows.add(new Row4(h.name(), h.seconds(), String.format(Locale.ROOT, "%d events stored; (h)/(h') %.2fx",
+        stored[0], h.seconds() / hBase.seconds())));
+    rows.add(new Row4(i.name(), i.seconds(), String.format(Locale.ROOT, "%d records, %.0f records/s", streamed[0],
+        streamed[0] / i.seconds())));
     List<Row4> annotated = new ArrayList<>();
     annotated.add(rows.get(0));
     annotated.add(new Row4(rows.get(1).name(), rows.get(1).seconds(),
@@ -240,7 +282,33 @@ public final class Bench {
     annotated.add(new Row4(rows.get(4).name(), rows.get(4).seconds(), sent[0] + " messages"));
     annotated.add(rows.get(5));
     annotated.add(rows.get(6));
+    annotated.addAll(rows.subList(7, rows.size()));
     return annotated;
+  }
+
+  /**
+   * {@code n} events as NDJSON EventsRequest documents of 100 events each (one endpoint per document), streamed to
+   * the writer: sessions, purchases and custom events over three days, with attributes and metrics.
+   */
+  static void writeEvents(long n, java.io.Writer w) throws IOException {
+    java.util.Random random = new java.util.Random(11);
+    String[] types = {"_session.start", "_session.stop", "_monetization.purchase", "level.completed", "item.viewed"};
+    long base = java.time.Instant.parse("2026-11-28T00:00:00Z").toEpochMilli();
+    for (long e = 0; e < n; ) {
+      StringBuilder line = new StringBuilder("{\"BatchItem\":{\"endpoint-").append(e / 100)
+          .append("\":{\"Endpoint\":{},\"Events\":{");
+      for (int k = 0; k < 100 && e < n; k++, e++) {
+        long ts = base + (long) (random.nextDouble() * 3 * 86_400_000L);
+        line.append(k == 0 ? "" : ",").append("\"ev-").append(e).append("\":{\"EventType\":\"")
+            .append(types[random.nextInt(types.length)]).append("\",\"Timestamp\":\"")
+            .append(java.time.Instant.ofEpochMilli(ts)).append("\",\"Attributes\":{\"screen\":\"s")
+            .append(random.nextInt(20)).append("\",\"plan\":\"").append(random.nextBoolean() ? "free" : "pro")
+            .append("\"},\"Metrics\":{\"value\":").append(random.nextInt(1000)).append("},\"Session\":{")
+            .append("\"Id\":\"s-").append(e / 10).append("\",\"StartTimestamp\":\"")
+            .append(java.time.Instant.ofEpochMilli(ts)).append("\"}}");
+      }
+      w.write(line.append("}}}}\n").toString());
+    }
   }
 
   /** A first run, noted with its ratio to the baseline's first run. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daily DAG of {@code jobs/airflow} executed by Apache Airflow 3 ({@code airflow dags test}) with its Spark
- * provider: each task is a {@code SparkSubmitOperator} running {@code spark-submit} (from the pyspark distribution,
+ * provider, its last task streaming the day's events to a Kinesis server here: each task is a
+ * {@code SparkSubmitOperator} running {@code spark-submit} (from the pyspark distribution,
  * local mode through the {@code spark_default} connection) of the thin jar. Variables come from the environment and
  * are read only when tasks run; a parse of the DAG folder that reads any Variable fails.
  */
@@ -35,6 +36,7 @@ class AirflowIT {
   static Path warehouse;
   static SparkSession spark;
   static Map<String, String> airflowEnv;
+  static io.lakecast.testing.KinesisServer kinesis;
 
   @BeforeAll
   static void warehouseAndAirflow() throws Exception {
@@ -48,6 +50,11 @@ class AirflowIT {
             + "\"SMSMessage\":{\"Body\":\"Your daily digest\"},\"EmailMessage\":{\"FromAddress\":\"d@example.com\","
             + "\"Title\":\"Daily digest\",\"Body\":\"Your daily digest\"}},"
             + "\"Schedule\":{\"StartTime\":\"2026-11-30T09:00:00Z\",\"Frequency\":\"DAILY\"}}").ok();
+    // The application's event stream, on a Kinesis server here: the DAG's last task delivers the new events to it.
+    kinesis = io.lakecast.testing.KinesisServer.get();
+    Cli.run("put-event-stream", "--application-id", APP_ID, "--write-event-stream",
+        "{\"DestinationStreamArn\":\"" + kinesis.createStream("airflow-events", 1) + "\","
+            + "\"RoleArn\":\"arn:aws:iam::000000000000:role/lakecast-events\"}").ok();
     // The endpoint files of 2026-12-01; 2026-12-02 has none.
     Path day = Files.createDirectories(root.resolve("exports/2026-12-01"));
     Files.copy(GOLDEN.resolve("import/endpoints.csv"), day.resolve("endpoints.csv"));
@@ -66,6 +73,9 @@ class AirflowIT {
     airflowEnv.put("AIRFLOW_VAR_LAKECAST_APPLICATION_ID", APP_ID);
     airflowEnv.put("AIRFLOW_VAR_LAKECAST_WAREHOUSE", warehouse.toString());
     airflowEnv.put("AIRFLOW_VAR_LAKECAST_ENDPOINTS_URL", root.resolve("exports").toString());
+    airflowEnv.put("AIRFLOW_VAR_LAKECAST_KINESIS_ENDPOINT", kinesis.endpoint());
+    airflowEnv.put("AWS_ACCESS_KEY_ID", io.lakecast.testing.KinesisServer.ACCESS_KEY);
+    airflowEnv.put("AWS_SECRET_ACCESS_KEY", "lakecast-kinesis-test-secret");
   }
 
   /** Runs an {@code airflow} command of the environment; fails on a non-zero exit. */
@@ -110,6 +120,7 @@ class AirflowIT {
     assertThat(imports()).as("import jobs after 2026-12-01").containsExactly("COMPLETED 27 of 1 file(s)");
     assertThat(ledgerRowsPerOccurrence()).as("ledger rows per occurrence after 2026-12-01")
         .isEqualTo(Map.of("2026-11-30T09:00:00Z", 21L));
+    assertThat(kinesis.records("airflow-events")).as("the occurrence's _campaign.send events, streamed").hasSize(21);
 
     // No files for 2026-12-02: the import completes with nothing, and the campaign task still runs.
     airflow("dags", "test", "lakecast_daily", "2026-12-02");
@@ -117,6 +128,7 @@ class AirflowIT {
         .containsExactlyInAnyOrder("COMPLETED 27 of 1 file(s)", "COMPLETED 0 of 0 file(s)");
     assertThat(ledgerRowsPerOccurrence()).as("ledger rows per occurrence after 2026-12-02")
         .isEqualTo(Map.of("2026-11-30T09:00:00Z", 21L, "2026-12-01T09:00:00Z", 21L));
+    assertThat(kinesis.records("airflow-events")).as("each day's events once").hasSize(42);
   }
 
   /** Each finished import job as "status processed of pieces file(s)". */

@@ -75,6 +75,11 @@ class EventStreamTest {
     Run none = Cli.run("get-event-stream", "--application-id", appId);
     assertThat(none.exitCode()).isNotZero();
     assertThat(none.err()).contains("NotFoundException");
+    assertThat(Cli.run("stream-events", "--application-id", appId).err()).contains("NotFoundException");
+    JsonNode nothing = Cli.run("stream-events", "--application-id", appId, "--allow-no-stream").ok()
+        .get("StreamEventsResult");
+    assertThat(nothing.get("RecordsDelivered").asLong()).isZero();
+    assertThat(nothing.has("DestinationStreamArn")).as("no stream").isFalse();
 
     Run badArn = Cli.run("put-event-stream", "--application-id", appId, "--write-event-stream",
         "{\"DestinationStreamArn\":\"arn:aws:sqs:us-east-1:000000000000:queue\",\"RoleArn\":\"arn:aws:iam::000000000000:role/r\"}");

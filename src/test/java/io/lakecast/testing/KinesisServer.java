@@ -62,7 +62,7 @@ public final class KinesisServer {
   }
 
   private static KinesisServer start() throws IOException, InterruptedException {
-    Path repo = Path.of("").toAbsolutePath();
+    Path repo = Path.of(System.getProperty("lakecast.home", "")).toAbsolutePath();
     Path pkg = repo.resolve("node_modules/kinesis-local");
     if (!Files.exists(pkg.resolve("main.js"))) {
       Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(repo.toFile())
