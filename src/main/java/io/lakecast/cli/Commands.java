@@ -596,6 +596,28 @@ final class Commands {
     }
   }
 
+  @Command(name = "get-campaign-experiment",
+      description = "The campaign's A/B experiment (Lakecast's): per holdout and treatment, members, sends and"
+          + " conversions with intervals, lifts, p-values and a sample-ratio-mismatch check.")
+  static final class GetCampaignExperiment extends AppCommand {
+    @Option(names = "--campaign-id", required = true) String campaignId;
+
+    @Option(names = "--conversion-event-type", defaultValue = "_monetization.purchase",
+        description = "The event that counts as a conversion (default ${DEFAULT-VALUE})")
+    String conversionEventType;
+
+    @Option(names = "--window-hours", defaultValue = "24",
+        description = "Hours after each send (or holdout) in which the event counts (default ${DEFAULT-VALUE})")
+    int windowHours;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CampaignExperimentResponse", new io.lakecast.campaigns.CampaignExperiment(ctx.warehouse())
+          .run(new io.lakecast.campaigns.CampaignExperiment.Options(applicationId, campaignId, conversionEventType,
+              windowHours)));
+    }
+  }
+
   @Command(name = "run-due-campaigns",
       description = "Runs every due occurrence of every campaign of the application (one scheduled task per "
           + "application); a campaign that fails does not stop the others.")

@@ -54,6 +54,7 @@ import picocli.CommandLine.Command;
       Commands.RunCampaign.class,
       Commands.RunDueCampaigns.class,
       Commands.GetCampaignActivities.class,
+      Commands.GetCampaignExperiment.class,
       EventCommands.PutEventsCommand.class,
       EventCommands.CreateEventsImportJob.class,
       EventCommands.GetEventsImportJob.class,

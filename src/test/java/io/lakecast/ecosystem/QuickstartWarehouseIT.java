@@ -118,7 +118,10 @@ class QuickstartWarehouseIT {
         "A/B campaign delivery rate ['1.0'] (successful-delivery-rate)",
         "sessions                  ['2'] (lakecast-sessions, 2026-11-20 to 12-20)",
         "event stream              6933 record(s) delivered to "
-            + "arn:aws:kinesis:us-east-1:000000000000:stream/lakecast-events");
+            + "arn:aws:kinesis:us-east-1:000000000000:stream/lakecast-events",
+        "The A/B campaign as an experiment (get-campaign-experiment, conversion: _monetization.purchase within 24 h)",
+        "  arm HOLDOUT  planned   10%", "  arm 0        planned   50%", "  arm 1        planned   40%",
+        "  sample ratio mismatch     chi-squared ");
     List<String[]> records = kinesis.records("lakecast-events");
     assertThat(records).as("every event of the application, once").hasSize(6_933);
     assertThat(records.stream().map(r -> r[1]).filter(j -> j.contains("\"event_id\":\"qs-purchase-1\"")))
