@@ -159,11 +159,13 @@ class CampaignLimitsTest {
   void messagesPerSecondPacesTheDispatch() {
     String id = create("{\"StartTime\":\"2033-01-01T09:00:00Z\"}", ",\"Limits\":{\"MessagesPerSecond\":2}");
     assertThat(run(id, "2033-01-01T09:00:00Z").get("Sent").asLong()).isEqualTo(3);
-    // 2 per second over at most 2 partitions: some partition sends 2 of the 3 messages, at least 1 s apart.
+    // 2 per second over at most 2 partitions: some partition starts 2 of the 3 sends 1 s apart. UpdatedAt is stamped
+    // when a send ends, and the first send of a partition also opens the sender, so the stamps may be a little
+    // closer than 1 s; unpaced, they are milliseconds apart.
     Row span = spark.read().format("delta").load(warehouse + "/send_ledger").filter(col("CampaignId").equalTo(id))
         .agg(org.apache.spark.sql.functions.max(col("UpdatedAt").cast("double"))
             .minus(org.apache.spark.sql.functions.min(col("UpdatedAt").cast("double")))).first();
-    assertThat(span.getDouble(0)).as("seconds between the first and the last send").isGreaterThanOrEqualTo(0.95);
+    assertThat(span.getDouble(0)).as("seconds between the first and the last send").isGreaterThanOrEqualTo(0.7);
   }
 
   @Test
