@@ -58,7 +58,10 @@ final class StreamSink implements AutoCloseable {
       throw LakecastErrors.unsupported("WriteEventStream", "DestinationStreamArn (Firehose delivery stream)",
           "Kinesis data streams (arn:aws:kinesis:region:account-id:stream/name)");
     }
+    // The Apache 4 HTTP client, named rather than found on the class path: the SDK would pick its Apache 5 client,
+    // whose HttpCore 5 a Spark distribution does not ship (spark-submit of the thin jar failed on it).
     var builder = KinesisClient.builder()
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
         .region(Region.of(destination.region()))
         .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
     String endpoint = conf.streamEndpoint("kinesis");
