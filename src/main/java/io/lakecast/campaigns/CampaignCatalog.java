@@ -62,15 +62,20 @@ public final class CampaignCatalog {
       throw LakecastErrors.missingMember(SHAPE, "Schedule");
     }
     scheduledStart(s, Instant.EPOCH);
-    if (s.frequency() == Frequency.EVENT || s.frequency() == Frequency.IN_APP_EVENT) {
+    if (s.frequency() == Frequency.IN_APP_EVENT) {
       throw LakecastErrors.unsupported(SHAPE, "Schedule.Frequency=" + s.frequency(),
-          "ONCE, HOURLY, DAILY, WEEKLY or MONTHLY (event-triggered campaigns need event ingestion)");
+          "ONCE, HOURLY, DAILY, WEEKLY, MONTHLY or EVENT (in-app messages are not sent yet)");
+    }
+    boolean triggered = s.frequency() == Frequency.EVENT;
+    if (triggered) {
+      EventTriggers.validate(s);
     }
     QuietTimes.validate(SHAPE, "Schedule.QuietTime", s.quietTime());
     SegmentHook.validate(SHAPE, "Hook", c.hook());
     ApplicationSettings.validateLimits(SHAPE, "Limits", c.limits());
-    if (s.eventFilter() != null) {
-      throw LakecastErrors.unsupported(SHAPE, "Schedule.EventFilter", "schedules without an event filter");
+    if (s.eventFilter() != null && !triggered) {
+      throw LakecastErrors.invalidMember(SHAPE, "Schedule.EventFilter", "it applies only with Frequency EVENT, not "
+          + (s.frequency() == null ? Frequency.ONCE : s.frequency()));
     }
     if (s.timezone() != null && !UTC_OFFSET.matcher(s.timezone()).matches()) {
       throw LakecastErrors.invalidMember(SHAPE, "Schedule.Timezone", "'" + s.timezone() + "' is not a UTC offset "
@@ -95,6 +100,10 @@ public final class CampaignCatalog {
     for (int i = 0; i < extra.size(); i++) {
       WriteTreatmentResource t = extra.get(i);
       String at = "AdditionalTreatments[" + i + "].";
+      if (t.schedule() != null && triggered) {
+        throw LakecastErrors.unsupported(SHAPE, at + "Schedule of an event-triggered campaign",
+            "treatments of an event-triggered campaign sent on the campaign's events");
+      }
       if (t.schedule() != null) {
         checkTreatmentSchedule(at + "Schedule.", t.schedule(), s);
       }
@@ -121,7 +130,7 @@ public final class CampaignCatalog {
     }
     if (t.frequency() == Frequency.EVENT || t.frequency() == Frequency.IN_APP_EVENT) {
       throw LakecastErrors.unsupported(SHAPE, path + "Frequency=" + t.frequency(), "ONCE, HOURLY, DAILY, WEEKLY or "
-          + "MONTHLY");
+          + "MONTHLY in a treatment's own schedule (an event-triggered campaign sets Frequency EVENT on its own)");
     }
     if (t.endTime() != null) {
       Instant end = instant(path + "EndTime", t.endTime());
@@ -310,7 +319,7 @@ public final class CampaignCatalog {
   /**
    * The campaign's status: DELETED once its segment is gone (its runs stop); PAUSED while paused; SCHEDULED until
    * an occurrence has completed; then PENDING_NEXT_RUN while its schedule has an occurrence after the latest one
-   * completed, and COMPLETED when it has none.
+   * completed (an event-triggered campaign: until its EndTime), and COMPLETED when it has none.
    */
   public CampaignStatus status(StoredCampaign c) {
     if (!new SegmentCatalog(warehouse).exists(c.applicationId(), c.definition().segmentId())) {
@@ -325,6 +334,11 @@ public final class CampaignCatalog {
         .agg(max(col("ScheduledStart"))).first();
     if (latest.isNullAt(0)) {
       return CampaignStatus.SCHEDULED;
+    }
+    if (c.definition().schedule().frequency() == Frequency.EVENT) {
+      // An event-triggered campaign waits for its next events until its EndTime.
+      Instant end = endTime(c.definition().schedule());
+      return end != null && !Instant.now().isBefore(end) ? CampaignStatus.COMPLETED : CampaignStatus.PENDING_NEXT_RUN;
     }
     boolean more = CampaignSchedule.nextAfter(
         CampaignSchedule.ofTreatments(c.definition(), Instant.parse(c.creationDate())),

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
@@ -163,6 +164,9 @@ public final class RunCampaignActivityJob {
       LOG.info("Campaign {} is paused: no occurrence runs", campaignId);
       return new Result(List.of(), nextStart, true, null);
     }
+    if (campaign.schedule().frequency() == io.lakecast.model.PinpointEnums.Frequency.EVENT) {
+      return new Result(runTriggered(conf, outbox, appId, stored), null, false, null);
+    }
     // An occurrence sends the treatments whose schedule has it (all of them unless a treatment has its own).
     Map<Instant, java.util.TreeSet<String>> due = CampaignSchedule.dueByTreatment(schedules, options.at());
     Set<String> completed = completedRuns(appId, campaignId);
@@ -175,12 +179,88 @@ public final class RunCampaignActivityJob {
         // Templates resolve once per command (the versions active now), not once per occurrence of a catch-up.
         resolved = resolved != null ? resolved : new CampaignCatalog(warehouse).messages(campaign);
         runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, resolved, start, runId,
-            occurrence.getValue()));
+            occurrence.getValue(), null));
       }
     }
     LOG.info("Campaign {} at {}: {} occurrence(s) due, {} run now, next {}", campaignId, options.at(), due.size(),
         runs.size(), nextStart);
     return new Result(runs, nextStart, false, null);
+  }
+
+  /**
+   * An event-triggered campaign's run: one batch of the events stored since its watermark. The batch's run is an
+   * occurrence whose ScheduledStart is the batch's upper bound (the arrival time up to which it took events, {@code
+   * --at} or now, whichever is earlier); once its activities complete, that bound is the campaign's watermark. Every
+   * endpoint of the segment with a matching event in the batch gets the message once (several events of one endpoint
+   * in one batch make one message), within the limits and quiet time. A batch an earlier attempt recorded in the
+   * ledger but did not complete is finished first, with its own bound, so a killed run re-sends nothing and loses
+   * nothing. As with stream-events, run it after the day's ingestion rather than beside it: an event stored while a
+   * batch is read, with an arrival time before the batch's bound, would be left out.
+   */
+  private List<Run> runTriggered(LakecastConf conf, String outbox, String appId, StoredCampaign stored) {
+    WriteCampaignRequest campaign = stored.definition();
+    String campaignId = stored.campaignId();
+    Instant created = Instant.parse(stored.creationDate());
+    Instant upTo = (options.at().isBefore(Instant.now()) ? options.at() : Instant.now())
+        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Set<String> completed = completedRuns(appId, campaignId);
+    java.util.TreeSet<Instant> done = new java.util.TreeSet<>(completedStarts(appId, campaignId));
+    List<Run> runs = new ArrayList<>();
+    CampaignMessages.Resolved resolved = null;
+    java.util.TreeSet<Instant> batches = new java.util.TreeSet<>();
+    for (Row r : warehouse.read(Table.SEND_LEDGER)
+        .filter(col("ApplicationId").equalTo(appId).and(col("CampaignId").equalTo(campaignId))
+            .and(not(col("RunId").isin(completed.toArray()))))
+        .select(col("ScheduledStart")).distinct().collectAsList()) {
+      batches.add(Instant.parse(r.getString(0)));
+    }
+    if (!batches.isEmpty()) {
+      LOG.info("Campaign {}: finishing {} batch(es) an earlier run recorded but did not complete", campaignId,
+          batches.size());
+    }
+    Instant watermark = done.isEmpty() ? created : done.last();
+    if (upTo.isAfter(watermark) && (batches.isEmpty() || upTo.isAfter(batches.last()))) {
+      batches.add(upTo);
+    }
+    for (Instant bound : batches) {
+      Instant after = done.lower(bound);
+      after = after == null ? created : after;
+      Dataset<Row> triggered = warehouse.exists(warehouse.path(Table.EVENTS))
+          ? EventTriggers.triggered(warehouse.read(Table.EVENTS), appId, campaign.schedule().eventFilter(),
+              after.toEpochMilli(), bound.toEpochMilli(),
+              CampaignCatalog.scheduledStart(campaign.schedule(), created), CampaignCatalog.endTime(campaign.schedule()))
+              .persist(StorageLevel.MEMORY_AND_DISK())
+          : null;
+      try {
+        if (triggered == null || triggered.isEmpty()) {
+          LOG.info("Campaign {}: no matching event stored in ({}, {}]", campaignId, Ids.iso(after), Ids.iso(bound));
+          continue;
+        }
+        resolved = resolved != null ? resolved : new CampaignCatalog(warehouse).messages(campaign);
+        String runId = Ids.deterministic(appId, campaignId, "EVENT", Ids.iso(bound));
+        LOG.info("Campaign {} run {}: events stored in ({}, {}]", campaignId, runId, Ids.iso(after), Ids.iso(bound));
+        runs.add(runOccurrence(conf, outbox, appId, campaignId, campaign, resolved, bound, runId,
+            new java.util.TreeSet<>(AssignmentPlan.of(campaignId, campaign).treatmentIds()), triggered));
+        done.add(bound);
+      } finally {
+        if (triggered != null) {
+          triggered.unpersist();
+        }
+      }
+    }
+    return runs;
+  }
+
+  /** The ScheduledStarts of the campaign's completed activities. */
+  private List<Instant> completedStarts(String appId, String campaignId) {
+    List<Instant> out = new ArrayList<>();
+    for (Row r : warehouse.read(Table.ACTIVITIES)
+        .filter(col("ApplicationId").equalTo(appId).and(col("CampaignId").equalTo(campaignId))
+            .and(col("State").equalTo("COMPLETED")))
+        .select(col("ScheduledStart")).distinct().collectAsList()) {
+      out.add(Instant.parse(r.getString(0)));
+    }
+    return out;
   }
 
   /** What a run's dispatch did: messages sent (including those an earlier attempt had sent) and failed. */
@@ -297,11 +377,12 @@ public final class RunCampaignActivityJob {
 
   /**
    * Runs one occurrence, starting at {@code start}, through every step (each resumable, see the class comment), for
-   * the {@code treatments} whose schedule has it (the holdout goes with the default treatment).
+   * the {@code treatments} whose schedule has it (the holdout goes with the default treatment). With {@code
+   * triggered} (an event-triggered campaign's batch), only the segment's endpoints among those ({@code EndpointId}).
    */
   private Run runOccurrence(LakecastConf conf, String outbox, String appId, String campaignId,
       WriteCampaignRequest campaign, CampaignMessages.Resolved resolved, Instant start, String runId,
-      Set<String> treatments) {
+      Set<String> treatments, Dataset<Row> triggered) {
     SparkSession spark = warehouse.spark();
     String group = "campaign-" + campaignId;
     AssignmentPlan plan = AssignmentPlan.of(campaignId, campaign);
@@ -325,6 +406,9 @@ public final class RunCampaignActivityJob {
     LakecastSession.describe(spark, group, "Evaluate segment " + segment.id() + " v" + segment.version());
     Dataset<Row> members =
         new SegmentEvaluator(warehouse, appId).members(segment, options.at());
+    if (triggered != null) {
+      members = members.join(triggered, members.col("Id").equalTo(triggered.col("EndpointId")), "left_semi");
+    }
     WriteApplicationSettingsRequest settings = new ApplicationSettings(warehouse).of(appId);
     SegmentHook hook = SegmentHook.of(campaign.hook(), settings.campaignHook(), conf);
     SendLimits limits = SendLimits.of(campaign, settings);

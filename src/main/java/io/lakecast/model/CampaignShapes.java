@@ -3,6 +3,7 @@ package io.lakecast.model;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakecast.model.PinpointEnums.Action;
+import io.lakecast.model.PinpointEnums.FilterType;
 import io.lakecast.model.PinpointEnums.Frequency;
 import io.lakecast.model.PinpointEnums.MessageType;
 import io.lakecast.model.PinpointEnums.Mode;
@@ -109,12 +110,23 @@ public final class CampaignShapes {
   /** When the campaign runs. */
   public record Schedule(
       @JsonProperty("EndTime") String endTime,
-      @JsonProperty("EventFilter") JsonNode eventFilter,
+      @JsonProperty("EventFilter") CampaignEventFilter eventFilter,
       @JsonProperty("Frequency") Frequency frequency,
       @JsonProperty("IsLocalTime") Boolean isLocalTime,
       @JsonProperty("QuietTime") QuietTime quietTime,
       @JsonProperty("StartTime") String startTime,
       @JsonProperty("Timezone") String timezone) {}
+
+  /** The event that triggers a campaign whose {@code Frequency} is {@code EVENT}. */
+  public record CampaignEventFilter(
+      @JsonProperty("Dimensions") EventDimensions dimensions,
+      @JsonProperty("FilterType") FilterType filterType) {}
+
+  /** Criteria over an event: its type, its attributes and its metrics (each must hold). */
+  public record EventDimensions(
+      @JsonProperty("Attributes") Map<String, SegmentShapes.AttributeDimension> attributes,
+      @JsonProperty("EventType") SegmentShapes.SetDimension eventType,
+      @JsonProperty("Metrics") Map<String, SegmentShapes.MetricDimension> metrics) {}
 
   /** Quiet time window, HH:MM. */
   public record QuietTime(@JsonProperty("End") String end, @JsonProperty("Start") String start) {}

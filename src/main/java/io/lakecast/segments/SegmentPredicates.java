@@ -320,10 +320,15 @@ public final class SegmentPredicates {
 
   /** A SetDimension over a string field. */
   static Column set(String path, Column field, SetDimension dim) {
+    return set(SHAPE, path, field, dim);
+  }
+
+  /** A SetDimension over a string field; errors name {@code path} in {@code shape}. */
+  public static Column set(String shape, String path, Column field, SetDimension dim) {
     if (dim == null) {
       return lit(true);
     }
-    List<String> values = requireValues(path, dim.values());
+    List<String> values = requireValues(shape, path, dim.values());
     // Two-valued without coalesce, so Spark can push the comparison down to the Parquet reader.
     return dim.dimensionType() == DimensionType.EXCLUSIVE
         ? field.isNull().or(not(field.isin(values.toArray())))
@@ -332,33 +337,41 @@ public final class SegmentPredicates {
 
   /** An AttributeDimension over a multi-valued attribute map. */
   static Column attribute(String path, Column map, String name, AttributeDimension dim) {
+    return attribute(SHAPE, path, map, name, dim);
+  }
+
+  /**
+   * An AttributeDimension over a multi-valued attribute map (string → array of strings); errors name {@code path} in
+   * {@code shape}.
+   */
+  public static Column attribute(String shape, String path, Column map, String name, AttributeDimension dim) {
     if (dim == null) {
-      throw LakecastErrors.missingMember(SHAPE, path);
+      throw LakecastErrors.missingMember(shape, path);
     }
     AttributeType type = dim.attributeType() == null ? AttributeType.INCLUSIVE : dim.attributeType();
-    List<String> values = requireValues(path, dim.values());
+    List<String> values = requireValues(shape, path, dim.values());
     Column list = element_at(map, lit(name));
     return switch (type) {
       case INCLUSIVE -> anyValue(list, v -> v.isin(values.toArray()));
       case EXCLUSIVE -> not(anyValue(list, v -> v.isin(values.toArray())));
       case CONTAINS -> anyValue(list, v -> values.stream().map(v::contains).reduce(Column::or).orElseThrow());
       case BEFORE -> {
-        Instant t = instants(path, values, 1).get(0);
+        Instant t = instants(shape, path, values, 1).get(0);
         yield anyValue(list, v -> instant(v).lt(lit(t)));
       }
       case AFTER -> {
-        Instant t = instants(path, values, 1).get(0);
+        Instant t = instants(shape, path, values, 1).get(0);
         yield anyValue(list, v -> instant(v).gt(lit(t)));
       }
       case ON -> {
-        Instant day = instants(path, values, 1).get(0).truncatedTo(ChronoUnit.DAYS);
+        Instant day = instants(shape, path, values, 1).get(0).truncatedTo(ChronoUnit.DAYS);
         Instant next = day.plus(1, ChronoUnit.DAYS);
         yield anyValue(list, v -> instant(v).geq(lit(day)).and(instant(v).lt(lit(next))));
       }
       case BETWEEN -> {
-        List<Instant> range = instants(path, values, 2);
+        List<Instant> range = instants(shape, path, values, 2);
         if (range.get(0).isAfter(range.get(1))) {
-          throw LakecastErrors.invalidMember(SHAPE, path + ".Values", "BETWEEN expects the earlier instant first");
+          throw LakecastErrors.invalidMember(shape, path + ".Values", "BETWEEN expects the earlier instant first");
         }
         yield anyValue(list, v -> instant(v).geq(lit(range.get(0))).and(instant(v).leq(lit(range.get(1)))));
       }
@@ -394,16 +407,16 @@ public final class SegmentPredicates {
     return null;
   }
 
-  private static List<Instant> instants(String path, List<String> values, int count) {
+  private static List<Instant> instants(String shape, String path, List<String> values, int count) {
     if (values.size() != count) {
-      throw LakecastErrors.invalidMember(SHAPE, path + ".Values", "expected exactly " + count
+      throw LakecastErrors.invalidMember(shape, path + ".Values", "expected exactly " + count
           + (count == 1 ? " instant" : " instants (from, to)") + ", got " + values.size());
     }
     List<Instant> out = new ArrayList<>();
     for (String v : values) {
       Instant t = parseInstant(v);
       if (t == null) {
-        throw LakecastErrors.invalidMember(SHAPE, path + ".Values", "'" + v + "' is not an ISO-8601 instant in UTC"
+        throw LakecastErrors.invalidMember(shape, path + ".Values", "'" + v + "' is not an ISO-8601 instant in UTC"
             + " such as 2026-01-31T12:00:00Z, or a date such as 2026-01-31");
       }
       out.add(t);
@@ -411,15 +424,20 @@ public final class SegmentPredicates {
     return out;
   }
 
-  /** A MetricDimension. */
+  /** A MetricDimension over the endpoint's Metrics. */
   static Column metric(String path, String name, MetricDimension dim) {
+    return metric(SHAPE, path, col("Metrics"), name, dim);
+  }
+
+  /** A MetricDimension over a metric map (string → double); errors name {@code path} in {@code shape}. */
+  public static Column metric(String shape, String path, Column metrics, String name, MetricDimension dim) {
     if (dim == null || dim.comparisonOperator() == null) {
-      throw LakecastErrors.missingMember(SHAPE, path + ".ComparisonOperator");
+      throw LakecastErrors.missingMember(shape, path + ".ComparisonOperator");
     }
     if (dim.value() == null) {
-      throw LakecastErrors.missingMember(SHAPE, path + ".Value");
+      throw LakecastErrors.missingMember(shape, path + ".Value");
     }
-    Column m = element_at(col("Metrics"), lit(name));
+    Column m = element_at(metrics, lit(name));
     Column v = lit(dim.value());
     Column cmp =
         switch (dim.comparisonOperator()) {
@@ -429,14 +447,14 @@ public final class SegmentPredicates {
           case "LESS_THAN_OR_EQUAL" -> m.leq(v);
           case "EQUAL" -> m.equalTo(v);
           default -> throw LakecastErrors.invalidEnum(
-              SHAPE, path + ".ComparisonOperator", dim.comparisonOperator(), METRIC_OPERATORS);
+              shape, path + ".ComparisonOperator", dim.comparisonOperator(), METRIC_OPERATORS);
         };
     return coalesce(cmp, lit(false));
   }
 
-  private static List<String> requireValues(String path, List<String> values) {
+  private static List<String> requireValues(String shape, String path, List<String> values) {
     if (values == null || values.isEmpty()) {
-      throw LakecastErrors.invalidMember(SHAPE, path + ".Values", "expected at least one value");
+      throw LakecastErrors.invalidMember(shape, path + ".Values", "expected at least one value");
     }
     return values;
   }

@@ -49,8 +49,6 @@ class CampaignShapesTest {
   @Test
   void membersLakecastCannotHonourAreRefusedByName() {
     String now = "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}";
-    assertRefused(SMS + ",\"Schedule\":{\"StartTime\":\"IMMEDIATE\",\"EventFilter\":{\"FilterType\":\"ENDPOINT\"}}",
-        "Schedule.EventFilter");
     assertRefused(now + ",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"},\"InAppMessage\":{\"Body\":\"b\"}}",
         "MessageConfiguration.InAppMessage");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
