@@ -153,4 +153,15 @@ final class EventCommands {
           new StreamEventsJob(ctx.warehouse()).run(new StreamEventsJob.Options(applicationId, allowNoStream)));
     }
   }
+
+  @Command(name = "compact-events",
+      description = "Merges the small files of each of the application's event partitions (Lakecast's); readers see "
+          + "the same events.")
+  static final class CompactEvents extends Commands.AppCommand {
+    @Override
+    Object execute(Context ctx) {
+      return wrap("CompactEventsResult", new io.lakecast.events.CompactEventsJob(ctx.warehouse())
+          .run(new io.lakecast.events.CompactEventsJob.Options(applicationId)));
+    }
+  }
 }

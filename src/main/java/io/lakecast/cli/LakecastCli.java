@@ -65,6 +65,7 @@ import picocli.CommandLine.Command;
       EventCommands.GetEventStream.class,
       EventCommands.DeleteEventStream.class,
       EventCommands.StreamEvents.class,
+      EventCommands.CompactEvents.class,
       TemplateCommands.CreateEmailTemplate.class,
       TemplateCommands.UpdateEmailTemplate.class,
       TemplateCommands.GetEmailTemplate.class,

@@ -213,6 +213,10 @@ public final class LakecastConf {
   public static final String STREAM_BACKOFF_MILLIS = PREFIX + "stream.backoffMillis";
   public static final int STREAM_BACKOFF_MILLIS_DEFAULT = 100;
 
+  /** compact-events: the size, in megabytes, each compacted file of an event partition aims at. */
+  public static final String EVENTS_COMPACT_FILE_MB = PREFIX + "events.compactFileMB";
+  public static final int EVENTS_COMPACT_FILE_MB_DEFAULT = 128;
+
   /** Account id used in ARNs and in {@code awsAccountId} of events. */
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
@@ -521,6 +525,15 @@ public final class LakecastConf {
   /** {@link #HOOKS_TRUSTED_CERTIFICATES}: a local path, or empty. */
   public String hookTrustedCertificates() {
     return get(HOOKS_TRUSTED_CERTIFICATES, HOOKS_TRUSTED_CERTIFICATES_DEFAULT);
+  }
+
+  /** {@link #EVENTS_COMPACT_FILE_MB} in bytes; at least 1 MB. */
+  public long eventsCompactFileBytes() {
+    int mb = getInt(EVENTS_COMPACT_FILE_MB, EVENTS_COMPACT_FILE_MB_DEFAULT);
+    if (mb < 1) {
+      throw LakecastErrors.invalidConf(EVENTS_COMPACT_FILE_MB, String.valueOf(mb), "1 or more megabytes");
+    }
+    return mb * 1024L * 1024L;
   }
 
   /** {@link #STREAM_MAX_ATTEMPTS}, at least 1. */

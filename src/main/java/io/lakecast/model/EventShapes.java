@@ -41,6 +41,17 @@ public final class EventShapes {
       @JsonProperty("RoleArn") String roleArn) {}
 
   /**
+   * What compact-events did (Lakecast's): the event partitions (application, date) it merged, their data files before
+   * and after, and the events they hold (the same before and after).
+   */
+  public record CompactEventsResult(
+      @JsonProperty("ApplicationId") String applicationId,
+      @JsonProperty("PartitionsCompacted") long partitionsCompacted,
+      @JsonProperty("FilesBefore") long filesBefore,
+      @JsonProperty("FilesAfter") long filesAfter,
+      @JsonProperty("Events") long events) {}
+
+  /**
    * Lakecast's result of stream-events: the records delivered by this run, in how many calls, how many records the
    * destination refused at first and took on a retry, and the watermark now committed (the arrival time of the last
    * delivered event, ISO 8601).

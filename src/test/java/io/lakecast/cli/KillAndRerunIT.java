@@ -26,6 +26,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -167,6 +168,70 @@ class KillAndRerunIT {
       spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
     }
     runCampaignAgainAndCompare(warehouse);
+  }
+
+  @Test
+  void anEventTriggeredRunKilledAfterItsLedgerFinishesItsBatchOnceWhenRunAgain() throws Exception {
+    Path warehouse = copy(withCampaign, "event-triggered");
+    String segmentId = Cli.run("get-campaign", "--application-id", appId, "--campaign-id", CAMPAIGN_ID).ok()
+        .at("/CampaignResponse/SegmentId").asText();
+    String campaignId = "e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7";
+    Cli.run("create-campaign", "--application-id", appId, "--campaign-id", campaignId, "--write-campaign-request",
+        "{\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{\"DefaultMessage\":{\"Body\":\"Back\"}},"
+            + "\"Schedule\":{\"StartTime\":\"2026-01-01T00:00:00Z\",\"Frequency\":\"EVENT\",\"EventFilter\":{"
+            + "\"FilterType\":\"ENDPOINT\",\"Dimensions\":{\"EventType\":{\"Values\":[\"app.opened\"]}}}}}").ok();
+    // e01, e02 and e04 are US endpoints of the segment; e21 has opted out; e23 is in GB, outside it.
+    StringBuilder events = new StringBuilder("{\"BatchItem\":{");
+    for (String e : List.of("e01", "e02", "e04", "e21", "e23")) {
+      events.append(events.length() > 14 ? "," : "").append("\"").append(e).append("\":{\"Endpoint\":{},\"Events\":{")
+          .append("\"open-").append(e).append("\":{\"EventType\":\"app.opened\",\"Timestamp\":\"2026-11-30T08:00:00Z\"}}}");
+    }
+    Cli.run("put-events", "--application-id", appId, "--events-request", events + "}}").ok();
+    String[] run = {"run-campaign", "--application-id", appId, "--campaign-id", campaignId};
+    killedAt(warehouse, "campaign.after-ledger", run);
+
+    // The dead attempt's claim lapses at once; the re-run finishes the recorded batch.
+    spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
+    try {
+      JsonNode rerun = Cli.run(run).ok().get("CampaignRunResponse");
+      assertThat(rerun.get("Sent").asLong()).as("messages of the finished batch").isEqualTo(3);
+      assertThat(rerun.get("Excluded").toString()).isEqualTo("{\"ENDPOINT_OPT_OUT\":1}");
+      JsonNode again = Cli.run(run).ok().get("CampaignRunResponse");
+      assertThat(again.get("Due").asBoolean()).as("a run with no new event").isFalse();
+    } finally {
+      spark.conf().unset(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS);
+    }
+    assertThat(WarehouseSnapshot.lines(WarehouseSnapshot.delta(warehouse.toString(), "send_ledger")
+            .filter(col("CampaignId").equalTo(campaignId)).select("EndpointId", "Status")))
+        .containsExactly("{\"EndpointId\":\"e01\",\"Status\":\"SENT\"}", "{\"EndpointId\":\"e02\",\"Status\":\"SENT\"}",
+            "{\"EndpointId\":\"e04\",\"Status\":\"SENT\"}");
+    assertThat(WarehouseSnapshot.of(warehouse).outbox()).filteredOn(m -> m.contains(campaignId))
+        .extracting(m -> m.replaceAll(".*\"EndpointId\":\"(e[0-9]+)\".*", "$1")).containsExactlyInAnyOrder("e01", "e02", "e04");
+  }
+
+  @ParameterizedTest(name = "compact-events killed at {0}")
+  @ValueSource(strings = {"compact.after-staging", "compact.after-move"})
+  void aCompactionKilledAtAnyPhaseLeavesTheSameEventsWhenRunAgain(String phase) throws Exception {
+    Path warehouse = copy(withCampaign, phase);
+    for (String call : List.of("1", "2", "3")) {
+      Cli.run("put-events", "--application-id", appId, "--events-request", "{\"BatchItem\":{\"e0" + call
+          + "\":{\"Endpoint\":{},\"Events\":{\"open-" + call + "\":{\"EventType\":\"app.opened\","
+          + "\"Timestamp\":\"2026-11-30T08:00:00Z\"}}}}}").ok();
+    }
+    Path partition = warehouse.resolve("events/app_id=" + appId + "/event_date=2026-11-30");
+    List<String> events = WarehouseSnapshot.of(warehouse).events();
+    assertThat(events).as("the three events").hasSize(3);
+    String[] compact = {"compact-events", "--application-id", appId};
+    killedAt(warehouse, phase, compact);
+
+    JsonNode rerun = Cli.run(compact).ok().get("CompactEventsResult");
+    assertThat(WarehouseSnapshot.of(warehouse).events()).as("events after the re-run").isEqualTo(events);
+    try (Stream<Path> files = Files.list(partition)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".parquet") && !n.startsWith(".")))
+          .as("data files of the partition").hasSize(1);
+    }
+    // Killed after staging, the re-run finished the staged partition before looking for work: nothing left to merge.
+    assertThat(rerun.get("PartitionsCompacted").asLong()).isZero();
   }
 
   /** Runs the campaign once more (claims lapse at once when the case lowered the timeout) and compares. */
