@@ -73,8 +73,8 @@ public final class StreamEventsJob {
         Row last = null;
         while (rows.hasNext() || !batch.isEmpty()) {
           Row next = rows.hasNext() ? rows.next() : null;
-          StreamSink.Entry entry = next == null ? null : entry(next, arn);
-          if (entry == null || !StreamSink.fits(batch.size(), bytes, entry)) {
+          StreamSink.Entry entry = next == null ? null : entry(sink, next, arn);
+          if (entry == null || !sink.fits(batch.size(), bytes, entry)) {
             StreamSink.Delivery d = sink.deliver(batch);
             calls += d.calls();
             retried += d.retried();
@@ -91,7 +91,7 @@ public final class StreamEventsJob {
           }
           if (entry != null) {
             batch.add(entry);
-            bytes += entry.size();
+            bytes += sink.size(entry);
             last = next;
           }
         }
@@ -102,12 +102,12 @@ public final class StreamEventsJob {
     return new StreamEventsResult(appId, arn, delivered, calls, retried, watermark.iso());
   }
 
-  private static StreamSink.Entry entry(Row r, String arn) {
-    StreamSink.Entry e = new StreamSink.Entry(r.getString(3), r.getString(4).getBytes(StandardCharsets.UTF_8));
-    if (e.size() > StreamSink.MAX_RECORD_BYTES) {
+  private static StreamSink.Entry entry(StreamSink sink, Row r, String arn) {
+    StreamSink.Entry e = sink.entry(r.getString(3), r.getString(4));
+    if (sink.size(e) > sink.maxRecordBytes()) {
       throw LakecastErrors.streamRefused(arn, "RecordTooLarge", "event " + r.getString(2) + " of endpoint "
-          + r.getString(1) + " is " + e.size() + " bytes as a record; Kinesis takes at most "
-          + StreamSink.MAX_RECORD_BYTES);
+          + r.getString(1) + " is " + sink.size(e) + " bytes as a record; " + sink.service() + " takes at most "
+          + sink.maxRecordBytes());
     }
     return e;
   }

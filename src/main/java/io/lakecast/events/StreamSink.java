@@ -3,6 +3,7 @@ package io.lakecast.events;
 import io.lakecast.LakecastErrors;
 import io.lakecast.conf.LakecastConf;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,71 +14,169 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Delivers batches of stream records to a Kinesis data stream ({@code PutRecords}: at most {@value #MAX_RECORDS}
- * records and {@value #MAX_BATCH_BYTES} bytes per call, the endpoint id as partition key), through the AWS SDK v2
- * client with the endpoint override {@code spark.lakecast.stream.kinesis.endpoint}, the region
- * {@code spark.lakecast.region} and the SDK's default credentials chain.
+ * Delivers batches of stream records to the application's destination, through the AWS SDK v2 clients with the
+ * endpoint overrides {@code spark.lakecast.stream.kinesis.endpoint} and {@code spark.lakecast.stream.firehose.endpoint},
+ * the destination ARN's region and the SDK's default credentials chain:
  *
- * <p>A batch is retried until every record is delivered: only the records the stream refused
- * ({@code ProvisionedThroughputExceededException}, {@code InternalFailure}), or the whole call after a throttled,
- * 5xx or lost one, with exponential backoff and full jitter, up to {@code spark.lakecast.stream.maxAttempts}
- * calls. A refusal that a retry cannot fix (no such stream, access denied, a bad request) fails at once. The SDK's
- * own retries are off, so that these are the only ones.
+ * <ul>
+ *   <li>a Kinesis data stream: {@code PutRecords}, at most 500 records and 5 MB per call (data and partition keys),
+ *       1 MB per record, the endpoint id as partition key;
+ *   <li>a Firehose delivery stream: {@code PutRecordBatch}, at most 500 records and 4 MiB per call, 1,000 KiB per
+ *       record; each record ends with a newline, so the objects Firehose writes to S3 are NDJSON, one event per line,
+ *       as Pinpoint's were (and as {@code create-events-import-job} reads them back).
+ * </ul>
+ *
+ * <p>A batch is retried until every record is delivered: only the records the destination refused
+ * ({@code ProvisionedThroughputExceededException}, {@code ServiceUnavailableException}, {@code InternalFailure}), or
+ * the whole call after a throttled, 5xx or lost one, with exponential backoff and full jitter, up to
+ * {@code spark.lakecast.stream.maxAttempts} calls. A refusal that a retry cannot fix (no such stream, access denied, a
+ * bad request) fails at once. The SDK's own retries are off, so that these are the only ones.
  */
 final class StreamSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSink.class);
   static final int MAX_RECORDS = 500;
-  static final int MAX_BATCH_BYTES = 5 * 1024 * 1024;
-  static final int MAX_RECORD_BYTES = 1024 * 1024;
   private static final long MAX_BACKOFF_MILLIS = 10_000;
 
-  /** One record: its partition key and JSON. */
-  record Entry(String partitionKey, byte[] data) {
-    int size() {
-      return data.length + partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
-  }
+  /** One record: its partition key (Kinesis only) and its data. */
+  record Entry(String partitionKey, byte[] data) {}
 
   /** What delivering one batch took: calls made and records sent again. */
   record Delivery(int calls, int retried) {}
 
-  private final KinesisClient client;
+  /** A record the destination refused: its index in the call, and why. */
+  private record Refusal(int index, String reason) {}
+
+  /** One call of a destination's batch API: the refused records, empty when all were taken. */
+  private interface Put extends AutoCloseable {
+    List<Refusal> put(List<Entry> records);
+
+    @Override
+    void close();
+  }
+
+  private final Put put;
+  private final boolean kinesis;
   private final String arn;
   private final String streamName;
   private final int maxAttempts;
   private final int backoffMillis;
 
   StreamSink(EventStreams.Destination destination, String arn, LakecastConf conf) {
-    if (!destination.isKinesis()) {
-      throw LakecastErrors.unsupported("WriteEventStream", "DestinationStreamArn (Firehose delivery stream)",
-          "Kinesis data streams (arn:aws:kinesis:region:account-id:stream/name)");
-    }
-    // The Apache 4 HTTP client, named rather than found on the class path: the SDK would pick its Apache 5 client,
-    // whose HttpCore 5 a Spark distribution does not ship (spark-submit of the thin jar failed on it).
-    var builder = KinesisClient.builder()
-        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
-        .region(Region.of(destination.region()))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
-    String endpoint = conf.streamEndpoint("kinesis");
-    if (!endpoint.isEmpty()) {
-      builder.endpointOverride(URI.create(endpoint));
-    }
-    this.client = builder.build();
+    this.kinesis = destination.isKinesis();
     this.arn = arn;
     this.streamName = destination.name();
     this.maxAttempts = conf.streamMaxAttempts();
     this.backoffMillis = conf.streamBackoffMillis();
+    String endpoint = conf.streamEndpoint(destination.service());
+    URI override = endpoint.isEmpty() ? null : URI.create(endpoint);
+    this.put = kinesis ? kinesis(destination, override) : firehose(destination, override);
+  }
+
+  // The Apache 4 HTTP client, named rather than found on the class path: the SDK would pick its Apache 5 client,
+  // whose HttpCore 5 a Spark distribution does not ship (spark-submit of the thin jar failed on it).
+
+  private static Put kinesis(EventStreams.Destination destination, URI endpoint) {
+    var builder = KinesisClient.builder()
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+        .region(Region.of(destination.region()))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    KinesisClient client = builder.build();
+    return new Put() {
+      @Override
+      public List<Refusal> put(List<Entry> records) {
+        List<PutRecordsRequestEntry> entries = records.stream()
+            .map(e -> PutRecordsRequestEntry.builder().partitionKey(e.partitionKey())
+                .data(SdkBytes.fromByteArrayUnsafe(e.data())).build())
+            .toList();
+        PutRecordsResponse r = client.putRecords(b -> b.streamName(destination.name()).records(entries));
+        List<Refusal> refused = new ArrayList<>();
+        if (r.failedRecordCount() != null && r.failedRecordCount() > 0) {
+          List<PutRecordsResultEntry> results = r.records();
+          for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).errorCode() != null) {
+              refused.add(new Refusal(i, results.get(i).errorCode() + ": " + results.get(i).errorMessage()));
+            }
+          }
+        }
+        return refused;
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  private static Put firehose(EventStreams.Destination destination, URI endpoint) {
+    var builder = FirehoseClient.builder()
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+        .region(Region.of(destination.region()))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    FirehoseClient client = builder.build();
+    return new Put() {
+      @Override
+      public List<Refusal> put(List<Entry> records) {
+        PutRecordBatchResponse r = client.putRecordBatch(b -> b.deliveryStreamName(destination.name())
+            .records(records.stream().map(e -> software.amazon.awssdk.services.firehose.model.Record.builder()
+                .data(SdkBytes.fromByteArrayUnsafe(e.data())).build()).toList()));
+        List<Refusal> refused = new ArrayList<>();
+        if (r.failedPutCount() != null && r.failedPutCount() > 0) {
+          List<PutRecordBatchResponseEntry> results = r.requestResponses();
+          for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).errorCode() != null) {
+              refused.add(new Refusal(i, results.get(i).errorCode() + ": " + results.get(i).errorMessage()));
+            }
+          }
+        }
+        return refused;
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  /** The record of one event: its JSON, newline-terminated for Firehose. */
+  Entry entry(String endpointId, String json) {
+    return new Entry(endpointId, (kinesis ? json : json + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The bytes a record counts against the destination's limits (Kinesis counts the partition key too). */
+  int size(Entry e) {
+    return e.data().length + (kinesis ? e.partitionKey().getBytes(StandardCharsets.UTF_8).length : 0);
+  }
+
+  /** The largest record the destination takes. */
+  int maxRecordBytes() {
+    return kinesis ? 1024 * 1024 : 1000 * 1024;
+  }
+
+  /** The destination's name for its records' limits, for messages. */
+  String service() {
+    return kinesis ? "Kinesis" : "Firehose";
   }
 
   /** Whether {@code next} still fits in a batch of {@code count} records and {@code bytes}. */
-  static boolean fits(int count, long bytes, Entry next) {
-    return count < MAX_RECORDS && bytes + next.size() <= MAX_BATCH_BYTES;
+  boolean fits(int count, long bytes, Entry next) {
+    return count < MAX_RECORDS && bytes + size(next) <= (kinesis ? 5 * 1024 * 1024 : 4 * 1024 * 1024);
   }
 
   /** Delivers every record of the batch, or throws StreamDeliveryFailed. */
@@ -87,21 +186,14 @@ final class StreamSink implements AutoCloseable {
     String lastError = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        List<PutRecordsRequestEntry> entries = pending.stream()
-            .map(e -> PutRecordsRequestEntry.builder().partitionKey(e.partitionKey())
-                .data(SdkBytes.fromByteArrayUnsafe(e.data())).build())
-            .toList();
-        PutRecordsResponse r = client.putRecords(b -> b.streamName(streamName).records(entries));
-        if (r.failedRecordCount() == null || r.failedRecordCount() == 0) {
+        List<Refusal> refusals = put.put(pending);
+        if (refusals.isEmpty()) {
           return new Delivery(attempt, retried);
         }
         List<Entry> refused = new ArrayList<>();
-        List<PutRecordsResultEntry> results = r.records();
-        for (int i = 0; i < results.size(); i++) {
-          if (results.get(i).errorCode() != null) {
-            refused.add(pending.get(i));
-            lastError = results.get(i).errorCode() + ": " + results.get(i).errorMessage();
-          }
+        for (Refusal r : refusals) {
+          refused.add(pending.get(r.index()));
+          lastError = r.reason();
         }
         LOG.info("{}: {} of {} record(s) refused ({}); retrying them", streamName, refused.size(), pending.size(),
             lastError);
@@ -132,7 +224,7 @@ final class StreamSink implements AutoCloseable {
     String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
     return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
         || List.of("ProvisionedThroughputExceededException", "LimitExceededException", "KMSThrottlingException",
-            "InternalFailure", "ServiceUnavailable").contains(code);
+            "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException").contains(code);
   }
 
   /** Full jitter: a random wait below the attempt's exponential ceiling. */
@@ -148,6 +240,6 @@ final class StreamSink implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    put.close();
   }
 }

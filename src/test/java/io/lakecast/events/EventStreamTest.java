@@ -164,7 +164,8 @@ class EventStreamTest {
   /** Runs {@code body} with stream-events going through a proxy that throttles some of its PutRecords calls. */
   static void throttled(int firstThrottled, int calls, ThrowingRunnable body) throws Exception {
     System.setProperty("aws.cborEnabled", "false");
-    try (var proxy = new io.lakecast.testing.ThrottlingKinesisProxy(kinesis.endpoint(), firstThrottled, calls)) {
+    try (var proxy = new io.lakecast.testing.ThrottlingStreamProxy(
+        io.lakecast.testing.ThrottlingStreamProxy.Protocol.KINESIS, kinesis.endpoint(), firstThrottled, calls)) {
       SparkTestSession.get().conf().set("spark.lakecast.stream.kinesis.endpoint", proxy.endpoint());
       body.run();
     } finally {

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The project-local Python environment ({@code scripts/pyenv}, built from {@code src/test/python/requirements.txt}):
- * pyspark with the Spark distribution it ships, delta-spark, delta-rs, DuckDB, nbclient and Airflow. Created on first
- * use and reused by every later test and run.
+ * pyspark with the Spark distribution it ships, delta-spark, delta-rs, DuckDB, nbclient, matplotlib, moto and Airflow.
+ * Created on first use and reused by every later test and run.
  */
 public final class PythonEnv {
   static final Path HOME = Path.of(System.getProperty("lakecast.home", ".")).toAbsolutePath();

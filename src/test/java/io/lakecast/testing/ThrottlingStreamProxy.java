@@ -17,25 +17,57 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A proxy on 127.0.0.1 in front of {@link KinesisServer} that throttles like a hot shard: of the PutRecords calls
+ * A proxy on 127.0.0.1 in front of a stream server that throttles like a busy destination: of the batch calls
  * numbered {@code firstThrottled} to {@code firstThrottled + throttledCalls - 1} (from 1) it forwards only every other
- * record and answers for the rest with
- * {@code ProvisionedThroughputExceededException}, as Kinesis does when a shard's write limit is exceeded (a partial
- * failure, {@code FailedRecordCount} > 0). kinesis-local itself never throttles. Every other call passes through.
- * It reads the JSON protocol, so the SDK in the test JVM runs with {@code aws.cborEnabled=false}.
+ * record and answers for the rest with the destination's throttling error, a partial failure as the service gives it:
+ *
+ * <ul>
+ *   <li>{@link Protocol#KINESIS}, in front of {@link KinesisServer}: {@code PutRecords}, {@code FailedRecordCount} and
+ *       {@code ProvisionedThroughputExceededException} per refused record, as a hot shard answers;
+ *   <li>{@link Protocol#FIREHOSE}, in front of {@link FirehoseServer}: {@code PutRecordBatch}, {@code FailedPutCount}
+ *       and {@code ServiceUnavailableException} per refused record, as a delivery stream over its limits answers.
+ * </ul>
+ *
+ * <p>Neither server ever throttles by itself. Every other call passes through. The proxy reads the JSON protocol, so
+ * a Kinesis client in the test JVM runs with {@code aws.cborEnabled=false}.
  */
-public final class ThrottlingKinesisProxy implements AutoCloseable {
+public final class ThrottlingStreamProxy implements AutoCloseable {
+  /** A destination's batch call and its partial-failure answer. */
+  public enum Protocol {
+    KINESIS(".PutRecords", "FailedRecordCount", "Records", "ProvisionedThroughputExceededException",
+        "Rate exceeded for shard shardId-000000000000 (throttled by the test proxy)"),
+    FIREHOSE(".PutRecordBatch", "FailedPutCount", "RequestResponses", "ServiceUnavailableException",
+        "Slow down. (throttled by the test proxy)");
+
+    final String target;
+    final String failedCount;
+    final String results;
+    final String errorCode;
+    final String errorMessage;
+
+    Protocol(String target, String failedCount, String results, String errorCode, String errorMessage) {
+      this.target = target;
+      this.failedCount = failedCount;
+      this.results = results;
+      this.errorCode = errorCode;
+      this.errorMessage = errorMessage;
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding",
       "expect", "upgrade");
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String upstream;
-  private final AtomicInteger putRecordsCalls = new AtomicInteger();
+  private final Protocol protocol;
+  private final AtomicInteger batchCalls = new AtomicInteger();
   private final int firstThrottled;
   private final int throttledCalls;
 
-  public ThrottlingKinesisProxy(String upstream, int firstThrottled, int throttledCalls) throws IOException {
+  public ThrottlingStreamProxy(Protocol protocol, String upstream, int firstThrottled, int throttledCalls)
+      throws IOException {
+    this.protocol = protocol;
     this.upstream = upstream;
     this.firstThrottled = firstThrottled;
     this.throttledCalls = throttledCalls;
@@ -52,7 +84,7 @@ public final class ThrottlingKinesisProxy implements AutoCloseable {
     try {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      int call = target != null && target.endsWith(".PutRecords") ? putRecordsCalls.incrementAndGet() : 0;
+      int call = target != null && target.endsWith(protocol.target) ? batchCalls.incrementAndGet() : 0;
       boolean throttle = call >= firstThrottled && call < firstThrottled + throttledCalls;
       List<Integer> kept = null;
       if (throttle) {
@@ -78,7 +110,7 @@ public final class ThrottlingKinesisProxy implements AutoCloseable {
       HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
       byte[] answer = response.body();
       if (throttle && response.statusCode() == 200) {
-        answer = partialFailure(JSON.readTree(answer), kept);
+        answer = partialFailure(protocol, JSON.readTree(answer), kept);
       }
       response.headers().map().forEach((name, values) -> {
         if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
@@ -96,23 +128,22 @@ public final class ThrottlingKinesisProxy implements AutoCloseable {
   }
 
   /** The upstream's answer for the kept records, with a throttling error for each record left out. */
-  private static byte[] partialFailure(JsonNode upstream, List<Integer> kept) throws IOException {
+  private static byte[] partialFailure(Protocol protocol, JsonNode upstream, List<Integer> kept) throws IOException {
     int total = kept.remove(kept.size() - 1);
     ArrayNode results = JSON.createArrayNode();
     int failed = 0;
     int next = 0;
     for (int i = 0; i < total; i++) {
       if (next < kept.size() && kept.get(next) == i) {
-        results.add(upstream.get("Records").get(next++));
+        results.add(upstream.get(protocol.results).get(next++));
       } else {
-        results.addObject().put("ErrorCode", "ProvisionedThroughputExceededException")
-            .put("ErrorMessage", "Rate exceeded for shard shardId-000000000000 (throttled by the test proxy)");
+        results.addObject().put("ErrorCode", protocol.errorCode).put("ErrorMessage", protocol.errorMessage);
         failed++;
       }
     }
     ObjectNode answer = JSON.createObjectNode();
-    answer.put("FailedRecordCount", failed);
-    answer.set("Records", results);
+    answer.put(protocol.failedCount, failed);
+    answer.set(protocol.results, results);
     return JSON.writeValueAsBytes(answer);
   }
 
