@@ -140,7 +140,13 @@ class QuickstartWarehouseIT {
         // Each cell's table, as the quickstart's fixed inputs make it: the application, endpoints per channel and
         // country, the bad-rows file's rejects, the DAILY campaign's sends, the ledger's Delta history, the events.
         "|      EMAIL|  NONE| 4755|", "|     MX| 1101|", "|INVALID_ENUM   |", "|MALFORMED_JSON |",
-        "|TREATMENT|          0|   SENT| 4274|", "|    MERGE|", "|           1|SUCCESS|"));
+        "|TREATMENT|          0|   SENT| 4274|", "|    MERGE|", "|           1|SUCCESS|"),
+        // The A/B campaign's KPIs and experiment as Lakecast answers them, drawn. The split follows the campaign id,
+        // new each quickstart; the segment's 2,654 members and the shape of each line do not.
+        "engagement-kpis.ipynb", List.of(appId, "successful-delivery-rate: SuccessfulDeliveryRate=1.0",
+            "unique-deliveries: UniqueDeliveries=", "arm       planned  members   sent  conversions  rate",
+            "\nHOLDOUT       10%", "\n0             50%", "\n1             40%", "sample ratio: chi-squared ",
+            "members in all arms: 2654, sent: ", "<Figure size 1100x400 with 2 Axes>", "plotted 3 arms"));
     List<Path> notebooks;
     try (var files = java.nio.file.Files.list(HOME.resolve("notebooks"))) {
       notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
