@@ -55,6 +55,7 @@ public final class CampaignEvents {
             .as("attributes"),
         struct(map(lit("endpoint"), col("EndpointJson")).as("custom")).as("client_context"),
         lit(accountId).as("awsaccountid"),
+        lit(null).cast(Table.EVENTS.schema().apply("facets").dataType()).as("facets"),
         struct(lit(null).cast("double").as("price_in_millicents_usd")).as("metrics"),
         lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)).as("app_details"),
         lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)).as("custom_metrics"),

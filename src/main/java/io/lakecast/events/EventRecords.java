@@ -113,7 +113,7 @@ public final class EventRecords {
         RowFactory.create(endpointId, null),
         RowFactory.create(scala(platform)),
         scala(session), scala(attributes),
-        null, null,
+        null, null, null,
         RowFactory.create((Object) null),
         details.isEmpty() ? null : scala(details),
         scala(metrics),
@@ -172,11 +172,54 @@ public final class EventRecords {
         scala(session), scala(strings(r.path("attributes"))),
         custom.isObject() ? RowFactory.create(scala(strings(custom))) : null,
         r.path("awsAccountId").asText(r.path("awsaccountid").asText(null)),
+        r.path("facets").isObject() ? typed(r.get("facets"), Table.Schemas.FACETS) : null,
         RowFactory.create(price),
         details.isEmpty() ? null : scala(details),
         scala(metrics),
         eventId, applicationId, date);
     return new Outcome(row, null);
+  }
+
+  /**
+   * A JSON value as the Spark value of {@code type}: an object as a Row of the struct's fields (members it does not
+   * name are dropped), an array as a Seq, an object as a map of strings, numbers and booleans as such. A value of
+   * another JSON type than the column's is null, as Firehose's JSON-to-Parquet conversion leaves it.
+   */
+  static Object typed(JsonNode v, org.apache.spark.sql.types.DataType type) {
+    if (v == null || v.isNull() || v.isMissingNode()) {
+      return null;
+    }
+    if (type instanceof org.apache.spark.sql.types.StructType struct) {
+      if (!v.isObject()) {
+        return null;
+      }
+      Object[] values = new Object[struct.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = typed(v.get(struct.fields()[i].name()), struct.fields()[i].dataType());
+      }
+      return RowFactory.create(values);
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType array) {
+      if (!v.isArray()) {
+        return null;
+      }
+      List<Object> items = new java.util.ArrayList<>();
+      v.forEach(item -> items.add(typed(item, array.elementType())));
+      return scala.jdk.javaapi.CollectionConverters.asScala(items).toSeq();
+    }
+    if (type instanceof org.apache.spark.sql.types.MapType) {
+      return v.isObject() ? scala(strings(v)) : null;
+    }
+    if (type.equals(org.apache.spark.sql.types.DataTypes.LongType)) {
+      return v.isIntegralNumber() ? v.asLong() : null;
+    }
+    if (type.equals(org.apache.spark.sql.types.DataTypes.IntegerType)) {
+      return v.isIntegralNumber() && v.canConvertToInt() ? v.asInt() : null;
+    }
+    if (type.equals(org.apache.spark.sql.types.DataTypes.BooleanType)) {
+      return v.isBoolean() ? v.asBoolean() : null;
+    }
+    return v.isValueNode() ? v.asText() : v.toString();
   }
 
   /** An object's members as strings (nested objects as JSON text); empty for anything else. */

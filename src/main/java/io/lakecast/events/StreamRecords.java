@@ -54,6 +54,7 @@ public final class StreamRecords {
         metrics.as("metrics"),
         col("client_context"),
         col("awsaccountid").as("awsAccountId"),
+        col("facets"),
         col("event_id"));
     Column clientId = coalesce(col("client.client_id"), lit(""));
     return events.select(

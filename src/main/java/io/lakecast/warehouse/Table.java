@@ -271,6 +271,28 @@ public enum Table {
             f("errorCode", StringType), f("durationMillis", LongType), f("readOnly", BooleanType));
 
     /** The event-stream record as the Glue {@code all_events} table reads it, plus Hive partition columns. */
+    /**
+     * {@code all_events.facets}: an email event's {@code facets.email_channel.mail_event} (the message and one object
+     * named after the event), typed as the Glue table types it. Null for every other event.
+     */
+    public static final StructType FACETS = StructType.fromDDL(
+        "email_channel struct<mail_event:struct<"
+            + "mail:struct<message_id:string,message_send_timestamp:bigint,from_address:string,"
+            + "destination:array<string>,headers_truncated:boolean,headers:array<map<string,string>>,"
+            + "common_headers:struct<`from`:string,`to`:array<string>,subject:string>>,"
+            + "send:map<string,string>,"
+            + "delivery:struct<smtp_response:string,reporting_mta:string,recipients:array<string>,"
+            + "processing_time_millis:int>,"
+            + "`open`:struct<ip_address:string,user_agent:string>,"
+            + "click:struct<ip_address:string,user_agent:string,link:string,"
+            + "link_tags:struct<unsubscribeLinkTag:array<string>>>,"
+            + "reject:struct<reason:string>,"
+            + "complaint:struct<complained_recipients:array<struct<email_address:string>>,feedback_id:string,"
+            + "user_agent:string,complaint_feedback_type:string>,"
+            + "bounce:struct<bounce_type:string,bounce_sub_type:string,"
+            + "bounced_recipients:array<struct<email_address:string,`action`:string,`status`:string,"
+            + "diagnostic_code:string>>,feedback_id:string,reporting_mta:string>>>");
+
     public static final StructType EVENTS =
         struct(
             f("event_type", StringType), f("event_timestamp", LongType), f("arrival_timestamp", LongType),
@@ -282,6 +304,7 @@ public enum Table {
             f("attributes", createMapType(StringType, StringType)),
             f("client_context", struct(f("custom", createMapType(StringType, StringType)))),
             f("awsaccountid", StringType),
+            f("facets", FACETS),
             f("metrics", struct(f("price_in_millicents_usd", DoubleType))),
             // Lakecast's (not all_events columns; Athena ignores them): what the Glue table drops of an app event,
             // kept so that the stream, event-triggered campaigns and KPIs see the event as PutEvents took it:

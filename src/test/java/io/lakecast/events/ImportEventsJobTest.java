@@ -140,4 +140,46 @@ class ImportEventsJobTest {
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err()).contains(source.resolve("nothing-here").toString());
   }
+
+  /** An email record as Pinpoint streamed it (reference §1.6), with its facets. */
+  static final String EMAIL_FACETS = """
+      {"email_channel":{"mail_event":{
+        "mail":{"message_id":"0100018c-mail-1","message_send_timestamp":1796031500000,
+          "from_address":"sender@example.com","destination":["recipient@example.com"],"headers_truncated":false,
+          "headers":[{"name":"Subject","value":"Winter sale"}],
+          "common_headers":{"from":"sender@example.com","to":["recipient@example.com"],"subject":"Winter sale"}},
+        "open":{"ip_address":"192.0.2.1","user_agent":"Mozilla/5.0"}}}}""";
+
+  @Test
+  void anEmailRecordKeepsItsFacetsInTheStoreAndTheStreamGivesThemBack(@TempDir Path mail) throws Exception {
+    String app = Cli.createApp("events-facets");
+    String record = ("{\"event_type\":\"_email.open\",\"event_timestamp\":1796031600000,"
+        + "\"arrival_timestamp\":1796031700000,\"event_version\":\"3.1\",\"application\":{\"app_id\":\"" + app
+        + "\",\"sdk\":{}},\"client\":{\"client_id\":\"ep-mail\"},\"device\":{\"platform\":{}},\"session\":{},"
+        + "\"attributes\":{\"feedback\":\"opened\"},\"awsAccountId\":\"123456789012\",\"facets\":"
+        + EMAIL_FACETS.replaceAll("\\s*\n\\s*", "") + ",\"event_id\":\"mail-open-1\"}");
+    Files.writeString(mail.resolve("pinpoint-events-mail"), record + "\n");
+    JsonNode job = Cli.run("create-events-import-job", "--application-id", app, "--events-import-job-request",
+        "{\"S3Url\":\"" + mail + "\"}").ok().get("EventsImportJobResponse");
+    assertThat(job.get("TotalFailures").asInt()).isZero();
+
+    Row stored = SparkTestSession.get().read().schema(io.lakecast.warehouse.Table.EVENTS.schema())
+        .parquet(warehouse.resolve("events").toString()).filter(col("app_id").equalTo(app))
+        .select(col("facets.email_channel.mail_event.mail.message_id"),
+            col("facets.email_channel.mail_event.mail.destination"),
+            col("facets.email_channel.mail_event.open.ip_address"),
+            col("facets.email_channel.mail_event.bounce")).first();
+    assertThat(stored.getString(0)).isEqualTo("0100018c-mail-1");
+    assertThat(stored.getList(1)).containsExactly("recipient@example.com");
+    assertThat(stored.getString(2)).isEqualTo("192.0.2.1");
+    assertThat(stored.isNullAt(3)).as("no bounce object on an open").isTrue();
+
+    String streamed = StreamRecords.records(SparkTestSession.get().read()
+            .schema(io.lakecast.warehouse.Table.EVENTS.schema()).parquet(warehouse.resolve("events").toString())
+            .filter(col("app_id").equalTo(app)))
+        .select("record").as(org.apache.spark.sql.Encoders.STRING()).first();
+    JsonNode back = io.lakecast.model.PinpointJson.mapper().readTree(streamed);
+    assertThat(back.get("facets")).isEqualTo(io.lakecast.model.PinpointJson.mapper().readTree(EMAIL_FACETS));
+    assertThat(back.get("event_id").asText()).isEqualTo("mail-open-1");
+  }
 }

@@ -187,7 +187,7 @@ class SegmentLifecycleTest {
     long ms = Instant.parse(at).toEpochMilli();
     return RowFactory.create(type, ms, ms, "3.0", RowFactory.create("app", Map.of()),
         RowFactory.create(endpointId, null), RowFactory.create(Map.of()), Map.of(), Map.of(),
-        RowFactory.create(Map.of()), "000000000000", RowFactory.create((Double) null), Map.of(), Map.of(), type + ":" + endpointId, appId,
+        RowFactory.create(Map.of()), "000000000000", null, RowFactory.create((Double) null), Map.of(), Map.of(), type + ":" + endpointId, appId,
         at.substring(0, 10));
   }
 }
