@@ -72,6 +72,12 @@ public final class Warehouse {
         break;
       }
       if (holdsDataFiles(path)) {
+        // A table another process is creating and writing at this moment can look like this for an instant (CI saw
+        // it once with two imports at once): look again before refusing the folder.
+        if (attempt < 3) {
+          pause(500);
+          continue;
+        }
         throw LakecastErrors.notADeltaTable(table.tableName(), path);
       }
       try {
