@@ -101,16 +101,7 @@ final class StreamSink implements AutoCloseable {
                 .data(SdkBytes.fromByteArrayUnsafe(e.data())).build())
             .toList();
         PutRecordsResponse r = client.putRecords(b -> b.streamName(destination.name()).records(entries));
-        List<Refusal> refused = new ArrayList<>();
-        if (r.failedRecordCount() != null && r.failedRecordCount() > 0) {
-          List<PutRecordsResultEntry> results = r.records();
-          for (int i = 0; i < results.size(); i++) {
-            if (results.get(i).errorCode() != null) {
-              refused.add(new Refusal(i, results.get(i).errorCode() + ": " + results.get(i).errorMessage()));
-            }
-          }
-        }
-        return refused;
+        return refusals(r.records(), PutRecordsResultEntry::errorCode, PutRecordsResultEntry::errorMessage);
       }
 
       @Override
@@ -135,16 +126,8 @@ final class StreamSink implements AutoCloseable {
         PutRecordBatchResponse r = client.putRecordBatch(b -> b.deliveryStreamName(destination.name())
             .records(records.stream().map(e -> software.amazon.awssdk.services.firehose.model.Record.builder()
                 .data(SdkBytes.fromByteArrayUnsafe(e.data())).build()).toList()));
-        List<Refusal> refused = new ArrayList<>();
-        if (r.failedPutCount() != null && r.failedPutCount() > 0) {
-          List<PutRecordBatchResponseEntry> results = r.requestResponses();
-          for (int i = 0; i < results.size(); i++) {
-            if (results.get(i).errorCode() != null) {
-              refused.add(new Refusal(i, results.get(i).errorCode() + ": " + results.get(i).errorMessage()));
-            }
-          }
-        }
-        return refused;
+        return refusals(r.requestResponses(), PutRecordBatchResponseEntry::errorCode,
+            PutRecordBatchResponseEntry::errorMessage);
       }
 
       @Override
@@ -152,6 +135,18 @@ final class StreamSink implements AutoCloseable {
         client.close();
       }
     };
+  }
+
+  /** The results a batch call answered with an error code, by index: both APIs answer one result per record. */
+  private static <R> List<Refusal> refusals(List<R> results, java.util.function.Function<R, String> code,
+      java.util.function.Function<R, String> message) {
+    List<Refusal> refused = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      if (code.apply(results.get(i)) != null) {
+        refused.add(new Refusal(i, code.apply(results.get(i)) + ": " + message.apply(results.get(i))));
+      }
+    }
+    return refused;
   }
 
   /** The record of one event: its JSON, newline-terminated for Firehose. */
