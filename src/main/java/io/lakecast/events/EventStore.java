@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
  * deleted endpoints by rewriting the partitions that hold their events.
  */
 public final class EventStore implements EndpointForgetter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventStore.class);
   private final Warehouse warehouse;
 
   public EventStore(Warehouse warehouse) {
@@ -46,6 +47,7 @@ public final class EventStore implements EndpointForgetter {
     }
     Dataset<Row> fresh = incoming.drop("_key").localCheckpoint();
     long n = fresh.count();
+    LOG.info("Events of {}: {} new to the store", applicationId, n);
     if (n > 0) {
       warehouse.append(Table.EVENTS, fresh);
     }

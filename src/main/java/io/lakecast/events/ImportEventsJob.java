@@ -112,6 +112,7 @@ public final class ImportEventsJob {
       Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull());
       long total = read.count();
       long rejected = rejects.count();
+      LOG.info("Events import {}: {} event(s) read, {} refused; appending the new ones", jobId, total, rejected);
       long stored = new EventStore(warehouse).appendNew(appId, good);
       FaultPoints.reach("events-import.after-append");
       if (rejected > 0) {
