@@ -39,7 +39,9 @@ import org.apache.spark.sql.SparkSession;
  * into an empty warehouse, (c) evaluating a 4-dimension segment, with the same predicate hand-written as a
  * DataFrame filter beside it, (d) the campaign activity through the outbox, (e) a re-import of the endpoints with
  * 10% changed, and (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days (its time is day 1's;
- * its note gives each day's ratio to day 1, which a growing ledger must not raise). Prints each time and its ratio to (a). A warm-up pass on a small file runs every step first so that
+ * its note gives each day's ratio to day 1, which a growing ledger must not raise), then the events rows (see
+ * {@link #eventRows}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
+ * and (i). Prints each time and, when (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that
  * class loading favours no row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
  * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
