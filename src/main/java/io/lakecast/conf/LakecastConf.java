@@ -193,6 +193,13 @@ public final class LakecastConf {
   public static final String HOOKS_TRUSTED_CERTIFICATES = PREFIX + "hooks.trustedCertificates";
   public static final String HOOKS_TRUSTED_CERTIFICATES_DEFAULT = "";
 
+  /**
+   * Bytes of a plain (not gzip) file that one task of create-events-import-job reads: a larger file is split at line
+   * boundaries so that its pieces parse in parallel.
+   */
+  public static final String EVENTS_IMPORT_PIECE_BYTES = PREFIX + "events.import.pieceBytes";
+  public static final int EVENTS_IMPORT_PIECE_BYTES_DEFAULT = 64 << 20;
+
   /** Endpoint of the Kinesis API for event streams (empty: the region's AWS endpoint); e.g. a local server's URL. */
   public static final String STREAM_KINESIS_ENDPOINT = PREFIX + "stream.kinesis.endpoint";
   public static final String STREAM_KINESIS_ENDPOINT_DEFAULT = "";
@@ -274,6 +281,15 @@ public final class LakecastConf {
 
   public int dispatchPartitions() {
     return getInt(DISPATCH_PARTITIONS, DISPATCH_PARTITIONS_DEFAULT);
+  }
+
+  /** {@link #EVENTS_IMPORT_PIECE_BYTES}, at least 1. */
+  public int eventsImportPieceBytes() {
+    int n = getInt(EVENTS_IMPORT_PIECE_BYTES, EVENTS_IMPORT_PIECE_BYTES_DEFAULT);
+    if (n < 1) {
+      throw LakecastErrors.invalidConf(EVENTS_IMPORT_PIECE_BYTES, String.valueOf(n), "1 or more bytes");
+    }
+    return n;
   }
 
   /** {@link #PROGRESS_INTERVAL_SECONDS}. */

@@ -16,11 +16,8 @@ import io.lakecast.warehouse.JobCatalog;
 import io.lakecast.warehouse.Locations;
 import io.lakecast.warehouse.Table;
 import io.lakecast.warehouse.Warehouse;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * streamed again). Events are held once per (endpoint id, event id): importing the same files again adds nothing.
  * Every refused line or event is a row of {@code event_import_rejects} with its file, line, reason and message.
  *
- * <p>Files are read one per task, streaming: no file is held in memory.
+ * <p>Files are read streaming, no file held in memory: a gzip file by one task, a plain one in pieces of
+ * {@code spark.lakecast.events.import.pieceBytes} cut at line boundaries, one task each.
  */
 public final class ImportEventsJob {
   private static final Logger LOG = LoggerFactory.getLogger(ImportEventsJob.class);
@@ -75,7 +73,10 @@ public final class ImportEventsJob {
   static final StructType READ_SCHEMA = Table.EVENTS.schema()
       .add("reject_source", DataTypes.StringType).add("reject_line", DataTypes.LongType)
       .add("reject_raw", DataTypes.StringType).add("reject_reason", DataTypes.StringType)
-      .add("reject_message", DataTypes.StringType);
+      .add("reject_message", DataTypes.StringType).add("reject_piece", DataTypes.IntegerType);
+
+  /** The {@code reject_reason} of the row that ends each piece, whose {@code reject_line} is its count of lines. */
+  static final String LINES = "_LINES";
 
   private final Warehouse warehouse;
 
@@ -94,24 +95,28 @@ public final class ImportEventsJob {
     JobCatalog jobs = new JobCatalog(warehouse);
     jobs.put(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "CREATED", 0, 0, 0, TYPE));
     try {
-      List<String> files = list(url, spark.sparkContext().hadoopConfiguration());
+      List<Source> files = list(url, spark.sparkContext().hadoopConfiguration());
       if (files.isEmpty()) {
         throw LakecastErrors.importSourceEmpty(url, "NDJSON (EventsRequest documents or event-stream records)");
       }
-      LOG.info("Events import {}: {} file(s) under {}", jobId, files.size(), url);
+      List<String> pieces = Piece.of(files, LakecastConf.from(spark).eventsImportPieceBytes());
+      LOG.info("Events import {}: {} file(s) under {}, {} piece(s)", jobId, files.size(), url, pieces.size());
       jobs.put(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "PROCESSING", files.size(), 0, 0,
           TYPE));
       var hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-      Dataset<Row> read = spark.createDataset(files, Encoders.STRING())
-          .repartition(Math.max(1, files.size()))
+      Dataset<Row> read = spark.createDataset(pieces, Encoders.STRING())
+          .repartition(pieces.size())
           .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop), Encoders.row(READ_SCHEMA))
           .localCheckpoint();
       Dataset<Row> good = read.filter(col("reject_reason").isNull()).select(
           java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
               .toArray(org.apache.spark.sql.Column[]::new));
-      Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull());
-      long total = read.count();
+      Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull().and(col("reject_reason").notEqual(LINES)));
+      long total = read.filter(col("reject_reason").isNull().or(col("reject_reason").notEqual(LINES))).count();
       long rejected = rejects.count();
+      if (rejected > 0) {
+        rejects = numberedInFile(rejects, read.filter(col("reject_reason").equalTo(LINES)));
+      }
       LOG.info("Events import {}: {} event(s) read, {} refused; appending the new ones", jobId, total, rejected);
       long stored = new EventStore(warehouse).appendNew(appId, good);
       FaultPoints.reach("events-import.after-append");
@@ -137,31 +142,155 @@ public final class ImportEventsJob {
     }
   }
 
+  /**
+   * The refusals with their line numbers in their files: each piece numbers its lines from 1, so a line of piece k
+   * adds the lines of the file's pieces before k ({@code counts}: one {@link #LINES} row per piece).
+   */
+  private Dataset<Row> numberedInFile(Dataset<Row> rejects, Dataset<Row> counts) {
+    Map<String, java.util.TreeMap<Integer, Long>> perFile = new java.util.HashMap<>();
+    for (Row r : counts.select("reject_source", "reject_piece", "reject_line").collectAsList()) {
+      perFile.computeIfAbsent(r.getString(0), f -> new java.util.TreeMap<>()).put(r.getInt(1), r.getLong(2));
+    }
+    List<Row> offsets = new ArrayList<>();
+    perFile.forEach((file, lines) -> {
+      long before = 0;
+      for (Map.Entry<Integer, Long> e : lines.entrySet()) {
+        if (before > 0) {
+          offsets.add(RowFactory.create(file, e.getKey(), before));
+        }
+        before += e.getValue();
+      }
+    });
+    if (offsets.isEmpty()) {
+      return rejects;
+    }
+    Dataset<Row> o = warehouse.spark().createDataFrame(offsets, new org.apache.spark.sql.types.StructType()
+        .add("o_source", DataTypes.StringType).add("o_piece", DataTypes.IntegerType)
+        .add("o_before", DataTypes.LongType));
+    return rejects.join(org.apache.spark.sql.functions.broadcast(o), rejects.col("reject_source")
+            .equalTo(o.col("o_source")).and(rejects.col("reject_piece").equalTo(o.col("o_piece"))), "left")
+        .withColumn("reject_line", col("reject_line").plus(org.apache.spark.sql.functions.coalesce(col("o_before"),
+            lit(0L))))
+        .drop("o_source", "o_piece", "o_before");
+  }
+
+  /** A file to read and its length in bytes. */
+  record Source(String path, long length) {}
+
   /** Every file under the URI (or the file it names), sorted, without hidden ones ({@code _…}, {@code .…}). */
-  static List<String> list(String url, Configuration conf) {
+  static List<Source> list(String url, Configuration conf) {
     try {
       Path root = new Path(url);
       FileSystem fs = root.getFileSystem(conf);
       if (!fs.exists(root)) {
         return List.of();
       }
-      List<String> out = new ArrayList<>();
+      List<Source> out = new ArrayList<>();
       var it = fs.listFiles(root, true);
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
         String name = f.getPath().getName();
         if (!name.startsWith("_") && !name.startsWith(".") && f.getLen() > 0) {
-          out.add(f.getPath().toString());
+          out.add(new Source(f.getPath().toString(), f.getLen()));
         }
       }
-      out.sort(null);
+      out.sort(java.util.Comparator.comparing(Source::path));
       return out;
     } catch (IOException e) {
       throw LakecastErrors.ioFailure("list", url, e);
     }
   }
 
-  /** Reads one file's lines into store rows and refusals, streaming. */
+  /**
+   * One task's part of a file: the lines that start at a byte in [start, end). A file is cut every
+   * {@code pieceBytes}; a file whose name ends in {@code .gz} is one piece, and a gzip file under another name is
+   * read whole by its first piece (the others find it compressed and read nothing). Encoded as one string (index,
+   * start, end, file) for the task list.
+   */
+  record Piece(String file, int index, long start, long end) {
+    static List<String> of(List<Source> files, long pieceBytes) {
+      List<String> out = new ArrayList<>();
+      for (Source f : files) {
+        long step = f.path().endsWith(".gz") ? f.length() : pieceBytes;
+        int index = 0;
+        for (long start = 0; start < f.length(); start += step, index++) {
+          out.add(index + "\t" + start + "\t" + Math.min(f.length(), start + step) + "\t" + f.path());
+        }
+      }
+      return out;
+    }
+
+    static Piece decode(String encoded) {
+      String[] p = encoded.split("\t", 4);
+      return new Piece(p[3], Integer.parseInt(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]));
+    }
+  }
+
+  /**
+   * Lines of a byte stream, each without its terminator ({@code \n} or {@code \r\n}), decoded as UTF-8, and the
+   * byte offset where the next line starts.
+   */
+  static final class LineReader implements java.io.Closeable {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    private int length;
+    private int at;
+    private long position;
+
+    LineReader(InputStream in, long position) {
+      this.in = in;
+      this.position = position;
+    }
+
+    long position() {
+      return position;
+    }
+
+    /** The next line, or null after the last. */
+    String next() throws IOException {
+      line.reset();
+      boolean any = false;
+      while (true) {
+        if (at == length) {
+          length = Math.max(0, in.read(buffer));
+          at = 0;
+          if (length == 0) {
+            return any ? decode() : null;
+          }
+        }
+        any = true;
+        int i = at;
+        while (i < length && buffer[i] != '\n') {
+          i++;
+        }
+        line.write(buffer, at, i - at);
+        position += i - at;
+        if (i < length) {
+          at = i + 1;
+          position++;
+          return decode();
+        }
+        at = length;
+      }
+    }
+
+    private String decode() {
+      byte[] b = line.toByteArray();
+      int n = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+      return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  /**
+   * Reads one piece's lines into store rows and refusals, streaming, and ends with one row that counts its lines
+   * ({@link #LINES}): a refusal's line is numbered within its piece, and the pieces' counts turn it into the file's.
+   */
   static final class FileReader implements FlatMapFunction<String, Row> {
     private final String appId;
     private final long arrivedAt;
@@ -174,10 +303,39 @@ public final class ImportEventsJob {
     }
 
     @Override
-    public Iterator<Row> call(String file) throws IOException {
+    public Iterator<Row> call(String encoded) throws IOException {
+      Piece piece = Piece.decode(encoded);
+      String file = piece.file();
       Path p = new Path(file);
-      BufferedReader reader = new BufferedReader(new InputStreamReader(
-          maybeGunzip(p.getFileSystem(hadoop.value()).open(p)), StandardCharsets.UTF_8));
+      var raw = p.getFileSystem(hadoop.value()).open(p);
+      byte[] head = new byte[2];
+      boolean gzip = false;
+      try {
+        raw.readFully(0, head);
+        gzip = (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+      } catch (java.io.EOFException shorterThanTwoBytes) {
+        // Not gzip.
+      }
+      LineReader reader;
+      long end = piece.end();
+      if (gzip) {
+        // Compressed: the first piece reads it all, the others nothing.
+        reader = new LineReader(piece.index() == 0 ? new GZIPInputStream(raw, 1 << 16) : InputStream.nullInputStream(),
+            0);
+        end = Long.MAX_VALUE;
+        if (piece.index() > 0) {
+          raw.close();
+        }
+      } else if (piece.start() == 0) {
+        reader = new LineReader(raw, 0);
+      } else {
+        // The piece's first line is the first to start at or after its start: from the byte before it, skip
+        // through the next line end (just that byte, when a line ends there).
+        raw.seek(piece.start() - 1);
+        reader = new LineReader(raw, piece.start() - 1);
+        reader.next();
+      }
+      long last = end;
       return new Iterator<>() {
         private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
         private long line;
@@ -187,18 +345,19 @@ public final class ImportEventsJob {
         public boolean hasNext() {
           while (pending.isEmpty() && !done) {
             try {
-              String text = reader.readLine();
+              String text = reader.position() < last ? reader.next() : null;
               if (text == null) {
                 done = true;
                 reader.close();
+                pending.add(reject(file, piece.index(), line, "", LINES, null));
               } else {
                 line++;
                 if (!text.isBlank()) {
-                  pending.addAll(rows(file, line, text));
+                  pending.addAll(rows(file, piece.index(), line, text));
                 }
               }
             } catch (IOException e) {
-              throw new UncheckedIOException("reading " + file + " at line " + (line + 1), e);
+              throw new UncheckedIOException("reading " + file + " at byte " + reader.position(), e);
             }
           }
           return !pending.isEmpty();
@@ -215,34 +374,34 @@ public final class ImportEventsJob {
     }
 
     /** The rows of one line: a record's row, a document's events, or refusals. */
-    List<Row> rows(String file, long line, String text) {
+    List<Row> rows(String file, int piece, long line, String text) {
       JsonNode node;
       try {
         node = PinpointJson.mapper().readTree(text);
       } catch (IOException e) {
-        return List.of(reject(file, line, text, "MALFORMED_JSON", "not a JSON object: "
+        return List.of(reject(file, piece, line, text, "MALFORMED_JSON", "not a JSON object: "
             + e.getMessage().lines().findFirst().orElse("")));
       }
       if (node == null || !node.isObject()) {
-        return List.of(reject(file, line, text, "MALFORMED_JSON", "not a JSON object"));
+        return List.of(reject(file, piece, line, text, "MALFORMED_JSON", "not a JSON object"));
       }
       if (node.has("BatchItem")) {
-        return document(file, line, text, node);
+        return document(file, piece, line, text, node);
       }
       if (node.has("event_type")) {
         EventRecords.Outcome o = EventRecords.fromStreamRecord(appId, node);
         return List.of(o.row() != null ? accepted(o.row())
-            : reject(file, line, text, "INVALID_RECORD", o.problem()));
+            : reject(file, piece, line, text, "INVALID_RECORD", o.problem()));
       }
-      return List.of(reject(file, line, text, "UNKNOWN_RECORD", "expected an EventsRequest document (BatchItem) or"
+      return List.of(reject(file, piece, line, text, "UNKNOWN_RECORD", "expected an EventsRequest document (BatchItem) or"
           + " a Pinpoint event-stream record (event_type)"));
     }
 
-    private List<Row> document(String file, long line, String text, JsonNode doc) {
+    private List<Row> document(String file, int piece, long line, String text, JsonNode doc) {
       List<Row> out = new ArrayList<>();
       JsonNode batches = doc.get("BatchItem");
       if (!batches.isObject()) {
-        return List.of(reject(file, line, text, "INVALID_EVENT", "BatchItem is not an object keyed by endpoint id"));
+        return List.of(reject(file, piece, line, text, "INVALID_EVENT", "BatchItem is not an object keyed by endpoint id"));
       }
       batches.fields().forEachRemaining(b -> {
         JsonNode events = b.getValue().path("Events");
@@ -257,7 +416,7 @@ public final class ImportEventsJob {
         events.fields().forEachRemaining(e -> {
           EventRecords.Outcome o =
               EventRecords.toRow(appId, b.getKey(), e.getKey(), e.getValue(), platform, arrivedAt);
-          out.add(o.row() != null ? accepted(o.row()) : reject(file, line, text, "INVALID_EVENT",
+          out.add(o.row() != null ? accepted(o.row()) : reject(file, piece, line, text, "INVALID_EVENT",
               "BatchItem." + b.getKey() + ".Events." + e.getKey() + ": " + o.problem()));
         });
       });
@@ -272,9 +431,10 @@ public final class ImportEventsJob {
       return RowFactory.create(values);
     }
 
-    private static Row reject(String file, long line, String text, String reason, String message) {
+    private static Row reject(String file, int piece, long line, String text, String reason, String message) {
       Object[] values = new Object[READ_SCHEMA.size()];
       int n = Table.EVENTS.schema().size();
+      values[n + 5] = piece;
       values[n] = file;
       values[n + 1] = line;
       values[n + 2] = text.length() > RAW_MAX_CHARS ? text.substring(0, RAW_MAX_CHARS) + "…" : text;
@@ -283,12 +443,5 @@ public final class ImportEventsJob {
       return RowFactory.create(values);
     }
 
-    /** The stream, gunzipped when it starts with gzip's magic bytes (Firehose's objects need not say so by name). */
-    private static InputStream maybeGunzip(InputStream in) throws IOException {
-      PushbackInputStream p = new PushbackInputStream(in, 2);
-      byte[] head = p.readNBytes(2);
-      p.unread(head);
-      return head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b ? new GZIPInputStream(p) : p;
-    }
   }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportEventsJobTest {
   @TempDir static Path warehouse;
   @TempDir static Path source;
+  @TempDir static Path pieces;
   static String appId;
 
   @BeforeAll
@@ -181,5 +182,41 @@ class ImportEventsJobTest {
     JsonNode back = io.lakecast.model.PinpointJson.mapper().readTree(streamed);
     assertThat(back.get("facets")).isEqualTo(io.lakecast.model.PinpointJson.mapper().readTree(EMAIL_FACETS));
     assertThat(back.get("event_id").asText()).isEqualTo("mail-open-1");
+  }
+
+  @Test
+  void aPlainFileReadInPiecesKeepsEveryLineOnceAndNamesRefusalsByTheirLineInTheFile() throws Exception {
+    // Pieces of 40 bytes cut every document in the middle; Windows line ends; a blank line; no final line end.
+    String pieceApp = Cli.createApp("events-pieces");
+    Path dir = pieces;
+    Path file = dir.resolve("pieces.ndjson");
+    Files.writeString(file, String.join("\r\n",
+        doc("ep-a", "a-1"), "not json", doc("ep-b", "b-1"), "", "{\"hello\":1}", doc("ep-c", "c-1")));
+    SparkTestSession.get().conf().set(io.lakecast.conf.LakecastConf.EVENTS_IMPORT_PIECE_BYTES, "40");
+    JsonNode job;
+    try {
+      job = Cli.run("create-events-import-job", "--application-id", pieceApp, "--events-import-job-request",
+          "{\"S3Url\":\"" + dir + "\"}").ok().get("EventsImportJobResponse");
+    } finally {
+      SparkTestSession.get().conf().unset(io.lakecast.conf.LakecastConf.EVENTS_IMPORT_PIECE_BYTES);
+    }
+    assertThat(job.get("TotalProcessed").asInt()).as("events and refused lines").isEqualTo(5);
+    assertThat(job.get("TotalFailures").asInt()).isEqualTo(2);
+    List<String> failures = new java.util.ArrayList<>();
+    job.get("Failures").forEach(f -> failures.add(f.asText()));
+    assertThat(failures).hasSize(2);
+    assertThat(failures.get(0)).startsWith("file:" + file + " line 2: [MALFORMED_JSON] not a JSON object: ");
+    assertThat(failures.get(1)).isEqualTo("file:" + file + " line 5: [UNKNOWN_RECORD] expected an EventsRequest"
+        + " document (BatchItem) or a Pinpoint event-stream record (event_type)");
+    assertThat(SparkTestSession.get().read().schema(io.lakecast.warehouse.Table.EVENTS.schema())
+            .parquet(warehouse.resolve("events").toString()).filter(col("app_id").equalTo(pieceApp))
+            .orderBy("event_id").collectAsList())
+        .extracting(r -> r.<Row>getAs("client").getString(0) + " " + r.getAs("event_id"))
+        .containsExactly("ep-a a-1", "ep-b b-1", "ep-c c-1");
+  }
+
+  static String doc(String endpoint, String event) {
+    return "{\"BatchItem\":{\"" + endpoint + "\":{\"Endpoint\":{},\"Events\":{\"" + event
+        + "\":{\"EventType\":\"app.opened\",\"Timestamp\":\"2026-11-30T08:00:00Z\"}}}}}";
   }
 }
