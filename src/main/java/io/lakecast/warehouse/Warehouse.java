@@ -209,7 +209,7 @@ public final class Warehouse {
   }
 
   /**
-   * Whether a folder holds files outside {@code _delta_log} (a table another job is creating has only those).
+   * Whether a folder holds anything beside {@code _delta_log} (a table another job is creating has only that).
    */
   private boolean holdsDataFiles(String location) {
     try {
@@ -218,9 +218,10 @@ public final class Warehouse {
       if (!fs.exists(p)) {
         return false;
       }
-      var files = fs.listFiles(p, true);
-      while (files.hasNext()) {
-        if (!files.next().getPath().toString().contains("/_delta_log/")) {
+      // Names of the top level only: a recursive listing reads each file's status, and a commit in flight renames
+      // its temporary file in _delta_log between the listing and that read (CI saw the read fail).
+      for (var entry : fs.listStatus(p)) {
+        if (!entry.getPath().getName().equals("_delta_log")) {
           return true;
         }
       }
