@@ -31,7 +31,6 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -104,10 +103,13 @@ public final class ImportEventsJob {
       jobs.put(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "PROCESSING", files.size(), 0, 0,
           TYPE));
       var hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-      Dataset<Row> read = spark.createDataset(pieces, Encoders.STRING())
-          .repartition(pieces.size())
-          .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop), Encoders.row(READ_SCHEMA))
-          .localCheckpoint();
+      // One piece per task. createDataFrame turns the rows into Spark's own in a projection split into small
+      // methods; a flatMap with Encoders.row generates one method too large for the JIT for this wide, nested
+      // schema, and ran interpreted (JFR: as much time as the parsing).
+      var lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(pieces, pieces.size())
+          .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop));
+      Dataset<Row> read = spark.createDataFrame(lines, READ_SCHEMA).localCheckpoint();
       Dataset<Row> good = read.filter(col("reject_reason").isNull()).select(
           java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
               .toArray(org.apache.spark.sql.Column[]::new));
@@ -415,7 +417,7 @@ public final class ImportEventsJob {
         }
         events.fields().forEachRemaining(e -> {
           EventRecords.Outcome o =
-              EventRecords.toRow(appId, b.getKey(), e.getKey(), e.getValue(), platform, arrivedAt);
+              EventRecords.toRow(appId, b.getKey(), e.getKey(), e.getValue(), platform, arrivedAt, text.length());
           out.add(o.row() != null ? accepted(o.row()) : reject(file, piece, line, text, "INVALID_EVENT",
               "BatchItem." + b.getKey() + ".Events." + e.getKey() + ": " + o.problem()));
         });
