@@ -1,7 +1,9 @@
 package io.lakecast.events;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakecast.LakecastErrors;
@@ -114,8 +116,10 @@ public final class ImportEventsJob {
           java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
               .toArray(org.apache.spark.sql.Column[]::new));
       Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull().and(col("reject_reason").notEqual(LINES)));
-      long total = read.filter(col("reject_reason").isNull().or(col("reject_reason").notEqual(LINES))).count();
-      long rejected = rejects.count();
+      Row counts = read.agg(count(when(col("reject_reason").isNull(), 1)),
+          count(when(col("reject_reason").notEqual(LINES), 1))).first();
+      long rejected = counts.getLong(1);
+      long total = counts.getLong(0) + rejected;
       if (rejected > 0) {
         rejects = numberedInFile(rejects, read.filter(col("reject_reason").equalTo(LINES)));
       }
