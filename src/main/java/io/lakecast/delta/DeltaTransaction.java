@@ -66,11 +66,6 @@ public final class DeltaTransaction {
     return txn.metadata().configuration().getOrElse(key, () -> null);
   }
 
-  /** The table's rows as of the transaction's snapshot (a time-travel read of its version). */
-  public Dataset<Row> rows() {
-    return spark.read().format("delta").option("versionAsOf", txn.snapshot().version()).load(tablePath);
-  }
-
   /** Makes the commit fail if any other write lands on the table after this transaction's snapshot. */
   public void readWholeTable() {
     txn.readWholeTable();

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.lakecast.LakecastErrors;
-import io.lakecast.delta.DeltaTransaction;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.apache.spark.sql.RowFactory;
  * key a writer could check atomically (appends to the Parquet event store) takes a lease first, so two jobs on the
  * same piece of work run it one after the other instead of both at once.
  *
- * <p>Taking a lease is one Delta MERGE that reads the lease's row (an append, for its first take): of two jobs taking it at once, one commits and the
+ * <p>Taking a lease is one Delta MERGE that reads the lease's row: of two jobs taking it at once, one commits and the
  * other's commit conflicts (Delta's concurrent-modification error, reported as ConflictException). A lease held by
  * another job is refused with ConflictException, unless it was taken more than the timeout ago (its holder died), in
  * which case it passes to the new holder. Releasing clears the holder and keeps the row (one per piece of work), so
@@ -43,9 +42,6 @@ public final class Leases {
     Instant now = Instant.now();
     Dataset<Row> wanted = warehouse.spark().createDataFrame(
         List.of(RowFactory.create(key, holder, Timestamp.from(now), 1)), Table.LEASES.schema());
-    if (takeFirst(key, wanted)) {
-      return true;
-    }
     Column lapsed = col("l.TakenAt").lt(lit(Timestamp.from(now.minusSeconds(timeoutSeconds))));
     Column free = col("l.Holder").isNull().or(lapsed);
     warehouse.delta(Table.LEASES).as("l")
@@ -61,24 +57,6 @@ public final class Leases {
       throw LakecastErrors.leaseHeld(what, String.valueOf(held.getTimestamp(2).toInstant()), timeoutSeconds);
     }
     return !held.isNullAt(3) && held.getInt(3) == 1;
-  }
-
-  /**
-   * The first take of a lease, the usual case (each campaign run's events lease is new): when the table has no row
-   * for {@code key}, the row is appended in a transaction that read the whole table, so a write of another job
-   * since makes the commit fail as the MERGE's would. An append costs about half the MERGE (no join, no rewrite of
-   * the file the other rows are in). Returns false, having written nothing, when the key has a row.
-   */
-  private boolean takeFirst(String key, Dataset<Row> wanted) {
-    warehouse.ensure(Table.LEASES);
-    DeltaTransaction txn = DeltaTransaction.start(warehouse.spark(), warehouse.path(Table.LEASES));
-    txn.readWholeTable();
-    if (!txn.rows().filter(col("Key").equalTo(key)).isEmpty()) {
-      return false;
-    }
-    txn.write(wanted);
-    txn.commitAppend(Table.LEASES.partitionColumns());
-    return true;
   }
 
   /** Releases the lease if {@code holder} still holds it. */
