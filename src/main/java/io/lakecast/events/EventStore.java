@@ -34,9 +34,10 @@ public final class EventStore implements EndpointForgetter {
    * nothing. Returns how many were appended.
    *
    * <p>Only the application's date partitions that {@code rows} touch are read, so the store's size does not slow
-   * an ingestion of a few days' events, and none for an application's first. The keys alone are compared first: when none repeats and none is stored,
-   * which is the usual case, the rows are appended as they are, without shuffling them whole to drop what is not
-   * there. {@code rows} is read more than once, so it should be cheap to read again (materialized).
+   * an ingestion of a few days' events, and none for an application's first. Hashes of the keys are compared
+   * first: when none repeats and none is stored, which is the usual case, the rows are appended as they are, without
+   * shuffling them whole to drop what is not there. {@code rows} is read more than once, so it should be cheap to
+   * read again (materialized).
    */
   public long appendNew(String applicationId, Dataset<Row> rows) {
     Column key = concat_ws("\u0001", col("client.client_id"), col("event_id"));

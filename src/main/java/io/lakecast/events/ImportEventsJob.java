@@ -31,6 +31,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -108,7 +109,7 @@ public final class ImportEventsJob {
       // One piece per task. createDataFrame turns the rows into Spark's own in a projection split into small
       // methods; a flatMap with Encoders.row generates one method too large for the JIT for this wide, nested
       // schema, and ran interpreted (JFR: as much time as the parsing).
-      var lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+      var lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(pieces, pieces.size())
           .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop));
       Dataset<Row> read = spark.createDataFrame(lines, READ_SCHEMA).localCheckpoint();
