@@ -71,6 +71,24 @@ public final class LakecastConf {
   public static final String EMAIL_FROM_ADDRESS_DEFAULT = "";
 
   /**
+   * Endpoint of the SES v2 API for the {@code ses} EMAIL sender (empty: the AWS endpoint of
+   * {@code spark.lakecast.region}); e.g. a local emulator's URL. Credentials come from the AWS SDK's default chain.
+   */
+  public static final String SES_ENDPOINT = PREFIX + "sender.email.ses.endpoint";
+  public static final String SES_ENDPOINT_DEFAULT = "";
+
+  /** The SES configuration set every email names (its event destinations, IP pool); empty for none. */
+  public static final String SES_CONFIGURATION_SET = PREFIX + "sender.email.ses.configurationSet";
+  public static final String SES_CONFIGURATION_SET_DEFAULT = "";
+
+  /**
+   * Calls the {@code ses} sender makes for one email: throttling (429), 5xx answers, timeouts and lost connections
+   * are retried with exponential backoff and full jitter (the SDK's standard strategy); refusals are not.
+   */
+  public static final String SES_MAX_ATTEMPTS = PREFIX + "sender.email.ses.maxAttempts";
+  public static final int SES_MAX_ATTEMPTS_DEFAULT = 3;
+
+  /**
    * Hosts the {@code webhook} CUSTOM sender may call (comma-separated, required with it): a campaign's
    * {@code DeliveryUri} is data, so only hosts configured here are ever contacted.
    */
@@ -228,7 +246,7 @@ public final class LakecastConf {
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
 
-  /** Region used in ARNs. */
+  /** Region used in ARNs, and the SES sender's. */
   public static final String REGION = PREFIX + "region";
   public static final String REGION_DEFAULT = "us-east-1";
 
@@ -298,17 +316,21 @@ public final class LakecastConf {
   }
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
-  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "webhook", "http");
+  public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "ses", "webhook",
+      "http");
 
   /**
-   * The sender kind of {@code channel}: {@code outbox}, {@code smtp} for EMAIL, {@code webhook} for CUSTOM, or
-   * {@code http} for SMS.
+   * The sender kind of {@code channel}: {@code outbox}, {@code smtp} or {@code ses} for EMAIL, {@code webhook} for
+   * CUSTOM, or {@code http} for SMS.
    */
   public String sender(String channel) {
     String key = SENDER_PREFIX + channel;
     String v = get(key, SENDER_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
     if (v.equals("smtp") && !channel.equals("EMAIL")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (smtp sends EMAIL only)");
+    }
+    if (v.equals("ses") && !channel.equals("EMAIL")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (ses sends EMAIL only)");
     }
     if (v.equals("http") && !channel.equals("SMS")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (http sends SMS only)");
@@ -429,6 +451,29 @@ public final class LakecastConf {
 
   public String emailFromAddress() {
     return get(EMAIL_FROM_ADDRESS, EMAIL_FROM_ADDRESS_DEFAULT).trim();
+  }
+
+  /** {@link #SES_ENDPOINT}: empty, or an http(s) URL. */
+  public String sesEndpoint() {
+    String v = get(SES_ENDPOINT, SES_ENDPOINT_DEFAULT).trim();
+    if (!v.isEmpty() && !v.matches("^https?://[^/\\s]+/?$")) {
+      throw LakecastErrors.invalidConf(SES_ENDPOINT, v, "empty (AWS) or the API's http:// or https:// URL without a "
+          + "path, such as https://email.eu-west-1.amazonaws.com");
+    }
+    return v;
+  }
+
+  public String sesConfigurationSet() {
+    return get(SES_CONFIGURATION_SET, SES_CONFIGURATION_SET_DEFAULT).trim();
+  }
+
+  /** {@link #SES_MAX_ATTEMPTS}, 1 to 10. */
+  public int sesMaxAttempts() {
+    int n = getInt(SES_MAX_ATTEMPTS, SES_MAX_ATTEMPTS_DEFAULT);
+    if (n < 1 || n > 10) {
+      throw LakecastErrors.invalidConf(SES_MAX_ATTEMPTS, String.valueOf(n), "1 to 10 calls");
+    }
+    return n;
   }
 
   /** {@link #DISPATCH_CLAIM_TIMEOUT_SECONDS}, at least 0. */

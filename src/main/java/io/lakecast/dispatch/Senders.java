@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
- * default, SMTP for EMAIL, a generic HTTP provider for SMS, a web service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender,
- * opened on the channel's first message and closed with the partition.
+ * default, SMTP or SES for EMAIL, a generic HTTP provider for SMS, a web service for CUSTOM. One {@link Sender} per
+ * dispatch partition routes each message to its channel's sender, opened on the channel's first message and closed
+ * with the partition.
  */
 public final class Senders implements Sender {
   private static final Logger LOG = LoggerFactory.getLogger(Senders.class);
@@ -52,6 +53,9 @@ public final class Senders implements Sender {
     }
     if ("http".equals(kinds.get("SMS"))) {
       HttpSmsSender.Settings.of(conf);
+    }
+    if ("ses".equals(kinds.get("EMAIL"))) {
+      SesSender.Settings.of(conf);
     }
     if ("smtp".equals(kinds.get("EMAIL"))) {
       SmtpSender.Settings.of(conf);
@@ -93,6 +97,12 @@ public final class Senders implements Sender {
         LOG.info("EMAIL goes through SMTP at {}", settings.describe());
         routes.put("EMAIL", SmtpSender.factory(settings, hadoop,
             OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "smtp")));
+      }
+      if (e.getKey().equals("EMAIL") && e.getValue().equals("ses")) {
+        SesSender.Settings settings = SesSender.Settings.of(conf);
+        LOG.info("EMAIL goes through SES at {}", settings.describe());
+        routes.put("EMAIL", SesSender.factory(settings,
+            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "ses")));
       }
       if (e.getKey().equals("SMS") && e.getValue().equals("http")) {
         HttpSmsSender.Settings settings = HttpSmsSender.Settings.of(conf);

@@ -203,7 +203,8 @@ public final class SmtpSender implements Sender {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static String firstLine(String s) {
+  /** The first line of a provider's message, at most 200 characters ("no detail" for none). */
+  static String firstLine(String s) {
     if (s == null) {
       return "no detail";
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.Cli.Run;
-import io.lakecast.testing.FirehoseServer;
+import io.lakecast.testing.MotoServer;
 import io.lakecast.testing.SparkTestSession;
 import io.lakecast.testing.ThrottlingStreamProxy;
 import java.nio.file.Files;
@@ -27,12 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FirehoseStreamIT {
   @TempDir static Path warehouse;
   @TempDir static Path downloads;
-  static FirehoseServer firehose;
+  static MotoServer firehose;
 
   @BeforeAll
   static void start() {
     SparkTestSession.withWarehouse(warehouse);
-    firehose = FirehoseServer.get();
+    firehose = MotoServer.get();
   }
 
   @AfterEach

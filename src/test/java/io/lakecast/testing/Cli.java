@@ -93,6 +93,14 @@ public final class Cli {
    * {@code <dir>/<name>-source/} and creates a segment of the SMS endpoints.
    */
   public static Audience smsAudience(java.nio.file.Path dir, String name, String csv) {
+    return audience(dir, name, csv, "SMS");
+  }
+
+  /**
+   * Creates an application named {@code name}, imports {@code csv} (a CSV file's text, header first) from
+   * {@code <dir>/<name>-source/} and creates a segment of the endpoints of {@code channels}.
+   */
+  public static Audience audience(java.nio.file.Path dir, String name, String csv, String... channels) {
     String appId = createApp(name);
     try {
       java.nio.file.Path source = java.nio.file.Files.createDirectories(dir.resolve(name + "-source"));
@@ -103,7 +111,8 @@ public final class Cli {
       throw new java.io.UncheckedIOException(e);
     }
     String segmentId = run("create-segment", "--application-id", appId, "--write-segment-request",
-        "{\"Name\":\"sms\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"SMS\"]}}}}").ok()
+        "{\"Name\":\"" + String.join("+", channels).toLowerCase(java.util.Locale.ROOT) + "\",\"Dimensions\":{"
+            + "\"Demographic\":{\"Channel\":{\"Values\":[\"" + String.join("\",\"", channels) + "\"]}}}}").ok()
         .at("/SegmentResponse/Id").asText();
     return new Audience(appId, segmentId);
   }

@@ -8,12 +8,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link Protocol#KINESIS}, in front of {@link KinesisServer}: {@code PutRecords}, {@code FailedRecordCount} and
  *       {@code ProvisionedThroughputExceededException} per refused record, as a hot shard answers;
- *   <li>{@link Protocol#FIREHOSE}, in front of {@link FirehoseServer}: {@code PutRecordBatch}, {@code FailedPutCount}
+ *   <li>{@link Protocol#FIREHOSE}, in front of {@link MotoServer}: {@code PutRecordBatch}, {@code FailedPutCount}
  *       and {@code ServiceUnavailableException} per refused record, as a delivery stream over its limits answers.
  * </ul>
  *
@@ -55,8 +52,6 @@ public final class ThrottlingStreamProxy implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding",
-      "expect", "upgrade");
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String upstream;
@@ -100,25 +95,12 @@ public final class ThrottlingStreamProxy implements AutoCloseable {
         body = JSON.writeValueAsBytes(request);
         kept.add(records.size());
       }
-      HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
-          .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      exchange.getRequestHeaders().forEach((name, values) -> {
-        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-          values.forEach(v -> forward.header(name, v));
-        }
-      });
-      HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response = ProxyForwarding.forward(client, upstream, exchange, body);
       byte[] answer = response.body();
       if (throttle && response.statusCode() == 200) {
         answer = partialFailure(protocol, JSON.readTree(answer), kept);
       }
-      response.headers().map().forEach((name, values) -> {
-        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
-          values.forEach(v -> exchange.getResponseHeaders().add(name, v));
-        }
-      });
-      exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
-      exchange.getResponseBody().write(answer);
+      ProxyForwarding.answer(exchange, response, answer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       exchange.sendResponseHeaders(500, -1);
