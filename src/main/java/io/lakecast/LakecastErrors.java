@@ -72,6 +72,12 @@ public final class LakecastErrors {
         + " the environment variable " + env + " or the Hadoop credential provider alias " + alias);
   }
 
+  /** A sender's secret that is there but unusable; {@code problem} names what is wrong, never a value of it. */
+  public static LakecastException invalidSecret(String key, String env, String alias, String problem) {
+    return badRequest("Invalid configuration " + key + ": the secret of its sender (" + env + ", else the Hadoop "
+        + "credential provider alias " + alias + ") " + problem);
+  }
+
   public static LakecastException schemeNotAllowed(String member, String uri, String scheme, Collection<?> allowed) {
     return new LakecastException("ForbiddenException", LakecastException.FAILURE,
         "Cannot use " + member + " '" + uri + "': scheme '" + scheme + "' is not allowed; "

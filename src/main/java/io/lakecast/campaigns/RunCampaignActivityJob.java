@@ -516,9 +516,11 @@ public final class RunCampaignActivityJob {
       FaultPoints.reach("campaign.after-statuses");
       LakecastSession.describe(spark, group, "Write _campaign.send events");
       // A run with no ledger row (every endpoint excluded, e.g. by its limits) has no outcome to record.
+      // The channels a provider sends (not the outbox): their messages get the channel's own events too.
+      Set<String> providerChannels = Senders.check(conf, spark.sparkContext().hadoopConfiguration()).keySet();
       long eventsWritten = inLedger == 0 ? 0 : writeMissingEvents(appId, campaignId, runId, endpointJson,
-          conf.accountId(), conf.dispatchClaimTimeoutSeconds());
-      LOG.info("Campaign {} run {}: {} _campaign.send event(s) written", campaignId, runId, eventsWritten);
+          providerChannels, conf.accountId(), conf.dispatchClaimTimeoutSeconds());
+      LOG.info("Campaign {} run {}: {} event(s) written", campaignId, runId, eventsWritten);
 
       FaultPoints.reach("campaign.before-activities");
       Integer[] waves = {null, null};
@@ -654,14 +656,15 @@ public final class RunCampaignActivityJob {
 
   /**
    * Writes a {@code _campaign.send} event for every ledger row of the run that has an outcome (SENT, FAILED,
-   * HOLDOUT) and no event yet. Events are keyed by {@code event_id}, the row's MessageId, so a re-run after a crash
-   * anywhere writes exactly the missing ones. The Parquet store cannot refuse a second copy, so the check and the
-   * append run under the run's lease ({@link Leases}): two runs of the campaign at once write them one after the
-   * other, and the second finds none missing. The lease's first holder skips the check: no event of the run can
-   * exist before it. Returns how many were written.
+   * HOLDOUT), and the channel's events of those a provider sent ({@link CampaignEvents#channelEvents}), that the
+   * store does not hold yet. Events are keyed by {@code event_id} (the row's MessageId, with the type for a channel
+   * event), so a re-run after a crash anywhere writes exactly the missing ones. The Parquet store cannot refuse a
+   * second copy, so the check and the append run under the run's lease ({@link Leases}): two runs of the campaign at
+   * once write them one after the other, and the second finds none missing. The lease's first holder skips the
+   * check: no event of the run can exist before it. Returns how many were written.
    */
   private long writeMissingEvents(String appId, String campaignId, String runId, Dataset<Row> endpointJson,
-      String accountId, long timeoutSeconds) {
+      Set<String> providerChannels, String accountId, long timeoutSeconds) {
     long started = System.nanoTime();
     Leases leases = new Leases(warehouse);
     String lease = "campaign-events:" + runId;
@@ -672,18 +675,20 @@ public final class RunCampaignActivityJob {
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
-            col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
+            col("Address"), col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
             coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
     long n;
     if (first) {
-      // Every outcome's event is missing. The count comes from the rows written (one pass, not a second read).
-      Dataset<Row> written = outcomes.localCheckpoint();
-      n = written.count();
+      // Every outcome's events are missing. The count comes from the rows written (one pass, not a second read).
+      Dataset<Row> events = CampaignEvents.runEvents(outcomes, providerChannels, appId, campaignId, accountId,
+          System.currentTimeMillis()).localCheckpoint();
+      n = events.count();
       if (n > 0) {
-        warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(written, appId, campaignId, accountId, System.currentTimeMillis()));
+        warehouse.append(Table.EVENTS, events);
       }
     } else {
-      n = appendMissing(outcomes, appId, campaignId, accountId);
+      n = appendMissing(CampaignEvents.runEvents(outcomes, providerChannels, appId, campaignId, accountId,
+          System.currentTimeMillis()), appId);
     }
     LOG.info("Run {} events: lease taken in {} ms ({}), {} written in {} ms", runId, (leased - started) / 1_000_000,
         first ? "first take: none written before" : "taken before: only missing ones", n,
@@ -693,13 +698,13 @@ public final class RunCampaignActivityJob {
     return n;
   }
 
-  /** Appends the events of {@code outcomes} that the store does not hold yet; returns how many. */
-  private long appendMissing(Dataset<Row> outcomes, String appId, String campaignId, String accountId) {
+  /** Appends the run's {@code events} that the store does not hold yet; returns how many. */
+  private long appendMissing(Dataset<Row> events, String appId) {
     // An event's timestamp is its outcome's send time (the row's UpdatedAt, which no later step changes), so the
     // run's events lie in the date partitions of its outcomes and between their earliest and latest send times.
     // The time bounds let Parquet skip, by row-group statistics, the events of every other run on those dates: the
     // events an application accumulates must not slow its runs.
-    Row span = outcomes.agg(min(col("SentAt")), max(col("SentAt"))).first();
+    Row span = events.agg(min(col("event_timestamp")), max(col("event_timestamp"))).first();
     if (span.isNullAt(0)) {
       return 0;
     }
@@ -710,13 +715,13 @@ public final class RunCampaignActivityJob {
             .and(col("event_date").between(Ids.iso(Instant.ofEpochMilli(first)).substring(0, 10),
                 Ids.iso(Instant.ofEpochMilli(last)).substring(0, 10)))
             .and(col("event_timestamp").between(first, last))
-            .and(col("event_type").equalTo(CampaignEvents.CAMPAIGN_SEND)))
+            .and(col("event_type").isin(CampaignEvents.RUN_EVENT_TYPES.toArray())))
         .select(col("event_id"));
-    Dataset<Row> missing = outcomes.join(written, outcomes.col("MessageId").equalTo(written.col("event_id")),
+    Dataset<Row> missing = events.join(written, events.col("event_id").equalTo(written.col("event_id")),
         "left_anti").localCheckpoint();
     long n = missing.count();
     if (n > 0) {
-      warehouse.append(Table.EVENTS, CampaignEvents.sendEvents(missing, appId, campaignId, accountId, System.currentTimeMillis()));
+      warehouse.append(Table.EVENTS, missing);
     }
     return n;
   }

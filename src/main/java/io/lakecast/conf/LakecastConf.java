@@ -89,6 +89,39 @@ public final class LakecastConf {
   public static final int SES_MAX_ATTEMPTS_DEFAULT = 3;
 
   /**
+   * Endpoint of the AWS End User Messaging SMS and voice API ({@code pinpoint-sms-voice-v2}) for the {@code smsvoice}
+   * SMS sender (empty: the AWS endpoint of {@code spark.lakecast.region}). Credentials come from the AWS SDK's
+   * default chain.
+   */
+  public static final String SMS_VOICE_ENDPOINT = PREFIX + "sender.sms.smsvoice.endpoint";
+  public static final String SMS_VOICE_ENDPOINT_DEFAULT = "";
+
+  /** The End User Messaging configuration set every text names (its event destinations); empty for none. */
+  public static final String SMS_VOICE_CONFIGURATION_SET = PREFIX + "sender.sms.smsvoice.configurationSet";
+  public static final String SMS_VOICE_CONFIGURATION_SET_DEFAULT = "";
+
+  /** Calls the {@code smsvoice} sender makes for one text, as {@link #SES_MAX_ATTEMPTS} for email. */
+  public static final String SMS_VOICE_MAX_ATTEMPTS = PREFIX + "sender.sms.smsvoice.maxAttempts";
+  public static final int SMS_VOICE_MAX_ATTEMPTS_DEFAULT = 3;
+
+  /**
+   * Base URL of the FCM HTTP v1 API for the {@code fcm} GCM sender; messages go to
+   * {@code <url>/v1/projects/<project_id>/messages:send}. The service account (its JSON, with the project, the key
+   * and the token URI) is never a setting: it comes from {@code LAKECAST_FCM_SERVICE_ACCOUNT} or the Hadoop
+   * credential provider alias {@code lakecast.fcm.serviceAccount}.
+   */
+  public static final String FCM_URL = PREFIX + "sender.push.fcm.url";
+  public static final String FCM_URL_DEFAULT = "https://fcm.googleapis.com";
+
+  /** Seconds one FCM call (or token request) may take. */
+  public static final String FCM_TIMEOUT_SECONDS = PREFIX + "sender.push.fcm.timeoutSeconds";
+  public static final int FCM_TIMEOUT_SECONDS_DEFAULT = 15;
+
+  /** A PEM file of certificates trusted for FCM and its token URI beyond the JVM's; empty for none. */
+  public static final String FCM_TRUSTED_CERTIFICATES = PREFIX + "sender.push.fcm.trustedCertificates";
+  public static final String FCM_TRUSTED_CERTIFICATES_DEFAULT = "";
+
+  /**
    * Hosts the {@code webhook} CUSTOM sender may call (comma-separated, required with it): a campaign's
    * {@code DeliveryUri} is data, so only hosts configured here are ever contacted.
    */
@@ -246,7 +279,7 @@ public final class LakecastConf {
   public static final String ACCOUNT_ID = PREFIX + "accountId";
   public static final String ACCOUNT_ID_DEFAULT = "000000000000";
 
-  /** Region used in ARNs, and the SES sender's. */
+  /** Region used in ARNs, and the SES and End User Messaging SMS senders'. */
   public static final String REGION = PREFIX + "region";
   public static final String REGION_DEFAULT = "us-east-1";
 
@@ -317,11 +350,11 @@ public final class LakecastConf {
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
   public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "ses", "webhook",
-      "http");
+      "http", "smsvoice", "fcm");
 
   /**
    * The sender kind of {@code channel}: {@code outbox}, {@code smtp} or {@code ses} for EMAIL, {@code webhook} for
-   * CUSTOM, or {@code http} for SMS.
+   * CUSTOM, {@code http} or {@code smsvoice} for SMS, or {@code fcm} for GCM.
    */
   public String sender(String channel) {
     String key = SENDER_PREFIX + channel;
@@ -331,6 +364,16 @@ public final class LakecastConf {
     }
     if (v.equals("ses") && !channel.equals("EMAIL")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (ses sends EMAIL only)");
+    }
+    if (v.equals("smsvoice") && !channel.equals("SMS")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (smsvoice sends SMS only)");
+    }
+    if ((channel.equals("ADM") || channel.equals("BAIDU")) && !v.equals(SENDER_DEFAULT)) {
+      throw LakecastErrors.invalidConf(key, v, "outbox: Lakecast has no sender for " + channel + " (Amazon Device "
+          + "Messaging and Baidu Cloud Push are not supported; their messages go to the outbox)");
+    }
+    if (v.equals("fcm") && !channel.equals("GCM")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (fcm sends GCM only)");
     }
     if (v.equals("http") && !channel.equals("SMS")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (http sends SMS only)");
@@ -455,10 +498,19 @@ public final class LakecastConf {
 
   /** {@link #SES_ENDPOINT}: empty, or an http(s) URL. */
   public String sesEndpoint() {
-    String v = get(SES_ENDPOINT, SES_ENDPOINT_DEFAULT).trim();
+    return awsEndpoint(SES_ENDPOINT, SES_ENDPOINT_DEFAULT);
+  }
+
+  /** {@link #SMS_VOICE_ENDPOINT}: empty, or an http(s) URL. */
+  public String smsVoiceEndpoint() {
+    return awsEndpoint(SMS_VOICE_ENDPOINT, SMS_VOICE_ENDPOINT_DEFAULT);
+  }
+
+  private String awsEndpoint(String key, String defaultValue) {
+    String v = get(key, defaultValue).trim();
     if (!v.isEmpty() && !v.matches("^https?://[^/\\s]+/?$")) {
-      throw LakecastErrors.invalidConf(SES_ENDPOINT, v, "empty (AWS) or the API's http:// or https:// URL without a "
-          + "path, such as https://email.eu-west-1.amazonaws.com");
+      throw LakecastErrors.invalidConf(key, v, "empty (AWS) or the API's http:// or https:// URL without a path, "
+          + "such as https://email.eu-west-1.amazonaws.com");
     }
     return v;
   }
@@ -469,9 +521,45 @@ public final class LakecastConf {
 
   /** {@link #SES_MAX_ATTEMPTS}, 1 to 10. */
   public int sesMaxAttempts() {
-    int n = getInt(SES_MAX_ATTEMPTS, SES_MAX_ATTEMPTS_DEFAULT);
+    return attempts(SES_MAX_ATTEMPTS, SES_MAX_ATTEMPTS_DEFAULT);
+  }
+
+  public String smsVoiceConfigurationSet() {
+    return get(SMS_VOICE_CONFIGURATION_SET, SMS_VOICE_CONFIGURATION_SET_DEFAULT).trim();
+  }
+
+  /** {@link #SMS_VOICE_MAX_ATTEMPTS}, 1 to 10. */
+  public int smsVoiceMaxAttempts() {
+    return attempts(SMS_VOICE_MAX_ATTEMPTS, SMS_VOICE_MAX_ATTEMPTS_DEFAULT);
+  }
+
+  /** {@link #FCM_URL}: an http(s) URL without a path. */
+  public String fcmUrl() {
+    String v = get(FCM_URL, FCM_URL_DEFAULT).trim();
+    if (!v.matches("^https?://[^/\\s]+/?$")) {
+      throw LakecastErrors.invalidConf(FCM_URL, v, "the FCM API's http:// or https:// URL without a path, such as "
+          + FCM_URL_DEFAULT);
+    }
+    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+  }
+
+  /** {@link #FCM_TIMEOUT_SECONDS}, at least 1. */
+  public int fcmTimeoutSeconds() {
+    int s = getInt(FCM_TIMEOUT_SECONDS, FCM_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(FCM_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  public String fcmTrustedCertificates() {
+    return get(FCM_TRUSTED_CERTIFICATES, FCM_TRUSTED_CERTIFICATES_DEFAULT).trim();
+  }
+
+  private int attempts(String key, int defaultValue) {
+    int n = getInt(key, defaultValue);
     if (n < 1 || n > 10) {
-      throw LakecastErrors.invalidConf(SES_MAX_ATTEMPTS, String.valueOf(n), "1 to 10 calls");
+      throw LakecastErrors.invalidConf(key, String.valueOf(n), "1 to 10 calls");
     }
     return n;
   }

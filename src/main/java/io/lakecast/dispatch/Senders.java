@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
- * default, SMTP or SES for EMAIL, a generic HTTP provider for SMS, a web service for CUSTOM. One {@link Sender} per
- * dispatch partition routes each message to its channel's sender, opened on the channel's first message and closed
- * with the partition.
+ * default, SMTP or SES for EMAIL, AWS End User Messaging SMS or a generic HTTP provider for SMS, FCM for GCM, a web
+ * service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender, opened
+ * on the channel's first message and closed with the partition.
  */
 public final class Senders implements Sender {
   private static final Logger LOG = LoggerFactory.getLogger(Senders.class);
@@ -57,6 +57,13 @@ public final class Senders implements Sender {
     if ("ses".equals(kinds.get("EMAIL"))) {
       SesSender.Settings.of(conf);
     }
+    if ("smsvoice".equals(kinds.get("SMS"))) {
+      SmsVoiceSender.Settings.of(conf);
+    }
+    if ("fcm".equals(kinds.get("GCM"))) {
+      FcmSender.Settings.of(conf);
+      FcmSender.check(hadoop);
+    }
     if ("smtp".equals(kinds.get("EMAIL"))) {
       SmtpSender.Settings.of(conf);
       if (!conf.smtpUser().isEmpty() && SmtpSender.password(hadoop) == null) {
@@ -92,31 +99,47 @@ public final class Senders implements Sender {
     Factory outboxFactory = OutboxSender.factory(outbox, runId, batch, hadoop);
     HashMap<String, Factory> routes = new HashMap<>();
     for (Map.Entry<String, String> e : check(conf, hadoop.get()).entrySet()) {
-      if (e.getKey().equals("EMAIL") && e.getValue().equals("smtp")) {
-        SmtpSender.Settings settings = SmtpSender.Settings.of(conf);
-        LOG.info("EMAIL goes through SMTP at {}", settings.describe());
-        routes.put("EMAIL", SmtpSender.factory(settings, hadoop,
-            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "smtp")));
+      // check() has matched each kind to its channel: the kind alone picks the sender.
+      String kind = e.getValue();
+      Factory records = OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, kind);
+      String where;
+      Factory sender;
+      switch (kind) {
+        case "smtp" -> {
+          SmtpSender.Settings settings = SmtpSender.Settings.of(conf);
+          where = "SMTP at " + settings.describe();
+          sender = SmtpSender.factory(settings, hadoop, records);
+        }
+        case "ses" -> {
+          SesSender.Settings settings = SesSender.Settings.of(conf);
+          where = "SES at " + settings.describe();
+          sender = SesSender.factory(settings, records);
+        }
+        case "smsvoice" -> {
+          SmsVoiceSender.Settings settings = SmsVoiceSender.Settings.of(conf);
+          where = "AWS End User Messaging SMS at " + settings.describe();
+          sender = SmsVoiceSender.factory(settings, records);
+        }
+        case "http" -> {
+          HttpSmsSender.Settings settings = HttpSmsSender.Settings.of(conf);
+          where = "the HTTP provider at " + HttpDelivery.withoutQuery(java.net.URI.create(settings.url())) + " ("
+              + (settings.form() ? "form" : "json") + ")";
+          sender = HttpSmsSender.factory(settings, hadoop, records);
+        }
+        case "fcm" -> {
+          FcmSender.Settings settings = FcmSender.Settings.of(conf);
+          where = "FCM HTTP v1 at " + settings.url();
+          sender = FcmSender.factory(settings, hadoop, records);
+        }
+        case "webhook" -> {
+          CustomDeliverySender.Settings settings = CustomDeliverySender.Settings.of(conf);
+          where = "each campaign's DeliveryUri on the hosts " + settings.allowedHosts();
+          sender = CustomDeliverySender.factory(settings, hadoop, records);
+        }
+        default -> throw new IllegalStateException("no sender of kind " + kind);
       }
-      if (e.getKey().equals("EMAIL") && e.getValue().equals("ses")) {
-        SesSender.Settings settings = SesSender.Settings.of(conf);
-        LOG.info("EMAIL goes through SES at {}", settings.describe());
-        routes.put("EMAIL", SesSender.factory(settings,
-            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "ses")));
-      }
-      if (e.getKey().equals("SMS") && e.getValue().equals("http")) {
-        HttpSmsSender.Settings settings = HttpSmsSender.Settings.of(conf);
-        LOG.info("SMS goes to the HTTP provider at {} ({})", HttpDelivery.withoutQuery(java.net.URI.create(
-            settings.url())), settings.form() ? "form" : "json");
-        routes.put("SMS", HttpSmsSender.factory(settings, hadoop,
-            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "http")));
-      }
-      if (e.getKey().equals("CUSTOM") && e.getValue().equals("webhook")) {
-        CustomDeliverySender.Settings settings = CustomDeliverySender.Settings.of(conf);
-        LOG.info("CUSTOM deliveries go to their DeliveryUri on the hosts {}", settings.allowedHosts());
-        routes.put("CUSTOM", CustomDeliverySender.factory(settings, hadoop,
-            OutboxSender.deliveryRecords(outbox, runId, batch, hadoop, "webhook")));
-      }
+      LOG.info("{} goes through {}", e.getKey(), where);
+      routes.put(e.getKey(), sender);
     }
     if (routes.isEmpty()) {
       return outboxFactory;

@@ -5,15 +5,10 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointJson;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
 import software.amazon.awssdk.services.sesv2.model.MessageHeader;
@@ -71,16 +66,8 @@ public final class SesSender implements Sender {
   private SesSender(Settings settings, Sender records) {
     this.settings = settings;
     this.records = records;
-    // The Apache 4 client, named: the SDK would otherwise look for one on the class path (see events.StreamSink).
-    SesV2ClientBuilder builder = SesV2Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .region(Region.of(settings.region()))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .maxAttempts(settings.maxAttempts()).build()));
-    if (!settings.endpoint().isEmpty()) {
-      builder.endpointOverride(URI.create(settings.endpoint()));
-    }
-    this.client = builder.build();
+    this.client = AwsSenders.client(SesV2Client.builder(), settings.endpoint(), settings.region(),
+        settings.maxAttempts());
   }
 
   @Override
@@ -89,34 +76,29 @@ public final class SesSender implements Sender {
     try {
       request = request(m);
     } catch (IOException | IllegalArgumentException e) {
-      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + SmtpSender.firstLine(e.getMessage()));
+      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
     try {
       client.sendEmail(request);
     } catch (SesV2Exception e) {
-      int status = e.statusCode();
-      boolean retried = status == 429 || status >= 500;
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      String detail = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      return Delivery.failed((retried ? "SES_ERROR: " : "SES_REJECTED: ") + code + " (HTTP " + status + "): "
-          + SmtpSender.firstLine(detail) + (retried ? " (" + settings.maxAttempts() + " attempts)" : ""));
+      return AwsSenders.failed("SES", e, settings.maxAttempts());
     } catch (SdkClientException e) {
-      return Delivery.failed("SES_ERROR: " + SmtpSender.firstLine(e.getMessage()));
+      return AwsSenders.failed("SES", e);
     }
     return records.send(m);
   }
 
   private SendEmailRequest request(OutboundMessage m) throws IOException {
     JsonNode msg = PinpointJson.mapper().readTree(m.message());
-    String from = text(msg, "FromAddress");
+    String from = ChannelMessages.text(msg, "FromAddress");
     from = from != null ? from : settings.defaultFrom();
     if (from.isEmpty()) {
       throw new IllegalArgumentException("the message has no FromAddress and " + LakecastConf.EMAIL_FROM_ADDRESS
           + " is not set");
     }
-    String title = text(msg, "Title");
-    String text = text(msg, "Body");
-    String html = text(msg, "HtmlBody");
+    String title = ChannelMessages.text(msg, "Title");
+    String text = ChannelMessages.text(msg, "Body");
+    String html = ChannelMessages.text(msg, "HtmlBody");
     Body.Builder body = Body.builder();
     if (text != null || html == null) {
       body.text(utf8(text == null ? "" : text));
@@ -149,11 +131,6 @@ public final class SesSender implements Sender {
 
   private static Content utf8(String data) {
     return Content.builder().data(data).charset("UTF-8").build();
-  }
-
-  private static String text(JsonNode msg, String member) {
-    JsonNode v = msg.get(member);
-    return v == null || v.isNull() ? null : v.asText();
   }
 
   @Override

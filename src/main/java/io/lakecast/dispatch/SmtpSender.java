@@ -116,7 +116,7 @@ public final class SmtpSender implements Sender {
     try {
       mime = mime(m);
     } catch (MessagingException | IOException e) {
-      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + firstLine(e.getMessage()));
+      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
     MessagingException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -125,19 +125,20 @@ public final class SmtpSender implements Sender {
         return records.send(m);
       } catch (AuthenticationFailedException e) {
         loginRefused = "SMTP_AUTHENTICATION_FAILED: the server refused the login of the configured user ("
-            + firstLine(e.getMessage()) + ")";
+            + ChannelMessages.firstLine(e.getMessage()) + ")";
         disconnect();
         return Delivery.failed(loginRefused);
       } catch (SendFailedException e) {
         // The server refused this recipient (or message): trying again would get the same answer.
-        return Delivery.failed("SMTP_REJECTED: " + firstLine(e.getMessage()));
+        return Delivery.failed("SMTP_REJECTED: " + ChannelMessages.firstLine(e.getMessage()));
       } catch (MessagingException e) {
         last = e;
         disconnect();
         pause(250L * attempt);
       }
     }
-    return Delivery.failed("SMTP_ERROR: " + last.getClass().getSimpleName() + ": " + firstLine(last.getMessage())
+    return Delivery.failed("SMTP_ERROR: " + last.getClass().getSimpleName() + ": "
+        + ChannelMessages.firstLine(last.getMessage())
         + " (" + ATTEMPTS + " attempts)");
   }
 
@@ -156,7 +157,7 @@ public final class SmtpSender implements Sender {
 
   private MimeMessage mime(OutboundMessage m) throws MessagingException, IOException {
     JsonNode msg = PinpointJson.mapper().readTree(m.message());
-    String from = text(msg, "FromAddress");
+    String from = ChannelMessages.text(msg, "FromAddress");
     from = from != null ? from : settings.defaultFrom();
     if (from.isEmpty()) {
       throw new MessagingException("the message has no FromAddress and " + LakecastConf.EMAIL_FROM_ADDRESS
@@ -165,12 +166,12 @@ public final class SmtpSender implements Sender {
     MimeMessage mime = new MimeMessage(session);
     mime.setFrom(new InternetAddress(from, true));
     mime.setRecipient(Message.RecipientType.TO, new InternetAddress(m.address(), true));
-    String title = text(msg, "Title");
+    String title = ChannelMessages.text(msg, "Title");
     if (title != null) {
       mime.setSubject(title, "UTF-8");
     }
-    String body = text(msg, "Body");
-    String html = text(msg, "HtmlBody");
+    String body = ChannelMessages.text(msg, "Body");
+    String html = ChannelMessages.text(msg, "HtmlBody");
     if (body != null && html != null) {
       MimeBodyPart textPart = new MimeBodyPart();
       textPart.setText(body, "UTF-8");
@@ -198,19 +199,6 @@ public final class SmtpSender implements Sender {
     return mime;
   }
 
-  private static String text(JsonNode msg, String member) {
-    JsonNode v = msg.get(member);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
-  /** The first line of a provider's message, at most 200 characters ("no detail" for none). */
-  static String firstLine(String s) {
-    if (s == null) {
-      return "no detail";
-    }
-    String line = s.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-  }
 
   private static void pause(long millis) {
     try {

@@ -1,27 +1,42 @@
 package io.lakecast.events;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.warehouse.Table;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Builds {@code _campaign.send} event-stream records (Pinpoint's field names, event_version 3.1) from send
- * outcomes. Pure transform: the job appends the result to the Parquet event store.
+ * Builds a campaign run's event-stream records (Pinpoint's field names, event_version 3.1) from its send outcomes:
+ * {@code _campaign.send} for every outcome, and the channel's own events for messages a provider took or refused
+ * ({@code _email.send}, {@code _SMS.BUFFERED}, {@code _SMS.FAILURE}). Pure transform: the job appends the result to
+ * the Parquet event store.
  */
 public final class CampaignEvents {
   private CampaignEvents() {}
 
   public static final String CAMPAIGN_SEND = "_campaign.send";
+  public static final String EMAIL_SEND = "_email.send";
+  public static final String SMS_BUFFERED = "_SMS.BUFFERED";
+  public static final String SMS_FAILURE = "_SMS.FAILURE";
+
+  /** Every event type a campaign run writes. */
+  public static final List<String> RUN_EVENT_TYPES = List.of(CAMPAIGN_SEND, EMAIL_SEND, SMS_BUFFERED, SMS_FAILURE);
 
   /**
    * One event per outcome row. Input columns: MessageId (the event's id), EndpointId, ActivityId, TreatmentId,
@@ -62,6 +77,92 @@ public final class CampaignEvents {
         col("MessageId").as("event_id"),
         lit(applicationId).as("app_id"),
         date_format(timestamp_millis(col("SentAt")), "yyyy-MM-dd").as("event_date"));
+  }
+
+  /**
+   * The events of a run: {@link #sendEvents} and {@link #channelEvents}, whose outcome columns they take (with
+   * Address).
+   */
+  public static Dataset<Row> runEvents(Dataset<Row> outcomes, Set<String> providerChannels, String applicationId,
+      String campaignId, String accountId, long storedAt) {
+    Dataset<Row> sends = sendEvents(outcomes, applicationId, campaignId, accountId, storedAt);
+    if (providerChannels.isEmpty()) {
+      return sends;
+    }
+    return sends.unionByName(channelEvents(outcomes, providerChannels, applicationId, campaignId, accountId,
+        storedAt));
+  }
+
+  /**
+   * The channel events of the outcomes of {@code providerChannels}, the channels a provider sends (the outbox is no
+   * provider: its messages have none). As Pinpoint records what the provider answered at send time:
+   *
+   * <ul>
+   *   <li>EMAIL taken by the provider: {@code _email.send}, with {@code facets.email_channel.mail_event.mail}
+   *       ({@code message_id} the MessageId, {@code message_send_timestamp}, {@code destination} and
+   *       {@code common_headers.to} the address) and an empty {@code send}; an email the provider refused has only its
+   *       {@code _campaign.send} FAILURE, as in Pinpoint, where SES never took it;
+   *   <li>SMS taken: {@code _SMS.BUFFERED} with {@code record_status} {@code SUCCESSFUL} (the carrier's receipt, which
+   *       would make it {@code _SMS.SUCCESS}, does not come back through these providers); refused:
+   *       {@code _SMS.FAILURE} with {@code record_status} {@code OPTED_OUT} when the provider said the number opted
+   *       out, {@code INVALID} for another refusal, {@code UNREACHABLE} when every attempt failed.
+   * </ul>
+   *
+   * Attributes carry {@code campaign_id}, {@code campaign_activity_id} and {@code treatment_id}; SMS events add
+   * {@code message_id} and {@code destination_phone_number}. Each event's id is the MessageId and its type, so a
+   * re-run finds the ones it wrote.
+   */
+  public static Dataset<Row> channelEvents(Dataset<Row> outcomes, Set<String> providerChannels, String applicationId,
+      String campaignId, String accountId, long storedAt) {
+    Column email = col("ChannelType").equalTo("EMAIL");
+    Column sms = col("ChannelType").equalTo("SMS");
+    Column sent = col("Status").equalTo("SENT");
+    Column type = when(email, lit(EMAIL_SEND)).when(sent, lit(SMS_BUFFERED)).otherwise(lit(SMS_FAILURE));
+    Column recordStatus =
+        when(sent, lit("SUCCESSFUL"))
+            .when(lower(col("Reason")).contains("opted out").or(col("Reason").contains("OPTED_OUT")), lit("OPTED_OUT"))
+            .when(col("Reason").contains("_REJECTED"), lit("INVALID"))
+            .otherwise(lit("UNREACHABLE"));
+    Column emptyMap = map().cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    Column none = lit(null).cast("string");
+    Column attributes = map_filter(map(
+            lit("treatment_id"), col("TreatmentId"),
+            lit("campaign_activity_id"), col("ActivityId"),
+            lit("campaign_id"), lit(campaignId),
+            lit("message_id"), when(sms, col("MessageId")),
+            lit("destination_phone_number"), when(sms, col("Address")),
+            lit("record_status"), when(sms, recordStatus)),
+        (k, v) -> v.isNotNull());
+    Column mail = struct(col("MessageId").as("message_id"), col("SentAt").as("message_send_timestamp"),
+        none.as("from_address"), array(col("Address")).as("destination"), lit(false).as("headers_truncated"),
+        lit(null).as("headers"),
+        struct(none.as("from"), array(col("Address")).as("to"), none.as("subject")).as("common_headers"));
+    DataType facetsType = Table.EVENTS.schema().apply("facets").dataType();
+    Column mailEvent = struct(mail.as("mail"), emptyMap.as("send"), lit(null).as("delivery"), lit(null).as("open"),
+        lit(null).as("click"), lit(null).as("reject"), lit(null).as("complaint"), lit(null).as("bounce"));
+    Column facets = when(email, struct(struct(mailEvent.as("mail_event")).as("email_channel"))).cast(facetsType);
+    return outcomes
+        .filter(col("ChannelType").isin(providerChannels.toArray()).and(email.and(sent).or(sms))
+            .and(col("Status").isin("SENT", "FAILED")))
+        .select(
+            type.as("event_type"),
+            col("SentAt").as("event_timestamp"),
+            lit(storedAt).as("arrival_timestamp"),
+            lit("3.1").as("event_version"),
+            struct(lit(applicationId).as("app_id"), emptyMap.as("sdk")).as("application"),
+            struct(col("EndpointId").as("client_id"), none.as("cognito_id")).as("client"),
+            struct(emptyMap.as("platform")).as("device"),
+            emptyMap.as("session"),
+            attributes.as("attributes"),
+            struct(map(lit("endpoint"), col("EndpointJson")).as("custom")).as("client_context"),
+            lit(accountId).as("awsaccountid"),
+            facets.as("facets"),
+            struct(lit(null).cast("double").as("price_in_millicents_usd")).as("metrics"),
+            lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)).as("app_details"),
+            lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)).as("custom_metrics"),
+            concat(col("MessageId"), lit(":"), type).as("event_id"),
+            lit(applicationId).as("app_id"),
+            date_format(timestamp_millis(col("SentAt")), "yyyy-MM-dd").as("event_date"));
   }
 
   /** The columns of the event store, in order (for callers that append). */

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * identity is not verified and keeps what it accepted), reached through a proxy that records each call and can answer
  * with SES's errors: each email is one {@code SendEmail} with its subject, text and HTML, headers, the MessageId as a
  * header and a tag, and the configuration set; SMS stays in the outbox; throttling is retried and sends each email
- * once; refusals are not retried; the AWS secret key is nowhere in the warehouse. An integration test because the
+ * once; refusals are not retried; each email SES took has its {@code _email.send}; the AWS secret key is nowhere in
+ * the warehouse. An integration test because the
  * emulator comes from the Python environment the integration tests build.
  */
 class SesSenderIT {
@@ -158,9 +159,29 @@ class SesSenderIT {
     assertThat(lines).containsExactly("EMAIL e1 record ses", "EMAIL e2 record ses", "EMAIL e3 record ses",
         "SMS s1 message Autumn sale");
 
-    // Run again: the occurrence is complete, nothing is sent twice.
+    // Each email SES took has its _email.send, whose mail is the ledger's message; the SMS has none (the outbox).
+    assertThat(Cli.campaignEvents(warehouse, id)).containsExactly(
+        "_campaign.send e1 {campaign_send_status=SUCCESS, delivery_type=EMAIL, treatment_id=0}",
+        "_campaign.send e2 {campaign_send_status=SUCCESS, delivery_type=EMAIL, treatment_id=0}",
+        "_campaign.send e3 {campaign_send_status=SUCCESS, delivery_type=EMAIL, treatment_id=0}",
+        "_campaign.send s1 {campaign_send_status=SUCCESS, delivery_type=SMS, treatment_id=0}",
+        "_email.send e1 {treatment_id=0}", "_email.send e2 {treatment_id=0}", "_email.send e3 {treatment_id=0}");
+    List<String> mails = new ArrayList<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse.resolve("events").toString())
+        .filter("event_type = '_email.send' and attributes['campaign_id'] = '" + id + "'")
+        .select("client.client_id", "facets.email_channel.mail_event.mail.message_id",
+            "facets.email_channel.mail_event.mail.destination").collectAsList()) {
+      mails.add(r.getString(0) + " " + (r.getString(1).equals(messageIds.get(r.getString(0))) ? "ledger id" : "?")
+          + " " + r.getList(2));
+    }
+    mails.sort(null);
+    assertThat(mails).containsExactly("e1 ledger id [ana@example.com]", "e2 ledger id [bo@example.com]",
+        "e3 ledger id [cy@example.com]");
+
+    // Run again: the occurrence is complete, nothing is sent or recorded twice.
     audience.runCampaign(id, START);
     assertThat(moto.emailsFrom("news@ses.example.com")).hasSize(3);
+    assertThat(Cli.campaignEvents(warehouse, id)).hasSize(7);
 
     // The calls were signed with the planted key (the SDK's default chain read it), which went nowhere else.
     assertThat(ses.authorizations()).allSatisfy(a -> assertThat(a).contains("Credential=" + ACCESS_KEY + "/"));

@@ -43,15 +43,40 @@ public final class Cli {
     return out;
   }
 
-  /** A campaign's send ledger: EndpointId → its Status, and its Reason after a space when it has one. */
+  /**
+   * A campaign's send ledger: EndpointId → its Status, and its Reason after a space when it has one (empty before
+   * any run made the ledger).
+   */
   public static java.util.Map<String, String> ledger(java.nio.file.Path warehouse, String campaignId) {
     java.util.Map<String, String> out = new java.util.TreeMap<>();
+    if (!java.nio.file.Files.exists(warehouse.resolve("send_ledger"))) {
+      return out;
+    }
     for (org.apache.spark.sql.Row r : SparkTestSession.get().read().format("delta")
         .load(warehouse.resolve("send_ledger").toString())
         .filter(org.apache.spark.sql.functions.col("CampaignId").equalTo(campaignId)).collectAsList()) {
       String reason = r.getAs("Reason");
       out.put(r.getAs("EndpointId"), r.<String>getAs("Status") + (reason == null ? "" : " " + reason));
     }
+    return out;
+  }
+
+  /**
+   * A campaign's events in the store, one line each, sorted: {@code <event_type> <client_id> <attributes>}, the
+   * attributes as {@code key=value} pairs sorted by key, without the campaign's and run's ids.
+   */
+  public static java.util.List<String> campaignEvents(java.nio.file.Path warehouse, String campaignId) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.Row r : SparkTestSession.get().read().parquet(warehouse.resolve("events").toString())
+        .filter(org.apache.spark.sql.functions.col("attributes").getItem("campaign_id").equalTo(campaignId))
+        .select("event_type", "client.client_id", "attributes").collectAsList()) {
+      java.util.Map<String, String> attributes = new java.util.TreeMap<>(r.getJavaMap(2));
+      attributes.remove("campaign_id");
+      attributes.remove("campaign_activity_id");
+      attributes.remove("message_id");
+      out.add(r.getString(0) + " " + r.getString(1) + " " + attributes);
+    }
+    out.sort(null);
     return out;
   }
 

@@ -1,0 +1,23 @@
+package io.lakecast.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Small readings the senders share: a member of a channel message, and a provider's answer fit for the ledger. */
+final class ChannelMessages {
+  private ChannelMessages() {}
+
+  /** The text of {@code member} of a channel message, or null when it is absent or null. */
+  static String text(JsonNode message, String member) {
+    JsonNode v = message.get(member);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** The first line of a provider's message, at most 200 characters ("no detail" for none). */
+  static String firstLine(String s) {
+    if (s == null) {
+      return "no detail";
+    }
+    String line = s.strip().lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+  }
+}
