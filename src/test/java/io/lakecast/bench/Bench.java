@@ -45,6 +45,7 @@ import org.apache.spark.sql.SparkSession;
  * class loading favours no row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
  * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
+ * {@code --growth} runs every row at N and at 10 N instead and prints each row's growth ({@link #growth}).
  */
 public final class Bench {
   static final String SEGMENT =
@@ -60,9 +61,11 @@ public final class Bench {
     long endpoints = 1_000_000;
     Path work = Files.createTempDirectory("lakecast-bench");
     java.util.Set<String> groups = new java.util.LinkedHashSet<>(GROUPS);
+    boolean growth = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--endpoints" -> endpoints = Long.parseLong(args[++i]);
+        case "--growth" -> growth = true;
         case "--workdir" -> work = Path.of(args[++i]);
         case "--rows" -> {
           groups = new java.util.LinkedHashSet<>(List.of(args[++i].split(",")));
@@ -72,7 +75,7 @@ public final class Bench {
           }
         }
         default -> throw new IllegalArgumentException("Unknown option " + args[i]
-            + "; expected --endpoints N, --rows " + String.join(",", GROUPS) + " or --workdir DIR");
+            + "; expected --endpoints N, --rows " + String.join(",", GROUPS) + ", --growth or --workdir DIR");
       }
     }
     SparkSession spark = LakecastSession.getOrCreate();
@@ -83,6 +86,10 @@ public final class Bench {
         String.valueOf(LakecastConf.UPSERT_MERGE_MAX_ROWS_DEFAULT * 20_000L / Math.max(endpoints, 20_000L)));
     run(spark, work.resolve("warmup"), 20_000, groups);
     spark.conf().unset(LakecastConf.UPSERT_MERGE_MAX_ROWS);
+    if (growth) {
+      growth(spark, work, endpoints, groups);
+      return;
+    }
     System.err.println("bench: measured pass on " + endpoints + " endpoints");
     List<Row4> rows = run(spark, work.resolve("measured"), endpoints, groups);
     boolean withBaseline = groups.contains("endpoints");
@@ -96,6 +103,44 @@ public final class Bench {
     if (withBaseline) {
       System.out.printf(Locale.ROOT, "segment evaluation vs the hand-written filter, (c)/(c'): %.2fx%n",
           rows.get(2).seconds() / rows.get(3).seconds());
+    }
+  }
+
+  /**
+   * {@code --growth}: every selected row at {@code n} and at {@code 10 n}, in this JVM, each pass in a new warehouse
+   * (the first one's files deleted before the second starts); prints each row's time at both sizes, its growth
+   * (10n/n, the target is at most 11x for 10x the data) and its ratio to (a) at each size. (i) streams a fixed
+   * 20,000 records at both sizes, so its growth shows the stream's cost does not depend on the store's size.
+   */
+  static void growth(SparkSession spark, Path work, long n, java.util.Set<String> groups) throws IOException {
+    System.err.println("bench: growth pass 1 on " + n + " endpoints");
+    List<Row4> small = run(spark, work.resolve("growth-1x"), n, groups);
+    deleteTree(work.resolve("growth-1x"));
+    System.err.println("bench: growth pass 2 on " + n * 10 + " endpoints");
+    List<Row4> large = run(spark, work.resolve("growth-10x"), n * 10, groups);
+    boolean withBaseline = groups.contains("endpoints");
+    System.out.printf(Locale.ROOT, "%nLakecast benchmark growth, %,d and %,d endpoints, %s, %d cores%n", n, n * 10,
+        spark.sparkContext().master(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%-72s %9s %9s %8s %9s %9s%n", "step", "s at 1x", "s at 10x", "growth",
+        withBaseline ? "ratio 1x" : "", withBaseline ? "ratio 10x" : "");
+    double worst = 0;
+    for (int i = 0; i < small.size(); i++) {
+      Row4 a = small.get(i);
+      Row4 b = large.get(i);
+      double g = b.seconds() / a.seconds();
+      worst = Math.max(worst, g);
+      System.out.printf(Locale.ROOT, "%-72s %9.2f %9.2f %7.2fx %9s %9s%n", a.name(), a.seconds(), b.seconds(), g,
+          withBaseline ? String.format(Locale.ROOT, "%8.2fx", a.seconds() / small.get(0).seconds()) : "",
+          withBaseline ? String.format(Locale.ROOT, "%8.2fx", b.seconds() / large.get(0).seconds()) : "");
+    }
+    System.out.printf(Locale.ROOT, "largest growth: %.2fx for 10x the data (target: at most 11x)%n", worst);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
