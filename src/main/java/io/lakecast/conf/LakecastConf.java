@@ -122,6 +122,41 @@ public final class LakecastConf {
   public static final String FCM_TRUSTED_CERTIFICATES_DEFAULT = "";
 
   /**
+   * The Apple developer team id of the {@code apns} sender's token (required with it). The signing key (.p8) is never
+   * a setting: it comes from {@code LAKECAST_APNS_SIGNING_KEY} or the Hadoop credential provider alias
+   * {@code lakecast.apns.signingKey}.
+   */
+  public static final String APNS_TEAM_ID = PREFIX + "sender.push.apns.teamId";
+  public static final String APNS_TEAM_ID_DEFAULT = "";
+
+  /** The id of the signing key (required with the {@code apns} sender). */
+  public static final String APNS_KEY_ID = PREFIX + "sender.push.apns.keyId";
+  public static final String APNS_KEY_ID_DEFAULT = "";
+
+  /** The app's bundle id, the notifications' topic (required; VoIP channels add {@code .voip}). */
+  public static final String APNS_BUNDLE_ID = PREFIX + "sender.push.apns.bundleId";
+  public static final String APNS_BUNDLE_ID_DEFAULT = "";
+
+  /**
+   * The APNs host for every APNs channel (empty: Apple's, {@code api.push.apple.com}, and
+   * {@code api.sandbox.push.apple.com} for the sandbox channels).
+   */
+  public static final String APNS_HOST = PREFIX + "sender.push.apns.host";
+  public static final String APNS_HOST_DEFAULT = "";
+
+  /** The APNs port. */
+  public static final String APNS_PORT = PREFIX + "sender.push.apns.port";
+  public static final int APNS_PORT_DEFAULT = 443;
+
+  /** Seconds one notification may take to be answered. */
+  public static final String APNS_TIMEOUT_SECONDS = PREFIX + "sender.push.apns.timeoutSeconds";
+  public static final int APNS_TIMEOUT_SECONDS_DEFAULT = 15;
+
+  /** A PEM file of certificates trusted for APNs beyond the JVM's; empty for none. */
+  public static final String APNS_TRUSTED_CERTIFICATES = PREFIX + "sender.push.apns.trustedCertificates";
+  public static final String APNS_TRUSTED_CERTIFICATES_DEFAULT = "";
+
+  /**
    * Hosts the {@code webhook} CUSTOM sender may call (comma-separated, required with it): a campaign's
    * {@code DeliveryUri} is data, so only hosts configured here are ever contacted.
    */
@@ -350,11 +385,11 @@ public final class LakecastConf {
 
   /** The kinds of sender {@code spark.lakecast.sender.<ChannelType>} takes. */
   public static final java.util.List<String> SENDER_KINDS = java.util.List.of("outbox", "smtp", "ses", "webhook",
-      "http", "smsvoice", "fcm");
+      "http", "smsvoice", "fcm", "apns");
 
   /**
    * The sender kind of {@code channel}: {@code outbox}, {@code smtp} or {@code ses} for EMAIL, {@code webhook} for
-   * CUSTOM, {@code http} or {@code smsvoice} for SMS, or {@code fcm} for GCM.
+   * CUSTOM, {@code http} or {@code smsvoice} for SMS, {@code fcm} for GCM, or {@code apns} for the APNs channels.
    */
   public String sender(String channel) {
     String key = SENDER_PREFIX + channel;
@@ -371,6 +406,10 @@ public final class LakecastConf {
     if ((channel.equals("ADM") || channel.equals("BAIDU")) && !v.equals(SENDER_DEFAULT)) {
       throw LakecastErrors.invalidConf(key, v, "outbox: Lakecast has no sender for " + channel + " (Amazon Device "
           + "Messaging and Baidu Cloud Push are not supported; their messages go to the outbox)");
+    }
+    if (v.equals("apns") && !channel.startsWith("APNS")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (apns sends APNS, APNS_SANDBOX, APNS_VOIP and "
+          + "APNS_VOIP_SANDBOX only)");
     }
     if (v.equals("fcm") && !channel.equals("GCM")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (fcm sends GCM only)");
@@ -554,6 +593,42 @@ public final class LakecastConf {
 
   public String fcmTrustedCertificates() {
     return get(FCM_TRUSTED_CERTIFICATES, FCM_TRUSTED_CERTIFICATES_DEFAULT).trim();
+  }
+
+  /** {@link #APNS_TEAM_ID}, {@link #APNS_KEY_ID} or {@link #APNS_BUNDLE_ID}: required once APNs is used. */
+  public String apnsRequired(String key) {
+    String v = get(key, "").trim();
+    if (v.isEmpty()) {
+      throw LakecastErrors.invalidConf(key, "", "a value (the apns sender signs its token with the team id and the "
+          + "key id, and sends to the app's bundle id)");
+    }
+    return v;
+  }
+
+  public String apnsHost() {
+    return get(APNS_HOST, APNS_HOST_DEFAULT).trim();
+  }
+
+  /** {@link #APNS_PORT}, 1 to 65535. */
+  public int apnsPort() {
+    int p = getInt(APNS_PORT, APNS_PORT_DEFAULT);
+    if (p < 1 || p > 65535) {
+      throw LakecastErrors.invalidConf(APNS_PORT, String.valueOf(p), "a port from 1 to 65535");
+    }
+    return p;
+  }
+
+  /** {@link #APNS_TIMEOUT_SECONDS}, at least 1. */
+  public int apnsTimeoutSeconds() {
+    int s = getInt(APNS_TIMEOUT_SECONDS, APNS_TIMEOUT_SECONDS_DEFAULT);
+    if (s < 1) {
+      throw LakecastErrors.invalidConf(APNS_TIMEOUT_SECONDS, String.valueOf(s), "1 or more seconds");
+    }
+    return s;
+  }
+
+  public String apnsTrustedCertificates() {
+    return get(APNS_TRUSTED_CERTIFICATES, APNS_TRUSTED_CERTIFICATES_DEFAULT).trim();
   }
 
   private int attempts(String key, int defaultValue) {

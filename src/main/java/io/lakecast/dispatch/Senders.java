@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender of each channel, chosen by configuration ({@code spark.lakecast.sender.<ChannelType>}): the outbox by
- * default, SMTP or SES for EMAIL, AWS End User Messaging SMS or a generic HTTP provider for SMS, FCM for GCM, a web
- * service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its channel's sender, opened
- * on the channel's first message and closed with the partition.
+ * default, SMTP or SES for EMAIL, AWS End User Messaging SMS or a generic HTTP provider for SMS, FCM for GCM, APNs for
+ * the APNS channels, a web service for CUSTOM. One {@link Sender} per dispatch partition routes each message to its
+ * channel's sender, opened on the channel's first message and closed with the partition.
  */
 public final class Senders implements Sender {
   private static final Logger LOG = LoggerFactory.getLogger(Senders.class);
@@ -63,6 +63,9 @@ public final class Senders implements Sender {
     if ("fcm".equals(kinds.get("GCM"))) {
       FcmSender.Settings.of(conf);
       FcmSender.check(hadoop);
+    }
+    if (kinds.containsValue("apns")) {
+      ApnsSender.check(ApnsSender.Settings.of(conf), hadoop);
     }
     if ("smtp".equals(kinds.get("EMAIL"))) {
       SmtpSender.Settings.of(conf);
@@ -130,6 +133,12 @@ public final class Senders implements Sender {
           FcmSender.Settings settings = FcmSender.Settings.of(conf);
           where = "FCM HTTP v1 at " + settings.url();
           sender = FcmSender.factory(settings, hadoop, records);
+        }
+        case "apns" -> {
+          ApnsSender.Settings settings = ApnsSender.Settings.of(conf);
+          where = "APNs at " + settings.hostOf(e.getKey()) + ":" + settings.port() + " (token of team "
+              + settings.teamId() + ")";
+          sender = ApnsSender.factory(settings, e.getKey(), hadoop, records);
         }
         case "webhook" -> {
           CustomDeliverySender.Settings settings = CustomDeliverySender.Settings.of(conf);
