@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakecast.conf.LakecastConf;
 import io.lakecast.testing.Cli;
 import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Path;
@@ -157,15 +158,21 @@ class CampaignLimitsTest {
 
   @Test
   void messagesPerSecondPacesTheDispatch() {
-    String id = create("{\"StartTime\":\"2033-01-01T09:00:00Z\"}", ",\"Limits\":{\"MessagesPerSecond\":2}");
-    assertThat(run(id, "2033-01-01T09:00:00Z").get("Sent").asLong()).isEqualTo(3);
-    // 2 per second over at most 2 partitions: some partition starts 2 of the 3 sends 1 s apart. UpdatedAt is stamped
-    // when a send ends, and the first send of a partition also opens the sender, so the stamps may be a little
-    // closer than 1 s; unpaced, they are milliseconds apart.
+    String id = create("{\"StartTime\":\"2033-01-01T09:00:00Z\"}", ",\"Limits\":{\"MessagesPerSecond\":1}");
+    // One partition at 1 per second starts the 3 sends 1 s apart: 2 s from the first to the last. UpdatedAt is
+    // stamped when a send ends, and the first send also creates the outbox file, which on a loaded machine took a
+    // third of a second (two partitions at 2 per second left a single 1 s gap, and CI once saw 0.68 s of it); 1 s of
+    // the 2 is margin enough. Unpaced, the stamps are milliseconds apart.
+    spark.conf().set(LakecastConf.DISPATCH_PARTITIONS, "1");
+    try {
+      assertThat(run(id, "2033-01-01T09:00:00Z").get("Sent").asLong()).isEqualTo(3);
+    } finally {
+      spark.conf().unset(LakecastConf.DISPATCH_PARTITIONS);
+    }
     Row span = spark.read().format("delta").load(warehouse + "/send_ledger").filter(col("CampaignId").equalTo(id))
         .agg(org.apache.spark.sql.functions.max(col("UpdatedAt").cast("double"))
             .minus(org.apache.spark.sql.functions.min(col("UpdatedAt").cast("double")))).first();
-    assertThat(span.getDouble(0)).as("seconds between the first and the last send").isGreaterThanOrEqualTo(0.7);
+    assertThat(span.getDouble(0)).as("seconds between the first and the last send").isGreaterThanOrEqualTo(1.0);
   }
 
   @Test
