@@ -40,9 +40,10 @@ import org.apache.spark.sql.SparkSession;
  * DataFrame filter beside it, (d) the campaign activity through the outbox, (e) a re-import of the endpoints with
  * 10% changed, and (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days (its time is day 1's;
  * its note gives each day's ratio to day 1, which a growing ledger must not raise), then the events rows (see
- * {@link #eventRows}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
- * and (i). Prints each time and, when (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that
- * class loading favours no row; (a) and (b) then run twice each, alternating, and keep their better run, because on
+ * {@link #eventRows}) and (g), a CUSTOM webhook campaign ({@link #webhookRows}). {@code --rows} picks the groups:
+ * {@code endpoints} is (a) to (f), {@code events} (h'), (h) and (i), {@code webhook} (g). Prints each time and, when
+ * (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that class loading favours no
+ * row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
  * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
  * {@code --growth} runs every row at N and at 10 N instead and prints each row's growth ({@link #growth}).
@@ -144,8 +145,11 @@ public final class Bench {
     }
   }
 
-  /** The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i). */
-  static final List<String> GROUPS = List.of("endpoints", "events");
+  /**
+   * The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i),
+   * {@code webhook} (g).
+   */
+  static final List<String> GROUPS = List.of("endpoints", "events", "webhook");
 
   static List<Row4> run(SparkSession spark, Path dir, long n, java.util.Set<String> groups) throws IOException {
     Files.createDirectories(dir);
@@ -157,6 +161,9 @@ public final class Bench {
     }
     if (groups.contains("events")) {
       rows.addAll(eventRows(spark, warehouse, dir, n));
+    }
+    if (groups.contains("webhook")) {
+      rows.addAll(webhookRows(spark, warehouse, dir, n));
     }
     return rows;
   }
@@ -315,6 +322,66 @@ public final class Bench {
     annotated.add(rows.get(6));
     annotated.addAll(rows.subList(7, rows.size()));
     return annotated;
+  }
+
+  /**
+   * (g) a campaign of a custom message to every endpoint of N (all channels; opted-out ones excluded) through the
+   * {@code webhook} CUSTOM sender, signed, 50 endpoints a call, to an HTTPS sink on 127.0.0.1 that answers at once.
+   * The endpoints are imported untimed into a new application. The note gives the rate over the whole activity
+   * (segment, ledger, dispatch, statuses, events) and the rate the sink saw between its first and last call.
+   */
+  static List<Row4> webhookRows(SparkSession spark, Warehouse warehouse, Path dir, long n) throws IOException {
+    Path csv = dir.resolve("webhook-endpoints.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 11, Format.CSV, w);
+    }
+    String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-webhook", null)).id();
+    new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(app,
+        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null))).run();
+    String channels = "\"EMAIL\",\"SMS\",\"GCM\",\"APNS\"";
+    String segmentId = new SegmentCatalog(warehouse).create(app, PinpointJson.parse(
+        "{\"Name\":\"everyone\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[" + channels + "]}}}}",
+        WriteSegmentRequest.class, "WriteSegmentRequest", "bench")).id();
+    io.lakecast.testing.HttpsTestServer sink;
+    try {
+      sink = new io.lakecast.testing.HttpsTestServer(Files.createDirectories(dir.resolve("webhook-certs")));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the HTTPS sink", e);
+    }
+    io.lakecast.testing.HttpsTestServer.SinkCount count = new io.lakecast.testing.HttpsTestServer.SinkCount();
+    String url = sink.sink("/sink", count);
+    String provider = io.lakecast.testing.Credentials.keystore(Files.createDirectories(dir.resolve("webhook-keys")),
+        "custom.jceks", io.lakecast.dispatch.CustomDeliverySender.SECRET_ALIAS, "bench-signing-key");
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set(org.apache.hadoop.security.alias.CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, provider);
+    spark.conf().set(LakecastConf.SENDER_PREFIX + "CUSTOM", "webhook");
+    spark.conf().set(LakecastConf.CUSTOM_ALLOWED_HOSTS, "127.0.0.1");
+    spark.conf().set(LakecastConf.CUSTOM_TRUSTED_CERTIFICATES, sink.certificate().toString());
+    try {
+      String campaignId = new CampaignCatalog(warehouse).create(app, PinpointJson.parse(
+          "{\"Name\":\"bench webhook\",\"SegmentId\":\"" + segmentId + "\","
+              + "\"CustomDeliveryConfiguration\":{\"DeliveryUri\":\"" + url + "\",\"EndpointTypes\":[" + channels
+              + "]},\"MessageConfiguration\":{\"CustomMessage\":{\"Data\":\"{\\\"offer\\\":\\\"winter\\\"}\"}},"
+              + "\"Schedule\":{\"StartTime\":\"2030-01-01T09:00:00Z\"}}",
+          WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+      long[] sent = new long[1];
+      Row4 g = timed("(g) CUSTOM webhook campaign, HTTPS to a local sink, 50 a call", "", () -> {
+        sent[0] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(app, campaignId,
+            java.time.Instant.parse("2030-01-01T09:00:00Z"))).run().last().sent();
+        return sent[0];
+      });
+      double window = (count.lastNanos.get() - count.firstNanos.get()) / 1e9;
+      return List.of(new Row4(g.name(), g.seconds(), String.format(Locale.ROOT,
+          "%d messages, %.0f msg/s over the activity; the sink took %d calls at %.0f msg/s", sent[0],
+          sent[0] / g.seconds(), count.calls.get(), window > 0 ? sent[0] / window : 0.0)));
+    } finally {
+      hadoop.unset(org.apache.hadoop.security.alias.CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH);
+      for (String k : List.of(LakecastConf.SENDER_PREFIX + "CUSTOM", LakecastConf.CUSTOM_ALLOWED_HOSTS,
+          LakecastConf.CUSTOM_TRUSTED_CERTIFICATES)) {
+        spark.conf().unset(k);
+      }
+      sink.close();
+    }
   }
 
   /**

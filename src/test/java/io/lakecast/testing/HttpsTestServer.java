@@ -112,6 +112,36 @@ public final class HttpsTestServer implements AutoCloseable {
     return "https://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
+  /** What a {@link #sink} took: calls, and the first and last call's arrival ({@code System.nanoTime}). */
+  public static final class SinkCount {
+    public final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    public final java.util.concurrent.atomic.AtomicLong firstNanos = new java.util.concurrent.atomic.AtomicLong();
+    public final java.util.concurrent.atomic.AtomicLong lastNanos = new java.util.concurrent.atomic.AtomicLong();
+  }
+
+  /**
+   * Serves {@code path} as a load sink: every call gets 200 and {@code {}} at once, and only {@code count} remembers
+   * it (a benchmark's million messages would not fit in {@link #received}).
+   */
+  public String sink(String path, SinkCount count) {
+    server.createContext(path, (HttpExchange x) -> {
+      long now = System.nanoTime();
+      x.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+      count.firstNanos.compareAndSet(0, now);
+      count.lastNanos.accumulateAndGet(now, Math::max);
+      count.calls.incrementAndGet();
+      byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
+      try {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(200, bytes.length);
+        x.getResponseBody().write(bytes);
+      } finally {
+        x.close();
+      }
+    });
+    return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
   /** The request headers (first values, names in any case) of each request {@code path} received, in order. */
   public List<Map<String, String>> headers(String path) {
     return headers.getOrDefault(path, List.of());
