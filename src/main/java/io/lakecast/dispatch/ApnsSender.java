@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
@@ -155,9 +154,7 @@ public final class ApnsSender implements Sender {
         Thread.currentThread().interrupt();
         return Delivery.failed("APNS_ERROR: interrupted");
       }
-      if (attempt < ATTEMPTS) {
-        pause(ThreadLocalRandom.current().nextLong(200L << (attempt - 1)));
-      }
+      ChannelMessages.backoff(attempt, ATTEMPTS);
     }
     return Delivery.failed("APNS_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
   }
@@ -236,14 +233,6 @@ public final class ApnsSender implements Sender {
     }
     return UUID.fromString(messageId.substring(0, 8) + "-" + messageId.substring(8, 12) + "-"
         + messageId.substring(12, 16) + "-" + messageId.substring(16, 20) + "-" + messageId.substring(20));
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

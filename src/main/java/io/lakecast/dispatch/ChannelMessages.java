@@ -20,4 +20,19 @@ final class ChannelMessages {
     String line = s.strip().lines().findFirst().orElse("");
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
+
+  /**
+   * Waits before attempt {@code attempt + 1} of {@code attempts}: exponential backoff with full jitter, a random pause
+   * up to 200 ms × 2^(attempt-1); none after the last attempt.
+   */
+  static void backoff(int attempt, int attempts) {
+    if (attempt >= attempts) {
+      return;
+    }
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(200L << (attempt - 1)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

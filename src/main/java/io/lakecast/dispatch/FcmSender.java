@@ -21,7 +21,6 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -201,7 +200,7 @@ public final class FcmSender implements Sender {
         Thread.currentThread().interrupt();
         return Delivery.failed("FCM_ERROR: interrupted");
       }
-      backoff(attempt);
+      ChannelMessages.backoff(attempt, ATTEMPTS);
     }
     return Delivery.failed("FCM_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
   }
@@ -325,18 +324,6 @@ public final class FcmSender implements Sender {
           + ChannelMessages.firstLine(error.path("message").asText(""));
     } catch (IOException e) {
       return "(not JSON)";
-    }
-  }
-
-  /** Exponential backoff with full jitter: a random pause up to 200 ms × 2^(attempt-1). */
-  private static void backoff(int attempt) {
-    if (attempt >= ATTEMPTS) {
-      return;
-    }
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(200L << (attempt - 1)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -118,11 +118,10 @@ class ApnsSenderTest {
     audience.runCampaign(id, START);
 
     Map<String, String> messageIds = new TreeMap<>();
-    for (JsonNode l : Cli.outbox(warehouse)) {
-      if (l.get("CampaignId").asText().equals(id)) {
-        messageIds.put(l.get("EndpointId").asText(), l.get("MessageId").asText());
-        assertThat(l.get("Provider").asText()).isEqualTo("apns");
-      }
+    for (Map.Entry<String, JsonNode> e : Cli.outboxOf(warehouse, id).entrySet()) {
+      JsonNode l = e.getValue();
+      messageIds.put(e.getKey(), l.get("MessageId").asText());
+      assertThat(l.get("Provider").asText()).isEqualTo("apns");
     }
     assertThat(messageIds).containsOnlyKeys("i1", "i2");
     List<ApnsTestServer.Accepted> accepted = apns.accepted().subList(before, apns.accepted().size());

@@ -203,11 +203,10 @@ class FcmSenderTest {
 
     assertThat(server.received("/token").size() - tokensBefore).as("one token for the partition").isEqualTo(1);
     Map<String, String> messageIds = new TreeMap<>();
-    for (JsonNode l : Cli.outbox(warehouse)) {
-      if (l.get("CampaignId").asText().equals(id)) {
-        messageIds.put(l.get("EndpointId").asText(), l.get("MessageId").asText());
-        assertThat(l.get("Provider").asText()).isEqualTo("fcm");
-      }
+    for (Map.Entry<String, JsonNode> e : Cli.outboxOf(warehouse, id).entrySet()) {
+      JsonNode l = e.getValue();
+      messageIds.put(e.getKey(), l.get("MessageId").asText());
+      assertThat(l.get("Provider").asText()).isEqualTo("fcm");
     }
     assertThat(messageIds).containsOnlyKeys("g1", "g2");
     List<JsonNode> sends = bodies(path, sendsBefore);

@@ -112,12 +112,11 @@ class SmsVoiceSenderTest {
         json("{\"DestinationPhoneNumber\":\"+12065550102\",\"MessageBody\":\"Hi Bo\"," + rest),
         json("{\"DestinationPhoneNumber\":\"+12065550103\",\"MessageBody\":\"Hi Cy\"," + rest));
     Map<String, String> messageIds = new TreeMap<>();
-    for (JsonNode l : Cli.outbox(warehouse)) {
-      if (l.get("CampaignId").asText().equals(id)) {
-        messageIds.put(l.get("EndpointId").asText(), l.get("MessageId").asText());
-        assertThat(l.get("Provider").asText()).isEqualTo("smsvoice");
-        assertThat(l.has("Message")).as("a delivery record holds no message").isFalse();
-      }
+    for (Map.Entry<String, JsonNode> e : Cli.outboxOf(warehouse, id).entrySet()) {
+      JsonNode l = e.getValue();
+      messageIds.put(e.getKey(), l.get("MessageId").asText());
+      assertThat(l.get("Provider").asText()).isEqualTo("smsvoice");
+      assertThat(l.has("Message")).as("a delivery record holds no message").isFalse();
     }
     assertThat(messageIds).containsOnlyKeys("t1", "t2");
     for (JsonNode r : service.requests()) {

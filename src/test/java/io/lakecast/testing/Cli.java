@@ -43,6 +43,18 @@ public final class Cli {
     return out;
   }
 
+  /** A campaign's outbox lines by EndpointId: its messages, or a provider's delivery records. */
+  public static java.util.Map<String, JsonNode> outboxOf(java.nio.file.Path warehouse, String campaignId)
+      throws java.io.IOException {
+    java.util.Map<String, JsonNode> out = new java.util.TreeMap<>();
+    for (JsonNode l : outbox(warehouse)) {
+      if (l.get("CampaignId").asText().equals(campaignId)) {
+        out.put(l.get("EndpointId").asText(), l);
+      }
+    }
+    return out;
+  }
+
   /**
    * A campaign's send ledger: EndpointId → its Status, and its Reason after a space when it has one (empty before
    * any run made the ledger).
