@@ -27,6 +27,7 @@ import io.lakecast.dispatch.OutboxSender;
 import io.lakecast.dispatch.Personalizer;
 import io.lakecast.dispatch.PartitionedDispatcher;
 import io.lakecast.dispatch.PartitionedDispatcher.Pacing;
+import io.lakecast.dispatch.Sender;
 import io.lakecast.dispatch.Senders;
 import io.lakecast.events.CampaignEvents;
 import io.lakecast.model.CampaignShapes.ActivityResponse;
@@ -326,7 +327,9 @@ public final class RunCampaignActivityJob {
     Map<String, Column> update = new LinkedHashMap<>();
     update.put("Status", col("o.Status"));
     update.put("Reason", col("o.Reason"));
-    update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
+    update.put("DeliveryStatus", col("o.DeliveryStatus"));
+    update.put("StatusCode", col("o.StatusCode"));
+    update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(col("o.Attempts")));
     // The send time, which the run's _campaign.send events carry: they are written from the ledger.
     update.put("UpdatedAt", timestamp_millis(col("o.SentAt")));
     warehouse
@@ -642,7 +645,10 @@ public final class RunCampaignActivityJob {
     long n = found.count();
     if (n > 0) {
       Map<String, Column> update = new LinkedHashMap<>();
+      // The provider took it in an attempt that died before recording it: that call is the one counted.
       update.put("Status", lit("SENT"));
+      update.put("DeliveryStatus", lit(Sender.Delivery.SUCCESSFUL));
+      update.put("StatusCode", lit(200));
       update.put("Attempts", coalesce(col("l.Attempts"), lit(0)).plus(1));
       update.put("UpdatedAt", current_timestamp());
       warehouse.delta(Table.SEND_LEDGER).as("l")
@@ -675,7 +681,7 @@ public final class RunCampaignActivityJob {
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
-            col("Address"), col("Status"), col("Reason"), unix_millis(col("UpdatedAt")).as("SentAt"),
+            col("Address"), col("Status"), col("Reason"), col("DeliveryStatus"), unix_millis(col("UpdatedAt")).as("SentAt"),
             coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
     long n;
     if (first) {
@@ -776,7 +782,9 @@ public final class RunCampaignActivityJob {
         when(col("Arm").equalTo(AssignmentPlan.HOLDOUT), lit(null).cast("string")).otherwise(lit(claim))
             .as("ClaimedBy"),
         lit(Ids.iso(scheduledStart)).as("ScheduledStart"),
-        lit(null).cast("string").as("HookEndpoint"));
+        lit(null).cast("string").as("HookEndpoint"),
+        lit(null).cast("string").as("DeliveryStatus"),
+        lit(null).cast("int").as("StatusCode"));
   }
 
   private List<ActivityResponse> recordActivities(

@@ -131,32 +131,36 @@ public final class ApnsSender implements Sender {
     try {
       notification = notification(m);
     } catch (IOException e) {
-      return Delivery.failed("PUSH_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
+      return Delivery.invalid("PUSH_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
     String last = null;
+    int lastStatus = 0;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         PushNotificationResponse<SimpleApnsPushNotification> r = client.sendNotification(notification)
             .get(settings.timeoutSeconds(), TimeUnit.SECONDS);
         if (r.isAccepted()) {
-          return records.send(m);
+          return ChannelMessages.recorded(records, m, Delivery.sent(r.getStatusCode(), attempt));
         }
         last = "HTTP " + r.getStatusCode() + " " + r.getRejectionReason().orElse("no reason");
+        lastStatus = r.getStatusCode();
         if (r.getStatusCode() != 429 && r.getStatusCode() / 100 != 5) {
-          return Delivery.failed("APNS_REJECTED: " + last);
+          return Delivery.rejected(r.getStatusCode(), "APNS_REJECTED: " + last, attempt);
         }
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         last = cause.getClass().getSimpleName() + ": " + ChannelMessages.firstLine(cause.getMessage());
+        lastStatus = 0;
       } catch (TimeoutException e) {
         last = "no answer within " + settings.timeoutSeconds() + " s";
+        lastStatus = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Delivery.failed("APNS_ERROR: interrupted");
+        return Delivery.unknown("APNS_ERROR: interrupted", attempt);
       }
       ChannelMessages.backoff(attempt, ATTEMPTS);
     }
-    return Delivery.failed("APNS_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
+    return Delivery.gaveUp(lastStatus, "APNS_ERROR: " + last + " (" + ATTEMPTS + " attempts)", ATTEMPTS);
   }
 
   /** The notification of {@code m}: Pinpoint's payload (or its RawContent), expiration, priority and type. */

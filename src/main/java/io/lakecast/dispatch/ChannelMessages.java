@@ -22,6 +22,15 @@ final class ChannelMessages {
   }
 
   /**
+   * {@code taken} (a provider accepted the message) once {@code records} holds its delivery record (what a re-run reads
+   * to not send it again); else the record's failure.
+   */
+  static Sender.Delivery recorded(Sender records, Sender.OutboundMessage m, Sender.Delivery taken) {
+    Sender.Delivery r = records.send(m);
+    return r.status().equals(Sender.Delivery.SENT) ? taken : r.afterAttempts(taken.attempts());
+  }
+
+  /**
    * Waits before attempt {@code attempt + 1} of {@code attempts}: exponential backoff with full jitter, a random pause
    * up to 200 ms × 2^(attempt-1); none after the last attempt.
    */

@@ -111,14 +111,14 @@ public final class CustomDeliverySender implements Sender {
     try {
       JsonNode message = PinpointJson.mapper().readTree(first.message());
       String target = target(message.at("/CustomDeliveryConfiguration/DeliveryUri").asText());
-      outcome = target.startsWith("!") ? Delivery.failed(target.substring(1))
+      outcome = target.startsWith("!") ? Delivery.invalid(target.substring(1))
           : post(target, payload(batch, message.get("Data").asText()), batch);
     } catch (IOException e) {
-      outcome = Delivery.failed("CUSTOM_DELIVERY_ERROR: cannot build the payload: " + e.getMessage());
+      outcome = Delivery.invalid("CUSTOM_DELIVERY_INVALID_MESSAGE: cannot build the payload: " + e.getMessage());
     }
     List<Delivery> out = new ArrayList<>();
     for (OutboundMessage m : batch) {
-      out.add(outcome.status().equals(Delivery.SENT) ? records.send(m) : outcome);
+      out.add(outcome.status().equals(Delivery.SENT) ? ChannelMessages.recorded(records, m, outcome) : outcome);
     }
     return out;
   }

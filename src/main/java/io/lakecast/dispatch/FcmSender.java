@@ -156,23 +156,26 @@ public final class FcmSender implements Sender {
   @Override
   public Delivery send(OutboundMessage m) {
     if (authRefused != null) {
-      return Delivery.failed(authRefused);
+      return Delivery.rejected(401, authRefused, 0);
     }
     String body;
     try {
       body = PinpointJson.compact(PinpointJson.mapper().createObjectNode().set("message", message(m)));
     } catch (IOException e) {
-      return Delivery.failed("PUSH_INVALID_MESSAGE: RawContent is not a JSON object: "
+      return Delivery.invalid("PUSH_INVALID_MESSAGE: RawContent is not a JSON object: "
           + ChannelMessages.firstLine(e.getMessage()));
     }
     String last = null;
+    int lastStatus = 0;
+    int calls = 0;
     boolean renewed = false;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         String token = accessToken();
         if (token == null) {
-          return Delivery.failed(authRefused);
+          return Delivery.rejected(401, authRefused, calls);
         }
+        calls++;
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(send)
             .timeout(Duration.ofSeconds(settings.timeoutSeconds()))
             .header("Content-Type", "application/json; charset=UTF-8")
@@ -181,9 +184,10 @@ public final class FcmSender implements Sender {
             HttpResponse.BodyHandlers.ofString());
         int status = r.statusCode();
         if (status / 100 == 2) {
-          return records.send(m);
+          return ChannelMessages.recorded(records, m, Delivery.sent(status, calls));
         }
         last = "HTTP " + status + " " + errorCode(r.body());
+        lastStatus = status;
         if (status == 401 && !renewed) {
           // The token lapsed or was revoked early: one new token, and this attempt does not count.
           accessToken = null;
@@ -192,17 +196,24 @@ public final class FcmSender implements Sender {
           continue;
         }
         if (status != 429 && status / 100 != 5) {
-          return Delivery.failed("FCM_REJECTED: " + last);
+          return Delivery.rejected(status, "FCM_REJECTED: " + last, calls);
+        }
+        long retryAfter = HttpDelivery.retryAfterSeconds(r);
+        if (retryAfter >= 0 && attempt < ATTEMPTS) {
+          // FCM asks to wait at least this long after a 429 or 503.
+          Thread.sleep(retryAfter * 1000);
+          continue;
         }
       } catch (IOException e) {
         last = e.getClass().getSimpleName() + " calling " + HttpDelivery.withoutQuery(send);
+        lastStatus = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Delivery.failed("FCM_ERROR: interrupted");
+        return Delivery.unknown("FCM_ERROR: interrupted", calls);
       }
       ChannelMessages.backoff(attempt, ATTEMPTS);
     }
-    return Delivery.failed("FCM_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
+    return Delivery.gaveUp(lastStatus, "FCM_ERROR: " + last + " (" + ATTEMPTS + " attempts)", calls);
   }
 
   /** The FCM v1 {@code message} of {@code m}: Pinpoint's data message, or its RawContent. */

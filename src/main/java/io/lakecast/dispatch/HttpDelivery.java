@@ -9,12 +9,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * One provider call over HTTP(S) as Lakecast's HTTP senders (and the campaign hook's client) make it: a client with a connect timeout, no redirects
- * and optional extra trusted certificates; 3 attempts when the call times out or the provider answers 408, 429 or
- * 5xx; any other answer outside 2xx fails at once. Reasons name the URL without its query (which may hold a token).
+ * One provider call over HTTP(S) as Lakecast's HTTP senders (and the campaign hook's client) make it: a client with a
+ * connect timeout, no redirects and optional extra trusted certificates; 3 attempts when the call times out, the
+ * connection fails or the provider answers 408, 429 or 5xx, with exponential backoff and full jitter between them, or
+ * the provider's {@code Retry-After} (seconds, at most {@value #MAX_RETRY_AFTER_SECONDS}) when it gives one; any
+ * other answer outside 2xx fails at once. Reasons name the URL without its query (which may hold a token).
  */
 public final class HttpDelivery {
   static final int ATTEMPTS = 3;
+  /** The longest {@code Retry-After} honoured: a provider asking for more gets the attempt after this long. */
+  static final int MAX_RETRY_AFTER_SECONDS = 30;
 
   private HttpDelivery() {}
 
@@ -39,25 +43,43 @@ public final class HttpDelivery {
   static Sender.Delivery call(HttpClient client, HttpRequest request, String prefix) {
     String where = withoutQuery(request.uri());
     String last = null;
+    int lastStatus = 0;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+        int status = response.statusCode();
         if (status / 100 == 2) {
-          return Sender.Delivery.sent();
+          return Sender.Delivery.sent(status, attempt);
         }
         last = "HTTP " + status + " from " + where;
+        lastStatus = status;
         if (status != 408 && status != 429 && status / 100 != 5) {
-          return Sender.Delivery.failed(prefix + "_REJECTED: " + last);
+          return Sender.Delivery.rejected(status, prefix + "_REJECTED: " + last, attempt);
+        }
+        long retryAfter = retryAfterSeconds(response);
+        if (retryAfter >= 0 && attempt < ATTEMPTS) {
+          pause(retryAfter * 1000);
+          continue;
         }
       } catch (IOException e) {
         last = e.getClass().getSimpleName() + " calling " + where;
+        lastStatus = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Sender.Delivery.failed(prefix + "_ERROR: interrupted calling " + where);
+        return Sender.Delivery.unknown(prefix + "_ERROR: interrupted calling " + where, attempt);
       }
-      pause(250L * attempt);
+      ChannelMessages.backoff(attempt, ATTEMPTS);
     }
-    return Sender.Delivery.failed(prefix + "_ERROR: " + last + " (" + ATTEMPTS + " attempts)");
+    return Sender.Delivery.gaveUp(lastStatus, prefix + "_ERROR: " + last + " (" + ATTEMPTS + " attempts)", ATTEMPTS);
+  }
+
+  /**
+   * The provider's {@code Retry-After} in seconds (its delta-seconds form), at most {@value #MAX_RETRY_AFTER_SECONDS};
+   * -1 when it gives none or an HTTP date (then the backoff applies).
+   */
+  static long retryAfterSeconds(HttpResponse<?> response) {
+    return response.headers().firstValue("Retry-After").map(String::strip).filter(v -> v.matches("\\d{1,9}"))
+        .map(v -> Math.min(Long.parseLong(v), MAX_RETRY_AFTER_SECONDS)).orElse(-1L);
   }
 
   /** A URL for messages: without its query, which may hold a token. */

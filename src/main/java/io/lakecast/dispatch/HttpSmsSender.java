@@ -98,7 +98,7 @@ public final class HttpSmsSender implements Sender {
         }
       }
     } catch (IOException e) {
-      return Delivery.failed("SMS_PROVIDER_ERROR: the message is not JSON: " + e.getMessage());
+      return Delivery.invalid("SMS_INVALID_MESSAGE: the message is not JSON: " + e.getMessage());
     }
     String body;
     String type;
@@ -123,7 +123,7 @@ public final class HttpSmsSender implements Sender {
       request.header("Authorization", "Bearer " + token);
     }
     Delivery d = HttpDelivery.call(client, request.build(), "SMS_PROVIDER");
-    return d.status().equals(Delivery.SENT) ? records.send(m) : d;
+    return d.status().equals(Delivery.SENT) ? ChannelMessages.recorded(records, m, d) : d;
   }
 
   @Override

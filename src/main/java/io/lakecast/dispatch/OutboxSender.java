@@ -97,7 +97,7 @@ public final class OutboxSender implements Sender {
       }
       return Delivery.sent();
     } catch (IOException e) {
-      return Delivery.failed("OUTBOX_WRITE_FAILED: " + e.getClass().getSimpleName());
+      return Delivery.gaveUp(0, "OUTBOX_WRITE_FAILED: " + e.getClass().getSimpleName(), 1);
     }
   }
 

@@ -36,7 +36,10 @@ public final class PartitionedDispatcher {
           .add("Status", "string")
           .add("Reason", "string")
           .add("SentAt", "long")
-          .add("EndpointJson", "string");
+          .add("EndpointJson", "string")
+          .add("DeliveryStatus", "string")
+          .add("StatusCode", "int")
+          .add("Attempts", "int");
 
   /**
    * How fast, and until when, a dispatch may send: at most {@code messagesPerSecond} in all (spread evenly over the
@@ -117,7 +120,7 @@ public final class PartitionedDispatcher {
               Row r = lookahead != null ? lookahead : rows.next();
               lookahead = null;
               if (System.currentTimeMillis() > pacing.deadlineMillis()) {
-                return outcome(r, Sender.Delivery.failed(MAXIMUM_DURATION_EXCEEDED));
+                return outcome(r, Sender.Delivery.gaveUp(0, MAXIMUM_DURATION_EXCEEDED, 0));
               }
               pace(1);
               Prepared p = prepare(r, messages, personalizer);
@@ -178,14 +181,14 @@ public final class PartitionedDispatcher {
     String message = byChannel == null ? null : byChannel.get(channel);
     FaultPoints.reach("campaign.during-dispatch");
     if (message == null) {
-      return new Prepared(null, outcome(r, Sender.Delivery.failed("UNSUPPORTED_CHANNEL")));
+      return new Prepared(null, outcome(r, Sender.Delivery.invalid("UNSUPPORTED_CHANNEL")));
     }
     boolean custom = CustomDelivery.isCustom(message);
     if (!custom) {
       try {
         message = personalizer.personalize(treatment, channel, message, r.getAs("EndpointJson"));
       } catch (Personalizer.RenderingFailure e) {
-        return new Prepared(null, outcome(r, Sender.Delivery.failed(RENDERING_FAILURE)));
+        return new Prepared(null, outcome(r, Sender.Delivery.invalid(RENDERING_FAILURE)));
       }
     }
     return new Prepared(new Sender.OutboundMessage(
@@ -197,6 +200,7 @@ public final class PartitionedDispatcher {
   private static Row outcome(Row r, Sender.Delivery d) {
     return RowFactory.create(
         r.getAs("RunId"), r.getAs("EndpointId"), r.getAs("ActivityId"), r.getAs("TreatmentId"), r.getAs("ChannelType"),
-        d.status(), d.reason(), System.currentTimeMillis(), r.getAs("EndpointJson"));
+        d.status(), d.reason(), System.currentTimeMillis(), r.getAs("EndpointJson"), d.deliveryStatus(),
+        d.statusCode(), d.attempts());
   }
 }

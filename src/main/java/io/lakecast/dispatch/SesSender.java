@@ -62,12 +62,13 @@ public final class SesSender implements Sender {
   private final Settings settings;
   private final Sender records;
   private final SesV2Client client;
+  private final AwsSenders.Attempts attempts = new AwsSenders.Attempts();
 
   private SesSender(Settings settings, Sender records) {
     this.settings = settings;
     this.records = records;
     this.client = AwsSenders.client(SesV2Client.builder(), settings.endpoint(), settings.region(),
-        settings.maxAttempts());
+        settings.maxAttempts(), attempts);
   }
 
   @Override
@@ -76,16 +77,17 @@ public final class SesSender implements Sender {
     try {
       request = request(m);
     } catch (IOException | IllegalArgumentException e) {
-      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
+      return Delivery.invalid("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
+    attempts.take();
     try {
       client.sendEmail(request);
     } catch (SesV2Exception e) {
-      return AwsSenders.failed("SES", e, settings.maxAttempts());
+      return AwsSenders.failed("SES", e, attempts.take(), false);
     } catch (SdkClientException e) {
-      return AwsSenders.failed("SES", e);
+      return AwsSenders.failed("SES", e, attempts.take());
     }
-    return records.send(m);
+    return ChannelMessages.recorded(records, m, Delivery.sent(200, attempts.take()));
   }
 
   private SendEmailRequest request(OutboundMessage m) throws IOException {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2Client;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictException;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictExceptionReason;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.PinpointSmsVoiceV2Exception;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.SendTextMessageRequest;
 
@@ -58,12 +60,13 @@ public final class SmsVoiceSender implements Sender {
   private final Settings settings;
   private final Sender records;
   private final PinpointSmsVoiceV2Client client;
+  private final AwsSenders.Attempts attempts = new AwsSenders.Attempts();
 
   private SmsVoiceSender(Settings settings, Sender records) {
     this.settings = settings;
     this.records = records;
     this.client = AwsSenders.client(PinpointSmsVoiceV2Client.builder(), settings.endpoint(), settings.region(),
-        settings.maxAttempts());
+        settings.maxAttempts(), attempts);
   }
 
   @Override
@@ -72,16 +75,19 @@ public final class SmsVoiceSender implements Sender {
     try {
       request = request(m);
     } catch (IOException e) {
-      return Delivery.failed("SMS_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
+      return Delivery.invalid("SMS_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
+    attempts.take();
     try {
       client.sendTextMessage(request);
     } catch (PinpointSmsVoiceV2Exception e) {
-      return AwsSenders.failed("SMS", e, settings.maxAttempts());
+      boolean optedOut = e instanceof ConflictException c
+          && c.reason() == ConflictExceptionReason.DESTINATION_PHONE_NUMBER_OPTED_OUT;
+      return AwsSenders.failed("SMS", e, attempts.take(), optedOut);
     } catch (SdkClientException e) {
-      return AwsSenders.failed("SMS", e);
+      return AwsSenders.failed("SMS", e, attempts.take());
     }
-    return records.send(m);
+    return ChannelMessages.recorded(records, m, Delivery.sent(200, attempts.take()));
   }
 
   private SendTextMessageRequest request(OutboundMessage m) throws IOException {

@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * EMAIL through an SMTP server (Jakarta Mail, Eclipse Angus). Each dispatch partition opens one connection and sends
@@ -110,36 +113,64 @@ public final class SmtpSender implements Sender {
   @Override
   public Delivery send(OutboundMessage m) {
     if (loginRefused != null) {
-      return Delivery.failed(loginRefused);
+      return Delivery.rejected(AUTHENTICATION_FAILED, loginRefused, 0);
     }
     MimeMessage mime;
     try {
       mime = mime(m);
     } catch (MessagingException | IOException e) {
-      return Delivery.failed("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
+      return Delivery.invalid("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
     MessagingException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         connected().sendMessage(mime, mime.getAllRecipients());
-        return records.send(m);
+        return ChannelMessages.recorded(records, m, Delivery.sent(250, attempt));
       } catch (AuthenticationFailedException e) {
         loginRefused = "SMTP_AUTHENTICATION_FAILED: the server refused the login of the configured user ("
             + ChannelMessages.firstLine(e.getMessage()) + ")";
         disconnect();
-        return Delivery.failed(loginRefused);
+        return Delivery.rejected(AUTHENTICATION_FAILED, loginRefused, attempt);
       } catch (SendFailedException e) {
-        // The server refused this recipient (or message): trying again would get the same answer.
-        return Delivery.failed("SMTP_REJECTED: " + ChannelMessages.firstLine(e.getMessage()));
+        int code = replyCode(e);
+        if (code / 100 != 4) {
+          // The server refused this recipient (or message) for good: trying again would get the same answer.
+          return Delivery.rejected(code, "SMTP_REJECTED: " + ChannelMessages.firstLine(e.getMessage()), attempt);
+        }
+        // 4xx: the server cannot take it now (a full mailbox, greylisting); the connection stays usable.
+        last = e;
+        pause(250L * attempt);
       } catch (MessagingException e) {
         last = e;
         disconnect();
         pause(250L * attempt);
       }
     }
-    return Delivery.failed("SMTP_ERROR: " + last.getClass().getSimpleName() + ": "
+    return Delivery.gaveUp(replyCode(last), "SMTP_ERROR: " + last.getClass().getSimpleName() + ": "
         + ChannelMessages.firstLine(last.getMessage())
-        + " (" + ATTEMPTS + " attempts)");
+        + " (" + ATTEMPTS + " attempts)", ATTEMPTS);
+  }
+
+  /** SMTP's answer to a refused login. */
+  private static final int AUTHENTICATION_FAILED = 535;
+
+  /**
+   * The server's reply code in {@code e} or the exceptions it chains (Angus reports a refused recipient as a nested
+   * exception), or 0 when the server gave none (no connection, a timeout).
+   */
+  static int replyCode(MessagingException e) {
+    for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
+      if (x instanceof SMTPSendFailedException f) {
+        return f.getReturnCode();
+      }
+      if (x instanceof SMTPAddressFailedException f) {
+        return f.getReturnCode();
+      }
+      if (x instanceof SMTPSenderFailedException f) {
+        return f.getReturnCode();
+      }
+    }
+    return 0;
   }
 
   private Transport connected() throws MessagingException {

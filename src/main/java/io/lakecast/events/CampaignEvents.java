@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.struct;
@@ -40,7 +39,11 @@ public final class CampaignEvents {
 
   /**
    * One event per outcome row. Input columns: MessageId (the event's id), EndpointId, ActivityId, TreatmentId,
-   * ChannelType, Status (SENT, FAILED or HOLDOUT), Reason, SentAt (Unix ms), EndpointJson. {@code storedAt} (Unix ms,
+   * ChannelType, Status (SENT, FAILED or HOLDOUT), Reason, DeliveryStatus, SentAt (Unix ms), EndpointJson.
+   * {@code campaign_send_status} follows the outcome: SUCCESS, HOLDOUT, UNSUPPORTED_CHANNEL, EXPIRED (not sent within
+   * the campaign's MaximumDuration), CUSTOM_DELIVERY_FAILURE, then by delivery status THROTTLED, TRANSIENT_FAILURE
+   * (TEMPORARY_FAILURE), FAILURE_PERMANENT (a provider's or Lakecast's refusal), UNKNOWN; FAILURE for the rest (an
+   * opted-out recipient). {@code storedAt} (Unix ms,
    * taken just before the append) is every event's {@code arrival_timestamp}: the event stream's watermark follows
    * arrival, so events must arrive in the store in the order of their arrival times.
    */
@@ -50,6 +53,12 @@ public final class CampaignEvents {
         when(col("Status").equalTo("SENT"), lit("SUCCESS"))
             .when(col("Status").equalTo("HOLDOUT"), lit("HOLDOUT"))
             .when(col("Reason").equalTo("UNSUPPORTED_CHANNEL"), lit("UNSUPPORTED_CHANNEL"))
+            .when(col("Reason").equalTo("MAXIMUM_DURATION_EXCEEDED"), lit("EXPIRED"))
+            .when(col("Reason").startsWith("CUSTOM_DELIVERY"), lit("CUSTOM_DELIVERY_FAILURE"))
+            .when(col("DeliveryStatus").equalTo("THROTTLED"), lit("THROTTLED"))
+            .when(col("DeliveryStatus").equalTo("TEMPORARY_FAILURE"), lit("TRANSIENT_FAILURE"))
+            .when(col("DeliveryStatus").equalTo("PERMANENT_FAILURE"), lit("FAILURE_PERMANENT"))
+            .when(col("DeliveryStatus").equalTo("UNKNOWN_FAILURE"), lit("UNKNOWN"))
             .otherwise(lit("FAILURE"));
     Column emptyMap = map().cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     return outcomes.select(
@@ -120,8 +129,8 @@ public final class CampaignEvents {
     Column type = when(email, lit(EMAIL_SEND)).when(sent, lit(SMS_BUFFERED)).otherwise(lit(SMS_FAILURE));
     Column recordStatus =
         when(sent, lit("SUCCESSFUL"))
-            .when(lower(col("Reason")).contains("opted out").or(col("Reason").contains("OPTED_OUT")), lit("OPTED_OUT"))
-            .when(col("Reason").contains("_REJECTED"), lit("INVALID"))
+            .when(col("DeliveryStatus").equalTo("OPT_OUT"), lit("OPTED_OUT"))
+            .when(col("DeliveryStatus").equalTo("PERMANENT_FAILURE"), lit("INVALID"))
             .otherwise(lit("UNREACHABLE"));
     Column emptyMap = map().cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     Column none = lit(null).cast("string");

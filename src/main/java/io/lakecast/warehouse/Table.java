@@ -232,7 +232,10 @@ public enum Table {
             // The occurrence's scheduled start (ISO), which the Daily limit's 24-hour window is counted by.
             f("ScheduledStart", StringType),
             // The endpoint as the campaign hook returned it (JSON), when the campaign has a hook.
-            f("HookEndpoint", StringType));
+            f("HookEndpoint", StringType),
+            // Pinpoint's DeliveryStatus and the provider's status code of the last dispatch (Reason is its
+            // StatusMessage; Attempts counts the provider calls of every dispatch).
+            f("DeliveryStatus", StringType), f("StatusCode", IntegerType));
 
     /** One row per application: its WriteApplicationSettingsRequest as JSON. */
     public static final StructType APP_SETTINGS =

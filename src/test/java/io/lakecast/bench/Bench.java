@@ -40,8 +40,9 @@ import org.apache.spark.sql.SparkSession;
  * DataFrame filter beside it, (d) the campaign activity through the outbox, (e) a re-import of the endpoints with
  * 10% changed, and (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days (its time is day 1's;
  * its note gives each day's ratio to day 1, which a growing ledger must not raise), then the events rows (see
- * {@link #eventRows}) and (g), a CUSTOM webhook campaign ({@link #webhookRows}). {@code --rows} picks the groups:
- * {@code endpoints} is (a) to (f), {@code events} (h'), (h) and (i), {@code webhook} (g). Prints each time and, when
+ * {@link #eventRows}) and (g), a CUSTOM webhook campaign, and (g'), the same paced by MessagesPerSecond
+ * ({@link #webhookRows}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
+ * and (i), {@code webhook} (g) and (g'). Prints each time and, when
  * (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that class loading favours no
  * row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
@@ -328,7 +329,9 @@ public final class Bench {
    * (g) a campaign of a custom message to every endpoint of N (all channels; opted-out ones excluded) through the
    * {@code webhook} CUSTOM sender, signed, 50 endpoints a call, to an HTTPS sink on 127.0.0.1 that answers at once.
    * The endpoints are imported untimed into a new application. The note gives the rate over the whole activity
-   * (segment, ledger, dispatch, statuses, events) and the rate the sink saw between its first and last call.
+   * (segment, ledger, dispatch, statuses, events) and the rate the sink saw between its first and last call. (g')
+   * runs a second such campaign with {@code Limits.MessagesPerSecond} set to (g)'s messages / 60 (a send of about a
+   * minute) and gives the rate its sink saw against that target.
    */
   static List<Row4> webhookRows(SparkSession spark, Warehouse warehouse, Path dir, long n) throws IOException {
     Path csv = dir.resolve("webhook-endpoints.csv");
@@ -338,7 +341,7 @@ public final class Bench {
     String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-webhook", null)).id();
     new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(app,
         new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null))).run();
-    String channels = "\"EMAIL\",\"SMS\",\"GCM\",\"APNS\"";
+    String channels = WEBHOOK_CHANNELS;
     String segmentId = new SegmentCatalog(warehouse).create(app, PinpointJson.parse(
         "{\"Name\":\"everyone\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[" + channels + "]}}}}",
         WriteSegmentRequest.class, "WriteSegmentRequest", "bench")).id();
@@ -358,22 +361,30 @@ public final class Bench {
     spark.conf().set(LakecastConf.CUSTOM_ALLOWED_HOSTS, "127.0.0.1");
     spark.conf().set(LakecastConf.CUSTOM_TRUSTED_CERTIFICATES, sink.certificate().toString());
     try {
-      String campaignId = new CampaignCatalog(warehouse).create(app, PinpointJson.parse(
-          "{\"Name\":\"bench webhook\",\"SegmentId\":\"" + segmentId + "\","
-              + "\"CustomDeliveryConfiguration\":{\"DeliveryUri\":\"" + url + "\",\"EndpointTypes\":[" + channels
-              + "]},\"MessageConfiguration\":{\"CustomMessage\":{\"Data\":\"{\\\"offer\\\":\\\"winter\\\"}\"}},"
-              + "\"Schedule\":{\"StartTime\":\"2030-01-01T09:00:00Z\"}}",
-          WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+      String campaignId = webhookCampaign(warehouse, app, segmentId, "bench webhook", url, "");
       long[] sent = new long[1];
-      Row4 g = timed("(g) CUSTOM webhook campaign, HTTPS to a local sink, 50 a call", "", () -> {
-        sent[0] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(app, campaignId,
-            java.time.Instant.parse("2030-01-01T09:00:00Z"))).run().last().sent();
-        return sent[0];
-      });
+      Row4 g = timed("(g) CUSTOM webhook campaign, HTTPS to a local sink, 50 a call", "",
+          () -> sent[0] = runWebhook(warehouse, app, campaignId));
       double window = (count.lastNanos.get() - count.firstNanos.get()) / 1e9;
-      return List.of(new Row4(g.name(), g.seconds(), String.format(Locale.ROOT,
+      Row4 gNoted = new Row4(g.name(), g.seconds(), String.format(Locale.ROOT,
           "%d messages, %.0f msg/s over the activity; the sink took %d calls at %.0f msg/s", sent[0],
-          sent[0] / g.seconds(), count.calls.get(), window > 0 ? sent[0] / window : 0.0)));
+          sent[0] / g.seconds(), count.calls.get(), window > 0 ? sent[0] / window : 0.0));
+
+      // (g') the same audience at a MessagesPerSecond that makes the send last about 60 s (Pinpoint's range is
+      // 1-20,000): the rate the sink saw between its first and last call against the campaign's.
+      long rate = Math.max(1, Math.min(20_000, sent[0] / 60));
+      io.lakecast.testing.HttpsTestServer.SinkCount paced = new io.lakecast.testing.HttpsTestServer.SinkCount();
+      String pacedUrl = sink.sink("/paced", paced);
+      String pacedId = webhookCampaign(warehouse, app, segmentId, "bench paced webhook", pacedUrl,
+          "\"Limits\":{\"MessagesPerSecond\":" + rate + "},");
+      long[] pacedSent = new long[1];
+      Row4 p = timed("(g') the same at MessagesPerSecond = messages / 60", "",
+          () -> pacedSent[0] = runWebhook(warehouse, app, pacedId));
+      double pacedWindow = (paced.lastNanos.get() - paced.firstNanos.get()) / 1e9;
+      double achieved = pacedWindow > 0 ? pacedSent[0] / pacedWindow : 0.0;
+      return List.of(gNoted, new Row4(p.name(), p.seconds(), String.format(Locale.ROOT,
+          "target %d msg/s: the sink took %d messages at %.1f msg/s over %.1f s, %+.1f%% of the target", rate,
+          pacedSent[0], achieved, pacedWindow, 100.0 * (achieved - rate) / rate)));
     } finally {
       hadoop.unset(org.apache.hadoop.security.alias.CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH);
       for (String k : List.of(LakecastConf.SENDER_PREFIX + "CUSTOM", LakecastConf.CUSTOM_ALLOWED_HOSTS,
@@ -383,6 +394,25 @@ public final class Bench {
       sink.close();
     }
   }
+
+  /** A campaign of a custom message to every endpoint of the segment through {@code url}, with {@code extra} members. */
+  private static String webhookCampaign(Warehouse warehouse, String app, String segmentId, String name, String url,
+      String extra) {
+    return new CampaignCatalog(warehouse).create(app, PinpointJson.parse(
+        "{\"Name\":\"" + name + "\",\"SegmentId\":\"" + segmentId + "\"," + extra
+            + "\"CustomDeliveryConfiguration\":{\"DeliveryUri\":\"" + url + "\",\"EndpointTypes\":["
+            + WEBHOOK_CHANNELS + "]},\"MessageConfiguration\":{\"CustomMessage\":{\"Data\":"
+            + "\"{\\\"offer\\\":\\\"winter\\\"}\"}},\"Schedule\":{\"StartTime\":\"2030-01-01T09:00:00Z\"}}",
+        WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+  }
+
+  /** Runs the campaign's occurrence; returns the messages sent. */
+  private static long runWebhook(Warehouse warehouse, String app, String campaignId) {
+    return new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(app, campaignId,
+        java.time.Instant.parse("2030-01-01T09:00:00Z"))).run().last().sent();
+  }
+
+  private static final String WEBHOOK_CHANNELS = "\"EMAIL\",\"SMS\",\"GCM\",\"APNS\"";
 
   /**
    * (h) events: one NDJSON file of EventsRequest documents (100 events each, as put-events takes them) read with

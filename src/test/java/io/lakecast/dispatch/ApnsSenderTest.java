@@ -152,6 +152,9 @@ class ApnsSenderTest {
         "i1", "SENT", "i2", "SENT",
         "i3", "FAILED APNS_REJECTED: HTTP 400 DeviceTokenNotForTopic",
         "i4", "FAILED APNS_REJECTED: HTTP 410 Unregistered")));
+    assertThat(Cli.deliveries(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "i1", "SUCCESSFUL 200 1", "i2", "SUCCESSFUL 200 1", "i3", "PERMANENT_FAILURE 400 1",
+        "i4", "PERMANENT_FAILURE 410 1")));
 
     // The key's private scalar is the end of its encoding (the start names the algorithm and the curve).
     String encoded = Base64.getEncoder().encodeToString(key.getPrivate().getEncoded());

@@ -172,6 +172,8 @@ class CustomDeliveryTest {
     Map<String, String> ledger = ledger(id);
     assertThat(ledger).hasSize(60).doesNotContainKey("g0");
     assertThat(ledger.values()).containsOnly("SENT");
+    assertThat(Cli.deliveries(warehouse, id).values()).as("DeliveryStatus StatusCode Attempts")
+        .hasSize(60).containsOnly("SUCCESSFUL 200 1");
     assertThat(run.at("/Activities/0/ExecutionMetrics/ENDPOINT_CHANNEL_MISMATCH").asText()).isEqualTo("1");
 
     // The outbox keeps a delivery record per message, under CUSTOM, without content.
@@ -194,12 +196,16 @@ class CustomDeliveryTest {
     assertThat(server.received("/failing")).as("2 batches, 3 attempts each").hasSize(6);
     assertThat(ledger(id).values()).containsOnly(
         "FAILED CUSTOM_DELIVERY_ERROR: HTTP 503 from " + failing + " (3 attempts)");
+    assertThat(Cli.deliveries(warehouse, id).values()).containsOnly("TEMPORARY_FAILURE 503 3");
+    assertThat(Cli.campaignEvents(warehouse, id)).hasSize(60)
+        .allMatch(e -> e.startsWith("_campaign.send ") && e.contains("campaign_send_status=CUSTOM_DELIVERY_FAILURE"));
 
     String refusing = server.serve("/refusing", body -> new Answer(400, "{}", 0));
     String refused = campaign("refusing", refusing + "?token=abc");
     run(refused);
     assertThat(server.received("/refusing")).as("2 batches, 1 attempt each").hasSize(2);
     assertThat(ledger(refused).values()).containsOnly("FAILED CUSTOM_DELIVERY_REJECTED: HTTP 400 from " + refusing);
+    assertThat(Cli.deliveries(warehouse, refused).values()).containsOnly("PERMANENT_FAILURE 400 1");
   }
 
   @Test
@@ -211,6 +217,7 @@ class CustomDeliveryTest {
     assertThat(server.received("/elsewhere")).isEmpty();
     assertThat(ledger(id).values()).containsOnly(
         "FAILED CUSTOM_DELIVERY_NOT_ALLOWED: host 127.0.0.1 is not in spark.lakecast.sender.custom.allowedHosts");
+    assertThat(Cli.deliveries(warehouse, id).values()).as("never called").containsOnly("PERMANENT_FAILURE 400 0");
   }
 
   @Test

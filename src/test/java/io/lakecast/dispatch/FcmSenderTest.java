@@ -237,6 +237,8 @@ class FcmSenderTest {
     assertThat(Cli.ledger(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
         "g1", "SENT", "g2", "SENT",
         "g3", "FAILED FCM_REJECTED: HTTP 404 UNREGISTERED: Requested entity was not found.")));
+    assertThat(Cli.deliveries(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "g1", "SUCCESSFUL 200 1", "g2", "SUCCESSFUL 200 1", "g3", "PERMANENT_FAILURE 404 1")));
 
     String key = Base64.getEncoder().encodeToString(registered.getPrivate().getEncoded()).substring(100, 164);
     for (String secret : List.of(key, ACCESS_TOKEN)) {
@@ -258,6 +260,10 @@ class FcmSenderTest {
     assertThat(Cli.ledger(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
         "g1", "SENT", "g2", "SENT",
         "g3", "FAILED FCM_REJECTED: HTTP 404 UNREGISTERED: Requested entity was not found.")));
+    Map<String, String> deliveries = Cli.deliveries(warehouse, id);
+    assertThat(deliveries.get("g3")).startsWith("PERMANENT_FAILURE 404 ");
+    assertThat(deliveries.values().stream().mapToInt(d -> Integer.parseInt(d.substring(d.lastIndexOf(' ') + 1))).sum())
+        .as("calls recorded as attempts, the 503 and the 401 included").isEqualTo(5);
   }
 
   @Test
@@ -273,6 +279,7 @@ class FcmSenderTest {
     assertThat(server.received(path).size()).isEqualTo(sendsBefore);
     assertThat(Cli.ledger(warehouse, id).values()).containsOnly("FAILED FCM_AUTH_FAILED: HTTP 400 from " + tokenUri
         + ": invalid_grant");
+    assertThat(Cli.deliveries(warehouse, id).values()).as("refused untried").containsOnly("PERMANENT_FAILURE 401 0");
   }
 
   @Test

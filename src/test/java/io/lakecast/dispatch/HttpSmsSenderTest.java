@@ -123,6 +123,7 @@ class HttpSmsSenderTest {
     seen.sort(null);
     assertThat(seen).containsExactly("+12065550101 Hi Ana", "+12065550102 Hi Bo", "+12065550103 Hi Cy");
     assertThat(Cli.ledger(warehouse, id).values()).containsOnly("SENT");
+    assertThat(Cli.deliveries(warehouse, id).values()).hasSize(3).containsOnly("SUCCESSFUL 200 1");
     assertThat(Cli.outbox(warehouse).stream().filter(l -> l.get("CampaignId").asText().equals(id))
         .map(l -> l.get("Provider").asText() + " " + l.has("Message")).toList())
         .containsExactly("http false", "http false", "http false");
@@ -133,8 +134,8 @@ class HttpSmsSenderTest {
   @Test
   void aFormWithTheProvidersFieldNamesAndARetryAfter429() {
     AtomicInteger calls = new AtomicInteger();
-    String url = server.serve("/form", body -> calls.incrementAndGet() == 1 ? new Answer(429, "{}", 0)
-        : Answer.ok("OK"));
+    String url = server.serve("/form", body -> calls.incrementAndGet() == 1
+        ? new Answer(429, "{}", 0, Map.of("Retry-After", "2")) : Answer.ok("OK"));
     spark.conf().set(LakecastConf.SMS_HTTP_URL, url);
     spark.conf().set(LakecastConf.SMS_HTTP_FORMAT, "form");
     spark.conf().set(LakecastConf.SMS_HTTP_FIELDS, "to=Address,text=Body,from=OriginationNumber");
@@ -145,6 +146,9 @@ class HttpSmsSenderTest {
       List<String> bodies = new ArrayList<>(server.received("/form"));
       assertThat(bodies).as("3 messages, the first sent twice").hasSize(4);
       assertThat(bodies.get(0)).isEqualTo(bodies.get(1));
+      List<Long> arrivals = server.arrivals("/form");
+      assertThat((arrivals.get(1) - arrivals.get(0)) / 1e9).as("seconds before the retry (Retry-After: 2)")
+          .isGreaterThanOrEqualTo(2.0);
       bodies.sort(null);
       assertThat(bodies).containsExactly(
           "to=%2B12065550101&text=Hi+Ana&from=%2B18005550199",
@@ -153,6 +157,8 @@ class HttpSmsSenderTest {
           "to=%2B12065550103&text=Hi+Cy&from=%2B18005550199");
       assertThat(server.headers("/form").get(0).get("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
       assertThat(Cli.ledger(warehouse, id).values()).containsOnly("SENT");
+      assertThat(Cli.deliveries(warehouse, id).values()).as("the throttled message took 2 calls")
+          .containsExactlyInAnyOrder("SUCCESSFUL 200 2", "SUCCESSFUL 200 1", "SUCCESSFUL 200 1");
     } finally {
       spark.conf().unset(LakecastConf.DISPATCH_PARTITIONS);
     }

@@ -200,6 +200,12 @@ class SesSenderIT {
         "cy@example.com");
     assertThat(ses.bodies()).as("3 emails and 2 throttled calls").hasSize(5);
     assertThat(Cli.ledger(warehouse, id).values()).containsOnly("SENT");
+    Map<String, String> deliveries = Cli.deliveries(warehouse, id);
+    assertThat(deliveries).hasSize(4);
+    assertThat(deliveries.values()).allMatch(d -> d.startsWith("SUCCESSFUL 200 "));
+    assertThat(List.of("e1", "e2", "e3").stream()
+        .mapToInt(e -> Integer.parseInt(deliveries.get(e).substring("SUCCESSFUL 200 ".length()))).sum())
+        .as("SES calls recorded, the throttled ones included").isEqualTo(5);
   }
 
   @Test
@@ -213,6 +219,7 @@ class SesSenderIT {
     for (String e : List.of("e1", "e2", "e3")) {
       assertThat(ledger.get(e)).isEqualTo("FAILED SES_REJECTED: MessageRejected (HTTP 400): Email address not "
           + "verified nobody@unverified.example.com");
+      assertThat(Cli.deliveries(warehouse, refused).get(e)).isEqualTo("PERMANENT_FAILURE 400 1");
     }
 
     ses.reset();
@@ -227,6 +234,7 @@ class SesSenderIT {
     for (String e : List.of("e1", "e2", "e3")) {
       assertThat(Cli.ledger(warehouse, failing).get(e)).isEqualTo("FAILED SES_ERROR: InternalFailure (HTTP 503): "
           + "Service unavailable, try again. (2 attempts)");
+      assertThat(Cli.deliveries(warehouse, failing).get(e)).isEqualTo("TEMPORARY_FAILURE 503 2");
     }
   }
 

@@ -130,6 +130,8 @@ class SmsVoiceSenderTest {
         "t1", "SENT", "t2", "SENT",
         "t3", "FAILED SMS_REJECTED: ConflictException (HTTP 400): The destination phone number +12065550103 is "
             + "opted out.")));
+    assertThat(Cli.deliveries(warehouse, id)).as("DeliveryStatus StatusCode Attempts").containsExactlyEntriesOf(
+        new TreeMap<>(Map.of("t1", "SUCCESSFUL 200 1", "t2", "SUCCESSFUL 200 1", "t3", "OPT_OUT 400 1")));
 
     // Each text has its _campaign.send and the SMS event of what the service answered.
     assertThat(Cli.campaignEvents(warehouse, id)).containsExactly(
@@ -163,6 +165,12 @@ class SmsVoiceSenderTest {
     assertThat(ledger.get("t1")).isEqualTo("SENT");
     assertThat(ledger.get("t2")).isEqualTo("SENT");
     assertThat(ledger.get("t3")).startsWith("FAILED SMS_REJECTED: ConflictException");
+    Map<String, String> deliveries = Cli.deliveries(warehouse, id);
+    assertThat(deliveries.get("t1")).startsWith("SUCCESSFUL 200 ");
+    assertThat(deliveries.get("t2")).startsWith("SUCCESSFUL 200 ");
+    assertThat(deliveries.get("t3")).startsWith("OPT_OUT 400 ");
+    assertThat(deliveries.values().stream().mapToInt(d -> Integer.parseInt(d.substring(d.lastIndexOf(' ') + 1))).sum())
+        .as("attempts recorded, the throttled calls included").isEqualTo(5);
   }
 
   @Test
@@ -175,6 +183,10 @@ class SmsVoiceSenderTest {
     assertThat(service.requests()).as("2 calls per text").hasSize(6);
     assertThat(Cli.ledger(warehouse, id).values()).containsOnly("FAILED SMS_ERROR: InternalServerException "
         + "(HTTP 500): Internal failure, try again. (2 attempts)");
+    assertThat(Cli.deliveries(warehouse, id).values()).containsOnly("TEMPORARY_FAILURE 500 2");
+    assertThat(Cli.campaignEvents(warehouse, id)).contains(
+        "_campaign.send t1 {campaign_send_status=TRANSIENT_FAILURE, delivery_type=SMS, treatment_id=0}",
+        "_SMS.FAILURE t1 {destination_phone_number=+12065550101, record_status=UNREACHABLE, treatment_id=0}");
   }
 
   @Test

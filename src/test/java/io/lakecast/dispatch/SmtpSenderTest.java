@@ -147,6 +147,9 @@ class SmtpSenderTest {
         "cy@example.com", "Hello Cy | Hi Cy, winter sale. | <p>Hi <b>Cy</b></p>")));
     assertThat(ledger(id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
         "e1", "SENT", "e2", "SENT", "e3", "SENT", "s1", "SENT")));
+    // SMTP answers 250 to a message it takes; the outbox, 200.
+    assertThat(Cli.deliveries(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "e1", "SUCCESSFUL 250 1", "e2", "SUCCESSFUL 250 1", "e3", "SUCCESSFUL 250 1", "s1", "SUCCESSFUL 200 1")));
 
     // The SMS went to the outbox with its content; each email has a delivery record there, without content.
     List<JsonNode> outbox = new ArrayList<>();
@@ -186,6 +189,7 @@ class SmtpSenderTest {
     assertThat(ledger.get("s1")).isEqualTo("SENT");
     for (String e : List.of("e1", "e2", "e3")) {
       assertThat(ledger.get(e)).startsWith("FAILED SMTP_AUTHENTICATION_FAILED: the server refused the login");
+      assertThat(Cli.deliveries(warehouse, id).get(e)).startsWith("PERMANENT_FAILURE 535 ");
     }
     assertThat(run.toString()).doesNotContain("wrong-Secret-77aa");
     assertThat(Secrets.filesHolding(warehouse, "wrong-Secret-77aa")).isEmpty();
@@ -236,7 +240,21 @@ class SmtpSenderTest {
     for (String e : List.of("e1", "e2", "e3")) {
       assertThat(ledger.get(e)).startsWith("FAILED SMTP_ERROR: MailConnectException: Couldn't connect to host")
           .endsWith("(3 attempts)");
+      assertThat(Cli.deliveries(warehouse, id).get(e)).as("no answer: status code 0").isEqualTo(
+          "TEMPORARY_FAILURE 0 3");
     }
+  }
+
+  @Test
+  void theServersReplyCodeIsFoundWhereAngusReportsIt() throws Exception {
+    // A refused recipient comes as a SendFailedException chaining the RCPT TO answer; a refused message, as one.
+    jakarta.mail.internet.InternetAddress to = new jakarta.mail.internet.InternetAddress("ana@example.com");
+    assertThat(SmtpSender.replyCode(new jakarta.mail.SendFailedException("Invalid Addresses",
+        new org.eclipse.angus.mail.smtp.SMTPAddressFailedException(to, "RCPT TO", 452, "452 mailbox full"))))
+        .isEqualTo(452);
+    assertThat(SmtpSender.replyCode(new org.eclipse.angus.mail.smtp.SMTPSendFailedException("DATA", 554,
+        "554 spam", null, null, null, null))).isEqualTo(554);
+    assertThat(SmtpSender.replyCode(new jakarta.mail.MessagingException("no connection"))).isZero();
   }
 
   @Test

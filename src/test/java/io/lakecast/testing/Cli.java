@@ -61,14 +61,33 @@ public final class Cli {
    */
   public static java.util.Map<String, String> ledger(java.nio.file.Path warehouse, String campaignId) {
     java.util.Map<String, String> out = new java.util.TreeMap<>();
-    if (!java.nio.file.Files.exists(warehouse.resolve("send_ledger"))) {
-      return out;
-    }
-    for (org.apache.spark.sql.Row r : SparkTestSession.get().read().format("delta")
-        .load(warehouse.resolve("send_ledger").toString())
-        .filter(org.apache.spark.sql.functions.col("CampaignId").equalTo(campaignId)).collectAsList()) {
+    for (org.apache.spark.sql.Row r : ledgerRows(warehouse, campaignId)) {
       String reason = r.getAs("Reason");
       out.put(r.getAs("EndpointId"), r.<String>getAs("Status") + (reason == null ? "" : " " + reason));
+    }
+    return out;
+  }
+
+  /** A campaign's send ledger rows (none before any run made the ledger). */
+  static java.util.List<org.apache.spark.sql.Row> ledgerRows(java.nio.file.Path warehouse, String campaignId) {
+    if (!java.nio.file.Files.exists(warehouse.resolve("send_ledger"))) {
+      return java.util.List.of();
+    }
+    return SparkTestSession.get().read().format("delta").load(warehouse.resolve("send_ledger").toString())
+        .filter(org.apache.spark.sql.functions.col("CampaignId").equalTo(campaignId)).collectAsList();
+  }
+
+  /**
+   * A campaign's delivery outcomes: EndpointId → {@code <DeliveryStatus> <StatusCode> <Attempts>} for each ledger row
+   * a dispatch recorded (empty before any run made the ledger).
+   */
+  public static java.util.Map<String, String> deliveries(java.nio.file.Path warehouse, String campaignId) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (org.apache.spark.sql.Row r : ledgerRows(warehouse, campaignId)) {
+      if (r.getAs("DeliveryStatus") != null) {
+        out.put(r.getAs("EndpointId"), r.<String>getAs("DeliveryStatus") + " " + r.<Integer>getAs("StatusCode") + " "
+            + r.<Integer>getAs("Attempts"));
+      }
     }
     return out;
   }

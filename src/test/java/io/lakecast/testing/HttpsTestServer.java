@@ -26,17 +26,24 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpsTestServer implements AutoCloseable {
   /** What a path answers: status and body, after an optional delay. */
-  public record Answer(int status, String body, long delayMillis) {
+  public record Answer(int status, String body, long delayMillis, Map<String, String> headers) {
+    public Answer(int status, String body, long delayMillis) {
+      this(status, body, delayMillis, Map.of());
+    }
+
     public static Answer ok(String body) {
       return new Answer(200, body, 0);
     }
   }
 
   private final HttpsServer server;
+  /** The handlers' threads; not daemons, so {@link #close} ends them (else a JVM that used the server never exits). */
+  private final java.util.concurrent.ExecutorService executor;
   private final Path certificate;
   private final java.util.Map<String, List<String>> received = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, List<Map<String, String>>> headers =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, List<Long>> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A key store password for test servers only. */
   public static final String STORE_PASSWORD = "test-only";
@@ -70,7 +77,8 @@ public final class HttpsTestServer implements AutoCloseable {
     HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     s.setHttpsConfigurator(new HttpsConfigurator(ssl));
     // Enough threads that a request the test makes slow never queues the next one.
-    s.setExecutor(Executors.newFixedThreadPool(16));
+    executor = Executors.newFixedThreadPool(16);
+    s.setExecutor(executor);
     s.start();
     server = s;
   }
@@ -91,6 +99,7 @@ public final class HttpsTestServer implements AutoCloseable {
       Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       x.getRequestHeaders().forEach((k, v) -> h.put(k, v.get(0)));
       headers.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(h);
+      arrivals.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
       received.get(path).add(body);
       Answer a = answer.apply(body);
       try {
@@ -101,6 +110,7 @@ public final class HttpsTestServer implements AutoCloseable {
       byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
       try {
         x.getResponseHeaders().set("Content-Type", "application/json");
+        a.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
         x.sendResponseHeaders(a.status(), bytes.length);
         x.getResponseBody().write(bytes);
       } catch (IOException e) {
@@ -147,6 +157,11 @@ public final class HttpsTestServer implements AutoCloseable {
     return headers.getOrDefault(path, List.of());
   }
 
+  /** When each request to {@code path} arrived ({@code System.nanoTime}), in order. */
+  public List<Long> arrivals(String path) {
+    return arrivals.getOrDefault(path, List.of());
+  }
+
   /** The request bodies {@code path} received, in order. */
   public List<String> received(String path) {
     return received.get(path);
@@ -160,5 +175,6 @@ public final class HttpsTestServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }
