@@ -47,18 +47,15 @@ public final class ApplicationSettings {
   /**
    * Campaign limits, in a campaign or as the application's defaults, in Pinpoint's ranges: {@code Daily} and
    * {@code Total} 0–100, {@code MessagesPerSecond} 1–20,000, {@code MaximumDuration} at least 60 seconds.
-   * {@code Session} (in-app messages) is refused by name.
+   * {@code Session} 0–100: the in-app messages one session may show (get-in-app-messages gives it as SessionCap).
    */
   static void validateLimits(String shape, String path, CampaignLimits l) {
     if (l == null) {
       return;
     }
-    if (l.session() != null) {
-      throw LakecastErrors.unsupported(shape, path + ".Session",
-          "Limits.Daily, Total, MessagesPerSecond and MaximumDuration (Session counts in-app messages)");
-    }
     range(shape, path + ".Daily", l.daily(), 0, 100);
     range(shape, path + ".Total", l.total(), 0, 100);
+    range(shape, path + ".Session", l.session(), 0, 100);
     range(shape, path + ".MessagesPerSecond", l.messagesPerSecond(), 1, 20_000);
     range(shape, path + ".MaximumDuration", l.maximumDuration(), 60, Integer.MAX_VALUE);
   }

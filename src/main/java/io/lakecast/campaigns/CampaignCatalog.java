@@ -62,19 +62,22 @@ public final class CampaignCatalog {
       throw LakecastErrors.missingMember(SHAPE, "Schedule");
     }
     scheduledStart(s, Instant.EPOCH);
-    if (s.frequency() == Frequency.IN_APP_EVENT) {
-      throw LakecastErrors.unsupported(SHAPE, "Schedule.Frequency=" + s.frequency(),
-          "ONCE, HOURLY, DAILY, WEEKLY, MONTHLY or EVENT (in-app messages are not sent yet)");
-    }
+    boolean inApp = s.frequency() == Frequency.IN_APP_EVENT;
+    checkInApp(c, inApp);
     boolean triggered = s.frequency() == Frequency.EVENT;
     if (triggered) {
       EventTriggers.validate(s);
     }
+    if (inApp && s.eventFilter() != null) {
+      // The app shows the message on these events; checked as a trigger's filter is.
+      EventTriggers.matches(s.eventFilter());
+    }
     QuietTimes.validate(SHAPE, "Schedule.QuietTime", s.quietTime());
     SegmentHook.validate(SHAPE, "Hook", c.hook());
     ApplicationSettings.validateLimits(SHAPE, "Limits", c.limits());
-    if (s.eventFilter() != null && !triggered) {
-      throw LakecastErrors.invalidMember(SHAPE, "Schedule.EventFilter", "it applies only with Frequency EVENT, not "
+    if (s.eventFilter() != null && !triggered && !inApp) {
+      throw LakecastErrors.invalidMember(SHAPE, "Schedule.EventFilter", "it applies only with Frequency EVENT or "
+          + "IN_APP_EVENT, not "
           + (s.frequency() == null ? Frequency.ONCE : s.frequency()));
     }
     if (s.timezone() != null && !UTC_OFFSET.matcher(s.timezone()).matches()) {
@@ -218,13 +221,37 @@ public final class CampaignCatalog {
   }
 
   private static void refuseUnsupportedMessages(String path, MessageConfiguration m) {
-    if (m == null) {
-      return;
+    if (m != null && m.inAppMessage() != null && !m.inAppMessage().isObject()) {
+      throw LakecastErrors.invalidMember(SHAPE, path + ".InAppMessage", "a CampaignInAppMessage object");
     }
-    if (m.inAppMessage() != null) {
-      throw LakecastErrors.unsupported(SHAPE, path + ".InAppMessage", "EmailMessage, SMSMessage, DefaultMessage "
-          + "and push messages");
+  }
+
+  /**
+   * An in-app campaign, as Pinpoint has it: {@code Frequency: IN_APP_EVENT} with an in-app message (its own
+   * {@code InAppMessage} or an {@code InAppTemplate}) in the campaign or a treatment, which the app fetches with
+   * get-in-app-messages, and no custom delivery; an in-app message with any other frequency is refused.
+   */
+  private static void checkInApp(WriteCampaignRequest c, boolean inApp) {
+    List<WriteTreatmentResource> extra = c.additionalTreatments() == null ? List.of() : c.additionalTreatments();
+    boolean any = hasInApp(c.messageConfiguration(), c.templateConfiguration());
+    for (WriteTreatmentResource t : extra) {
+      any |= hasInApp(t.messageConfiguration(), t.templateConfiguration());
     }
+    if (any && !inApp) {
+      throw LakecastErrors.invalidMember(SHAPE, "Schedule.Frequency", "IN_APP_EVENT for a campaign of in-app "
+          + "messages, not " + (c.schedule().frequency() == null ? Frequency.ONCE : c.schedule().frequency()));
+    }
+    if (inApp && !any) {
+      throw LakecastErrors.missingMember(SHAPE, "MessageConfiguration.InAppMessage");
+    }
+    if (inApp && (c.customDeliveryConfiguration() != null || extra.stream()
+        .anyMatch(t -> t.customDeliveryConfiguration() != null))) {
+      throw LakecastErrors.invalidMember(SHAPE, "CustomDeliveryConfiguration", "none in an in-app campaign");
+    }
+  }
+
+  private static boolean hasInApp(MessageConfiguration mc, io.lakecast.model.TemplateShapes.TemplateConfiguration tc) {
+    return (mc != null && mc.inAppMessage() != null) || (tc != null && tc.inAppTemplate() != null);
   }
 
   private static Instant instant(String member, String value) {

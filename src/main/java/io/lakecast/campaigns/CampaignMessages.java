@@ -35,7 +35,9 @@ import java.util.TreeSet;
  *
  * A treatment with a {@code CustomDeliveryConfiguration} sends its {@code CustomMessage} instead to the endpoints of
  * its {@code EndpointTypes} (all types when it names none), through the custom channel ({@link CustomDelivery}).
- * VOICE and IN_APP have no campaign message yet. A treatment without its own MessageConfiguration,
+ * IN_APP takes the {@code InAppMessage} (or the {@code InAppTemplate}'s Content, CustomConfig and Layout): the ledger
+ * holds it for each IN_APP endpoint and get-in-app-messages serves it ({@link InAppMessages}). VOICE has no campaign
+ * message. A treatment without its own MessageConfiguration,
  * TemplateConfiguration or CustomDeliveryConfiguration uses the campaign's. Templates resolve to the version named,
  * else the active one.
  */
@@ -86,6 +88,7 @@ public final class CampaignMessages {
       case APNS, APNS_SANDBOX, APNS_VOIP, APNS_VOIP_SANDBOX -> mc.apnsMessage();
       case ADM -> mc.admMessage();
       case BAIDU -> mc.baiduMessage();
+      case IN_APP -> mc.inAppMessage();
       default -> null;
     };
     ObjectNode fromTemplate = fromTemplate(tc, channel, defaults, templates);
@@ -120,6 +123,7 @@ public final class CampaignMessages {
         type = TemplateType.PUSH;
         template = tc.pushTemplate();
       }
+      case IN_APP -> { type = TemplateType.INAPP; template = tc.inAppTemplate(); }
       default -> { return null; }
     }
     if (template == null) {
@@ -137,6 +141,11 @@ public final class CampaignMessages {
         copy(t, "Headers", m, "Headers");
       }
       case SMS -> copy(t, "Body", m, "Body");
+      case INAPP -> {
+        copy(t, "Content", m, "Content");
+        copy(t, "CustomConfig", m, "CustomConfig");
+        copy(t, "Layout", m, "Layout");
+      }
       default -> {
         String part = switch (channel) {
           case GCM -> "GCM";
@@ -224,22 +233,20 @@ public final class CampaignMessages {
     return all;
   }
 
-  /** Refuses template types campaigns cannot use: voice (Pinpoint's campaigns do not) and in-app (not yet). */
+  /** Refuses template types campaigns cannot use (voice: Pinpoint's campaigns do not); names must be given. */
   static void checkTemplateConfiguration(String shape, String path, TemplateConfiguration tc) {
     if (tc == null) {
       return;
     }
     if (tc.voiceTemplate() != null) {
       throw LakecastErrors.unsupported(shape, path + ".VoiceTemplate",
-          "EmailTemplate, SMSTemplate and PushTemplate (Pinpoint's campaigns take no voice template)");
-    }
-    if (tc.inAppTemplate() != null) {
-      throw LakecastErrors.unsupported(shape, path + ".InAppTemplate", "EmailTemplate, SMSTemplate and PushTemplate");
+          "EmailTemplate, SMSTemplate, PushTemplate and InAppTemplate (Pinpoint's campaigns take no voice template)");
     }
     Map<String, Template> named = new java.util.LinkedHashMap<>();
     named.put("EmailTemplate", tc.emailTemplate());
     named.put("SMSTemplate", tc.smsTemplate());
     named.put("PushTemplate", tc.pushTemplate());
+    named.put("InAppTemplate", tc.inAppTemplate());
     named.forEach((member, t) -> {
       if (t != null && (t.name() == null || t.name().isBlank())) {
         throw LakecastErrors.missingMember(shape, path + "." + member + ".Name");

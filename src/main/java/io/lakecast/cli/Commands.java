@@ -618,6 +618,22 @@ final class Commands {
     }
   }
 
+  @Command(name = "get-in-app-messages",
+      description = "The in-app messages an endpoint's app may show now (GetInAppMessages): the live in-app "
+          + "campaigns it is in, by Priority, with their message, caps and schedule.")
+  static final class GetInAppMessages extends AppCommand {
+    @Option(names = "--endpoint-id", required = true) String endpointId;
+
+    @Option(names = "--at", description = "Lakecast's: ISO-8601 instant to answer as of (default: now)")
+    String at;
+
+    @Override
+    Object execute(Context ctx) {
+      return wrap("InAppMessagesResponse", new io.lakecast.campaigns.InAppMessages(ctx.warehouse()).run(
+          new io.lakecast.campaigns.InAppMessages.Options(applicationId, endpointId, instant("--at", at))));
+    }
+  }
+
   @Command(name = "run-due-campaigns",
       description = "Runs every due occurrence of every campaign of the application (one scheduled task per "
           + "application); a campaign that fails does not stop the others.")

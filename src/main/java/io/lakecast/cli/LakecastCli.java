@@ -55,6 +55,7 @@ import picocli.CommandLine.Command;
       Commands.RunDueCampaigns.class,
       Commands.GetCampaignActivities.class,
       Commands.GetCampaignExperiment.class,
+      Commands.GetInAppMessages.class,
       EventCommands.PutEventsCommand.class,
       EventCommands.CreateEventsImportJob.class,
       EventCommands.GetEventsImportJob.class,

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Campaign shapes: {@code WriteCampaignRequest}, its messages and schedule, {@code CampaignResponse} and
- * {@code ActivityResponse}. Members Lakecast does not act on yet (event filters, in-app messages) are carried as raw
- * JSON so that any Pinpoint campaign definition parses; the campaign catalog then refuses them by name.
+ * {@code ActivityResponse}, and the in-app messages of an endpoint. An in-app message's content is carried as raw JSON
+ * (its layout is the app's business); members Lakecast does not act on are refused by name by the campaign catalog.
  */
 public final class CampaignShapes {
   private CampaignShapes() {}
@@ -212,4 +212,25 @@ public final class CampaignShapes {
   /** get-campaigns and get-campaign-versions result. */
   public record CampaignsResponse(
       @JsonProperty("Item") List<CampaignResponse> item, @JsonProperty("NextToken") String nextToken) {}
+
+  /** get-in-app-messages result (GetInAppMessages): the in-app campaigns an endpoint may show, by Priority. */
+  public record InAppMessagesResponse(
+      @JsonProperty("InAppMessageCampaigns") List<InAppMessageCampaign> inAppMessageCampaigns) {}
+
+  /** One in-app campaign for an endpoint: its message, caps (the campaign's limits) and schedule. */
+  public record InAppMessageCampaign(
+      @JsonProperty("CampaignId") String campaignId,
+      @JsonProperty("DailyCap") Integer dailyCap,
+      @JsonProperty("InAppMessage") JsonNode inAppMessage,
+      @JsonProperty("Priority") Integer priority,
+      @JsonProperty("Schedule") InAppCampaignSchedule schedule,
+      @JsonProperty("SessionCap") Integer sessionCap,
+      @JsonProperty("TotalCap") Integer totalCap,
+      @JsonProperty("TreatmentId") String treatmentId) {}
+
+  /** When an in-app message may show: until {@code EndDate}, on the events of {@code EventFilter}, outside quiet time. */
+  public record InAppCampaignSchedule(
+      @JsonProperty("EndDate") String endDate,
+      @JsonProperty("EventFilter") CampaignEventFilter eventFilter,
+      @JsonProperty("QuietTime") QuietTime quietTime) {}
 }

@@ -85,8 +85,9 @@ class CampaignLimitsTest {
                 + "and LambdaFunctionName"},
         {"{\"QuietTime\":{\"Start\":\"22:00\"}}",
             "BadRequestException: Missing required member 'QuietTime.End' in WriteApplicationSettingsRequest"},
-        {"{\"Limits\":{\"Session\":3}}",
-            "BadRequestException: Limits.Session in WriteApplicationSettingsRequest is not supported yet"},
+        {"{\"Limits\":{\"Session\":101}}",
+            "BadRequestException: Invalid Limits.Session in WriteApplicationSettingsRequest: 101 is not between 0 "
+                + "and 100"},
         {"{\"Limits\":{\"MaximumDuration\":59}}",
             "BadRequestException: Invalid Limits.MaximumDuration in WriteApplicationSettingsRequest: 59 is less "
                 + "than 60"},

@@ -49,14 +49,25 @@ class CampaignShapesTest {
   @Test
   void membersLakecastCannotHonourAreRefusedByName() {
     String now = "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}";
-    assertRefused(now + ",\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"},\"InAppMessage\":{\"Body\":\"b\"}}",
-        "MessageConfiguration.InAppMessage");
     assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
         + "\"Schedule\":{\"StartTime\":\"IMMEDIATE\",\"EventFilter\":{\"FilterType\":\"ENDPOINT\"}}}]",
         "AdditionalTreatments[0].Schedule.EventFilter");
-    assertRefused(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
-        + "\"TemplateConfiguration\":{\"InAppTemplate\":{\"Name\":\"t\"}}}]",
-        "AdditionalTreatments[0].TemplateConfiguration.InAppTemplate");
+  }
+
+  @Test
+  void anInAppMessageNeedsFrequencyInAppEventAndThatFrequencyAnInAppMessage() {
+    String now = "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"}";
+    Run own = create(now + ",\"MessageConfiguration\":{\"InAppMessage\":{\"Layout\":\"TOP_BANNER\"}}");
+    assertThat(own.exitCode()).isEqualTo(2);
+    assertThat(own.err()).isEqualTo("BadRequestException: Invalid Schedule.Frequency in WriteCampaignRequest: "
+        + "IN_APP_EVENT for a campaign of in-app messages, not ONCE\n");
+    Run template = create(now + "," + SMS + ",\"AdditionalTreatments\":[{\"SizePercent\":10,"
+        + "\"TemplateConfiguration\":{\"InAppTemplate\":{\"Name\":\"t\"}}}]");
+    assertThat(template.err()).isEqualTo("BadRequestException: Invalid Schedule.Frequency in WriteCampaignRequest: "
+        + "IN_APP_EVENT for a campaign of in-app messages, not ONCE\n");
+    Run none = create(SMS + ",\"Schedule\":{\"StartTime\":\"IMMEDIATE\",\"Frequency\":\"IN_APP_EVENT\"}");
+    assertThat(none.err()).isEqualTo("BadRequestException: Missing required member "
+        + "'MessageConfiguration.InAppMessage' in WriteCampaignRequest\n");
   }
 
   @Test
