@@ -108,6 +108,16 @@ public final class CampaignMessages {
     return m == null ? null : PinpointJson.compact(m);
   }
 
+  /**
+   * The channel's message from {@code tc}'s template for it (in the campaign message's member names), or null when it
+   * names none; the template's default substitutions go to {@code defaults}. Direct sends lay their own members over
+   * it.
+   */
+  static ObjectNode templateMessage(TemplateConfiguration tc, ChannelType channel, HashMap<String, String> defaults,
+      Templates templates) {
+    return fromTemplate(tc, channel, defaults, templates);
+  }
+
   /** The channel's message from the treatment's template, or null when it names none for the channel. */
   private static ObjectNode fromTemplate(TemplateConfiguration tc, ChannelType channel,
       HashMap<String, String> defaults, Templates templates) {

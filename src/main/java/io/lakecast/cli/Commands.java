@@ -634,6 +634,38 @@ final class Commands {
     }
   }
 
+  @Command(name = "send-messages",
+      description = "Sends a message to at most 100 addresses or endpoints now (SendMessages), through the "
+          + "configured senders; answers each recipient's DeliveryStatus.")
+  static final class SendMessages extends AppCommand {
+    @Option(names = "--message-request", required = true, description = "MessageRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      var r = RequestArgs.parse("--message-request", request, io.lakecast.model.MessageShapes.MessageRequest.class,
+          "MessageRequest");
+      return wrap("MessageResponse", new io.lakecast.campaigns.SendMessagesJob(ctx.warehouse()).send(applicationId,
+          r));
+    }
+  }
+
+  @Command(name = "send-users-messages",
+      description = "Sends a message to every endpoint of at most 100 users now (SendUsersMessages).")
+  static final class SendUsersMessages extends AppCommand {
+    @Option(names = "--send-users-message-request", required = true,
+        description = "SendUsersMessageRequest JSON, inline or file://path")
+    String request;
+
+    @Override
+    Object execute(Context ctx) {
+      var r = RequestArgs.parse("--send-users-message-request", request,
+          io.lakecast.model.MessageShapes.SendUsersMessageRequest.class, "SendUsersMessageRequest");
+      return wrap("SendUsersMessageResponse", new io.lakecast.campaigns.SendMessagesJob(ctx.warehouse())
+          .sendUsers(applicationId, r));
+    }
+  }
+
   @Command(name = "run-due-campaigns",
       description = "Runs every due occurrence of every campaign of the application (one scheduled task per "
           + "application); a campaign that fails does not stop the others.")

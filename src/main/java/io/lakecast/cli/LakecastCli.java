@@ -56,6 +56,8 @@ import picocli.CommandLine.Command;
       Commands.GetCampaignActivities.class,
       Commands.GetCampaignExperiment.class,
       Commands.GetInAppMessages.class,
+      Commands.SendMessages.class,
+      Commands.SendUsersMessages.class,
       EventCommands.PutEventsCommand.class,
       EventCommands.CreateEventsImportJob.class,
       EventCommands.GetEventsImportJob.class,
