@@ -40,9 +40,10 @@ import org.apache.spark.sql.SparkSession;
  * DataFrame filter beside it, (d) the campaign activity through the outbox, (e) a re-import of the endpoints with
  * 10% changed, and (f) a DAILY campaign with Daily and Total limits run on 10 consecutive days (its time is day 1's;
  * its note gives each day's ratio to day 1, which a growing ledger must not raise), then the events rows (see
- * {@link #eventRows}) and (g), a CUSTOM webhook campaign, and (g'), the same paced by MessagesPerSecond
- * ({@link #webhookRows}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
- * and (i), {@code webhook} (g) and (g'). Prints each time and, when
+ * {@link #eventRows}), (g), a CUSTOM webhook campaign, and (g'), the same paced by MessagesPerSecond
+ * ({@link #webhookRows}), and (j), an EMAIL campaign of at most 100,000 through SMTP to GreenMail
+ * ({@link #emailRow}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
+ * and (i), {@code webhook} (g) and (g'), {@code email} (j). Prints each time and, when
  * (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that class loading favours no
  * row; (a) and (b) then run twice each, alternating, and keep their better run, because on
  * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
@@ -148,9 +149,9 @@ public final class Bench {
 
   /**
    * The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i),
-   * {@code webhook} (g).
+   * {@code webhook} (g) and (g'), {@code email} (j).
    */
-  static final List<String> GROUPS = List.of("endpoints", "events", "webhook");
+  static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email");
 
   static List<Row4> run(SparkSession spark, Path dir, long n, java.util.Set<String> groups) throws IOException {
     Files.createDirectories(dir);
@@ -165,6 +166,9 @@ public final class Bench {
     }
     if (groups.contains("webhook")) {
       rows.addAll(webhookRows(spark, warehouse, dir, n));
+    }
+    if (groups.contains("email")) {
+      rows.add(emailRow(spark, warehouse, dir, Math.min(n, EMAILS)));
     }
     return rows;
   }
@@ -364,7 +368,7 @@ public final class Bench {
       String campaignId = webhookCampaign(warehouse, app, segmentId, "bench webhook", url, "");
       long[] sent = new long[1];
       Row4 g = timed("(g) CUSTOM webhook campaign, HTTPS to a local sink, 50 a call", "",
-          () -> sent[0] = runWebhook(warehouse, app, campaignId));
+          () -> sent[0] = runOccurrence(warehouse, app, campaignId));
       double window = (count.lastNanos.get() - count.firstNanos.get()) / 1e9;
       Row4 gNoted = new Row4(g.name(), g.seconds(), String.format(Locale.ROOT,
           "%d messages, %.0f msg/s over the activity; the sink took %d calls at %.0f msg/s", sent[0],
@@ -379,7 +383,7 @@ public final class Bench {
           "\"Limits\":{\"MessagesPerSecond\":" + rate + "},");
       long[] pacedSent = new long[1];
       Row4 p = timed("(g') the same at MessagesPerSecond = messages / 60", "",
-          () -> pacedSent[0] = runWebhook(warehouse, app, pacedId));
+          () -> pacedSent[0] = runOccurrence(warehouse, app, pacedId));
       double pacedWindow = (paced.lastNanos.get() - paced.firstNanos.get()) / 1e9;
       double achieved = pacedWindow > 0 ? pacedSent[0] / pacedWindow : 0.0;
       return List.of(gNoted, new Row4(p.name(), p.seconds(), String.format(Locale.ROOT,
@@ -395,6 +399,62 @@ public final class Bench {
     }
   }
 
+  /** How many emails (j) sends at most. */
+  static final long EMAILS = 100_000;
+
+  /**
+   * (j) an EMAIL campaign to {@code n} email endpoints (imported untimed into a new application) through the
+   * {@code smtp} sender to GreenMail on 127.0.0.1 (no TLS, no login), which keeps every message in one mailbox; the
+   * note gives the messages GreenMail received and the rate over the activity.
+   */
+  static Row4 emailRow(SparkSession spark, Warehouse warehouse, Path dir, long n) throws IOException {
+    Path source = Files.createDirectories(dir.resolve("email-source"));
+    try (BufferedWriter w = Files.newBufferedWriter(source.resolve("endpoints.csv"), StandardCharsets.UTF_8)) {
+      w.write("Id,ChannelType,Address,User.UserAttributes.FirstName\n");
+      for (long i = 0; i < n; i++) {
+        w.write("m" + i + ",EMAIL,user" + i + "@example.com,Name" + i + "\n");
+      }
+    }
+    String app = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-email", null)).id();
+    new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(app,
+        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + source, null, null))).run();
+    String segmentId = new SegmentCatalog(warehouse).create(app, PinpointJson.parse(
+        "{\"Name\":\"email\",\"Dimensions\":{\"Demographic\":{\"Channel\":{\"Values\":[\"EMAIL\"]}}}}",
+        WriteSegmentRequest.class, "WriteSegmentRequest", "bench")).id();
+    com.icegreen.greenmail.util.GreenMail smtp = new com.icegreen.greenmail.util.GreenMail(
+        new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    smtp.start();
+    // Every recipient's message goes to one mailbox: GreenMail finds a recipient's mailbox by a linear scan under one
+    // lock, so 100,000 mailboxes would measure that scan (quadratic) instead of the SMTP sends.
+    com.icegreen.greenmail.user.GreenMailUser inbox = smtp.setUser("inbox@example.com", "inbox", "inbox");
+    smtp.getUserManager().setMessageDeliveryHandler((message, address) -> inbox);
+    List<String> keys = List.of(LakecastConf.SENDER_PREFIX + "EMAIL", LakecastConf.SMTP_HOST, LakecastConf.SMTP_PORT,
+        LakecastConf.SMTP_TLS);
+    spark.conf().set(keys.get(0), "smtp");
+    spark.conf().set(LakecastConf.SMTP_HOST, "127.0.0.1");
+    spark.conf().set(LakecastConf.SMTP_PORT, String.valueOf(smtp.getSmtp().getPort()));
+    spark.conf().set(LakecastConf.SMTP_TLS, "none");
+    try {
+      String campaignId = new CampaignCatalog(warehouse).create(app, PinpointJson.parse(
+          "{\"Name\":\"bench email\",\"SegmentId\":\"" + segmentId + "\",\"MessageConfiguration\":{"
+              + "\"EmailMessage\":{\"FromAddress\":\"news@example.com\",\"Title\":\"Winter sale\","
+              + "\"Body\":\"Hi {{User.UserAttributes.FirstName}}, the winter sale starts today.\","
+              + "\"HtmlBody\":\"<p>Hi {{User.UserAttributes.FirstName}}, the <b>winter sale</b> starts today.</p>\"}},"
+              + "\"Schedule\":{\"StartTime\":\"2030-01-01T09:00:00Z\"}}",
+          WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+      long[] sent = new long[1];
+      Row4 j = timed("(j) EMAIL campaign through SMTP to GreenMail", "",
+          () -> sent[0] = runOccurrence(warehouse, app, campaignId));
+      int received = smtp.getReceivedMessages().length;
+      return new Row4(j.name(), j.seconds(), String.format(Locale.ROOT,
+          "%d sent, %d received by GreenMail, %.0f msgs/s over the activity", sent[0], received,
+          sent[0] / j.seconds()));
+    } finally {
+      keys.forEach(k -> spark.conf().unset(k));
+      smtp.stop();
+    }
+  }
+
   /** A campaign of a custom message to every endpoint of the segment through {@code url}, with {@code extra} members. */
   private static String webhookCampaign(Warehouse warehouse, String app, String segmentId, String name, String url,
       String extra) {
@@ -406,8 +466,8 @@ public final class Bench {
         WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
   }
 
-  /** Runs the campaign's occurrence; returns the messages sent. */
-  private static long runWebhook(Warehouse warehouse, String app, String campaignId) {
+  /** Runs the campaign's occurrence at 2030-01-01T09:00:00Z; returns the messages sent. */
+  private static long runOccurrence(Warehouse warehouse, String app, String campaignId) {
     return new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(app, campaignId,
         java.time.Instant.parse("2030-01-01T09:00:00Z"))).run().last().sent();
   }
