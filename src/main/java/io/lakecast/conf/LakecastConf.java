@@ -400,8 +400,8 @@ public final class LakecastConf {
     if (v.equals("ses") && !channel.equals("EMAIL")) {
       throw LakecastErrors.invalidConf(key, v, "outbox (ses sends EMAIL only)");
     }
-    if (v.equals("smsvoice") && !channel.equals("SMS")) {
-      throw LakecastErrors.invalidConf(key, v, "outbox (smsvoice sends SMS only)");
+    if (v.equals("smsvoice") && !channel.equals("SMS") && !channel.equals("VOICE")) {
+      throw LakecastErrors.invalidConf(key, v, "outbox (smsvoice sends SMS and VOICE only)");
     }
     if ((channel.equals("ADM") || channel.equals("BAIDU")) && !v.equals(SENDER_DEFAULT)) {
       throw LakecastErrors.invalidConf(key, v, "outbox: Lakecast has no sender for " + channel + " (Amazon Device "

@@ -57,7 +57,7 @@ public final class Senders implements Sender {
     if ("ses".equals(kinds.get("EMAIL"))) {
       SesSender.Settings.of(conf);
     }
-    if ("smsvoice".equals(kinds.get("SMS"))) {
+    if (kinds.containsValue("smsvoice")) {
       SmsVoiceSender.Settings.of(conf);
     }
     if ("fcm".equals(kinds.get("GCM"))) {

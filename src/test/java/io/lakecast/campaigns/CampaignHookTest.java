@@ -218,7 +218,7 @@ class CampaignHookTest {
   static Map<String, String> outboxBodies(String campaignId) throws IOException {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode m : Cli.outbox(warehouse)) {
-      if (m.get("CampaignId").asText().equals(campaignId)) {
+      if (m.path("CampaignId").asText().equals(campaignId)) {
         out.put(m.get("EndpointId").asText(), m.at("/Message/Body").asText());
       }
     }

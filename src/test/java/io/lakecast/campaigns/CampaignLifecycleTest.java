@@ -71,7 +71,7 @@ class CampaignLifecycleTest {
       for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).toList()) {
         for (String line : Files.readAllLines(f)) {
           JsonNode m = io.lakecast.model.PinpointJson.mapper().readTree(line);
-          if (m.get("CampaignId").asText().equals(id)) {
+          if (m.path("CampaignId").asText().equals(id)) {
             bodies.add(m.at("/Message/Body").asText());
           }
         }

@@ -178,7 +178,7 @@ class CustomDeliveryTest {
 
     // The outbox keeps a delivery record per message, under CUSTOM, without content.
     long records = Cli.outbox(warehouse).stream()
-        .filter(l -> l.get("CampaignId").asText().equals(id) && l.get("ChannelType").asText().equals("CUSTOM")
+        .filter(l -> l.path("CampaignId").asText().equals(id) && l.get("ChannelType").asText().equals("CUSTOM")
             && l.get("Provider").asText().equals("webhook") && !l.has("Message"))
         .count();
     assertThat(records).isEqualTo(60);
@@ -228,7 +228,7 @@ class CustomDeliveryTest {
     run(id);
     assertThat(server.received("/unused")).isEmpty();
     List<JsonNode> lines = Cli.outbox(warehouse).stream()
-        .filter(l -> l.get("CampaignId").asText().equals(id)).toList();
+        .filter(l -> l.path("CampaignId").asText().equals(id)).toList();
     assertThat(lines).hasSize(60);
     assertThat(lines.get(0).get("ChannelType").asText()).isEqualTo("CUSTOM");
     assertThat(lines.get(0).at("/Message/Data").asText()).isEqualTo("{\"offer\":\"winter\"}");

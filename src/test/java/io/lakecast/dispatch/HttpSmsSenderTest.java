@@ -87,7 +87,7 @@ class HttpSmsSenderTest {
   /** EndpointId → MessageId of the campaign's ledger rows. */
   static Map<String, String> messageIds(String campaignId) throws java.io.IOException {
     Map<String, String> out = new TreeMap<>();
-    for (JsonNode l : Cli.outbox(warehouse).stream().filter(l -> l.get("CampaignId").asText().equals(campaignId))
+    for (JsonNode l : Cli.outbox(warehouse).stream().filter(l -> l.path("CampaignId").asText().equals(campaignId))
         .toList()) {
       out.put(l.get("EndpointId").asText(), l.get("MessageId").asText());
     }
@@ -124,7 +124,7 @@ class HttpSmsSenderTest {
     assertThat(seen).containsExactly("+12065550101 Hi Ana", "+12065550102 Hi Bo", "+12065550103 Hi Cy");
     assertThat(Cli.ledger(warehouse, id).values()).containsOnly("SENT");
     assertThat(Cli.deliveries(warehouse, id).values()).hasSize(3).containsOnly("SUCCESSFUL 200 1");
-    assertThat(Cli.outbox(warehouse).stream().filter(l -> l.get("CampaignId").asText().equals(id))
+    assertThat(Cli.outbox(warehouse).stream().filter(l -> l.path("CampaignId").asText().equals(id))
         .map(l -> l.get("Provider").asText() + " " + l.has("Message")).toList())
         .containsExactly("http false", "http false", "http false");
     assertThat(Secrets.filesHolding(warehouse, TOKEN)).isEmpty();

@@ -120,7 +120,7 @@ class SesSenderIT {
         "cy@example.com", "Hello Cy | <p>Hi <b>Cy</b></p>")));
     Map<String, String> messageIds = new TreeMap<>();
     for (JsonNode l : Cli.outbox(warehouse)) {
-      if (l.get("CampaignId").asText().equals(id)) {
+      if (l.path("CampaignId").asText().equals(id)) {
         messageIds.put(l.get("EndpointId").asText(), l.get("MessageId").asText());
       }
     }
@@ -149,7 +149,7 @@ class SesSenderIT {
     // Each email has a delivery record in the outbox, without content; the SMS is there with its message.
     List<String> lines = new ArrayList<>();
     for (JsonNode line : Cli.outbox(warehouse)) {
-      if (line.get("CampaignId").asText().equals(id)) {
+      if (line.path("CampaignId").asText().equals(id)) {
         lines.add(line.get("ChannelType").asText() + " " + line.get("EndpointId").asText() + " "
             + (line.has("Message") ? "message " + line.at("/Message/Body").asText()
                 : "record " + line.get("Provider").asText()));

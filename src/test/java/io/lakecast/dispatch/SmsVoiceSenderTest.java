@@ -68,6 +68,7 @@ class SmsVoiceSenderTest {
   @AfterEach
   void unconfigure() {
     for (String k : List.of(LakecastConf.SENDER_PREFIX + "SMS", LakecastConf.SENDER_PREFIX + "EMAIL",
+        LakecastConf.SENDER_PREFIX + "VOICE",
         LakecastConf.SMS_VOICE_ENDPOINT, LakecastConf.SMS_VOICE_CONFIGURATION_SET,
         LakecastConf.SMS_VOICE_MAX_ATTEMPTS)) {
       spark.conf().unset(k);
@@ -190,12 +191,29 @@ class SmsVoiceSenderTest {
   }
 
   @Test
+  void aVoiceMessageIsOneSendVoiceMessage() throws Exception {
+    spark.conf().set(LakecastConf.SENDER_PREFIX + "VOICE", "smsvoice");
+    JsonNode response = Cli.run("send-messages", "--application-id", audience.appId(), "--message-request",
+        "{\"Addresses\":{\"+12065550111\":{\"ChannelType\":\"VOICE\"}},\"MessageConfiguration\":{\"VoiceMessage\":{"
+            + "\"Body\":\"Your code is 4 2\",\"OriginationNumber\":\"+18005550199\",\"VoiceId\":\"Joanna\","
+            + "\"LanguageCode\":\"en-US\"}}}").ok().get("MessageResponse");
+    JsonNode result = response.at("/Result/+12065550111");
+    assertThat(result.get("DeliveryStatus").asText()).isEqualTo("SUCCESSFUL");
+    assertThat(result.get("StatusCode").asInt()).isEqualTo(200);
+    assertThat(service.targets()).containsExactly("PinpointSMSVoiceV2.SendVoiceMessage");
+    assertThat(service.requests().get(0)).isEqualTo(json("{\"DestinationPhoneNumber\":\"+12065550111\","
+        + "\"OriginationIdentity\":\"+18005550199\",\"MessageBody\":\"Your code is 4 2\","
+        + "\"MessageBodyTextType\":\"TEXT\",\"VoiceId\":\"JOANNA\",\"Context\":{\"lakecast_message_id\":\""
+        + result.get("MessageId").asText() + "\"}}"));
+  }
+
+  @Test
   void badSettingsAreRefusedBeforeAnythingIsRecorded() {
     String id = campaign("misconfigured", "");
     spark.conf().set(LakecastConf.SENDER_PREFIX + "EMAIL", "smsvoice");
     assertThat(Cli.run("run-campaign", "--application-id", audience.appId(), "--campaign-id", id, "--at", START)
         .err()).startsWith("BadRequestException: Invalid configuration spark.lakecast.sender.EMAIL='smsvoice': "
-            + "expected outbox (smsvoice sends SMS only)");
+            + "expected outbox (smsvoice sends SMS and VOICE only)");
     spark.conf().unset(LakecastConf.SENDER_PREFIX + "EMAIL");
     spark.conf().set(LakecastConf.SMS_VOICE_MAX_ATTEMPTS, "11");
     assertThat(Cli.run("run-campaign", "--application-id", audience.appId(), "--campaign-id", id, "--at", START)

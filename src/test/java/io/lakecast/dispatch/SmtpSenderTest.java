@@ -154,7 +154,7 @@ class SmtpSenderTest {
     // The SMS went to the outbox with its content; each email has a delivery record there, without content.
     List<JsonNode> outbox = new ArrayList<>();
     for (JsonNode line : Cli.outbox(warehouse)) {
-      if (line.get("CampaignId").asText().equals(id)) {
+      if (line.path("CampaignId").asText().equals(id)) {
         outbox.add(line);
       }
     }

@@ -48,7 +48,7 @@ public final class Cli {
       throws java.io.IOException {
     java.util.Map<String, JsonNode> out = new java.util.TreeMap<>();
     for (JsonNode l : outbox(warehouse)) {
-      if (l.get("CampaignId").asText().equals(campaignId)) {
+      if (l.path("CampaignId").asText().equals(campaignId)) {
         out.put(l.get("EndpointId").asText(), l);
       }
     }

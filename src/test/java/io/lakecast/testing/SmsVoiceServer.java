@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * An HTTP server on 127.0.0.1 that answers AWS End User Messaging SMS ({@code pinpoint-sms-voice-v2}) as the service
- * does over its JSON protocol, for {@code SendTextMessage}: a {@code MessageId} for each text; a
+ * does over its JSON protocol, for {@code SendTextMessage} and {@code SendVoiceMessage}: a {@code MessageId} for each
+ * message; a
  * {@code ConflictException} (HTTP 400) for a destination on its opt-out list; a {@code ThrottlingException} (HTTP 400)
  * or an {@code InternalServerException} (HTTP 500) for the next calls when told to. Any other operation is a
  * {@code ValidationException}. It keeps every request it received, with its {@code Authorization} header.
@@ -24,6 +25,7 @@ public final class SmsVoiceServer implements AutoCloseable {
   private final HttpServer server;
   private final Set<String> optedOut;
   private final List<JsonNode> requests = new ArrayList<>();
+  private final List<String> targets = new ArrayList<>();
   private final List<String> authorizations = new ArrayList<>();
   private int failures;
   private String failure;
@@ -57,6 +59,11 @@ public final class SmsVoiceServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** The operation ({@code X-Amz-Target}) of every request so far. */
+  public synchronized List<String> targets() {
+    return List.copyOf(targets);
+  }
+
   /** The {@code Authorization} header of every request so far. */
   public synchronized List<String> authorizations() {
     return List.copyOf(authorizations);
@@ -65,6 +72,7 @@ public final class SmsVoiceServer implements AutoCloseable {
   /** Forgets the requests so far and the failures still to come. */
   public synchronized void reset() {
     requests.clear();
+    targets.clear();
     authorizations.clear();
     failures = 0;
   }
@@ -75,6 +83,7 @@ public final class SmsVoiceServer implements AutoCloseable {
       requests.add(request);
       authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
       String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+      targets.add(target);
       String destination = request.path("DestinationPhoneNumber").asText();
       if (failures > 0) {
         failures--;
@@ -84,7 +93,8 @@ public final class SmsVoiceServer implements AutoCloseable {
           answer(exchange, 500, "{\"__type\":\"InternalServerException\",\"Message\":\"Internal failure, try "
               + "again.\",\"RequestId\":\"" + UUID.randomUUID() + "\"}");
         }
-      } else if (!target.equals("PinpointSMSVoiceV2.SendTextMessage")) {
+      } else if (!target.equals("PinpointSMSVoiceV2.SendTextMessage")
+          && !target.equals("PinpointSMSVoiceV2.SendVoiceMessage")) {
         answer(exchange, 400, "{\"__type\":\"ValidationException\",\"Message\":\"Unsupported operation " + target
             + "\",\"Reason\":\"UNKNOWN_OPERATION\"}");
       } else if (optedOut.contains(destination)) {
