@@ -681,7 +681,8 @@ public final class RunCampaignActivityJob {
         .filter(col("RunId").equalTo(runId).and(col("Status").isin("SENT", "FAILED", "HOLDOUT")))
         .join(endpointJson, "EndpointId")
         .select(col("MessageId"), col("EndpointId"), col("ActivityId"), col("TreatmentId"), col("ChannelType"),
-            col("Address"), col("Status"), col("Reason"), col("DeliveryStatus"), unix_millis(col("UpdatedAt")).as("SentAt"),
+            col("Address"), col("Status"), col("Reason"), col("DeliveryStatus"),
+            unix_millis(col("UpdatedAt")).as("SentAt"),
             coalesce(col("HookEndpoint"), col("EndpointJson")).as("EndpointJson"));
     long n;
     if (first) {

@@ -228,7 +228,7 @@ public final class CampaignShapes {
       @JsonProperty("TotalCap") Integer totalCap,
       @JsonProperty("TreatmentId") String treatmentId) {}
 
-  /** When an in-app message may show: until {@code EndDate}, on the events of {@code EventFilter}, outside quiet time. */
+  /** When an in-app message may show: until {@code EndDate}, on {@code EventFilter}'s events, outside quiet time. */
   public record InAppCampaignSchedule(
       @JsonProperty("EndDate") String endDate,
       @JsonProperty("EventFilter") CampaignEventFilter eventFilter,

@@ -135,7 +135,7 @@ class EventTriggeredCampaignTest {
         "BadRequestException: Schedule.IsLocalTime with Frequency=EVENT in WriteCampaignRequest is not supported",
         "{\"StartTime\":\"IMMEDIATE\",\"Frequency\":\"DAILY\",\"EventFilter\":" + CART_FILTER + "}",
         "BadRequestException: Invalid Schedule.EventFilter in WriteCampaignRequest: it applies only with Frequency "
-            + "EVENT, not DAILY",
+            + "EVENT or IN_APP_EVENT, not DAILY",
         "{\"StartTime\":\"IMMEDIATE\",\"Frequency\":\"EVENT\",\"EventFilter\":{\"FilterType\":\"ENDPOINT\","
             + "\"Dimensions\":{\"Metrics\":{\"value\":{\"ComparisonOperator\":\"ABOUT\",\"Value\":1}}}}}",
         "BadRequestException: Invalid value 'ABOUT' for Schedule.EventFilter.Dimensions.Metrics.value."

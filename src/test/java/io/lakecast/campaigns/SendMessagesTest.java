@@ -44,7 +44,8 @@ class SendMessagesTest {
   static void setUp() throws Exception {
     spark = SparkTestSession.withWarehouse(warehouse);
     server = new HttpsTestServer(certs);
-    appId = Cli.audience(warehouse, "direct", "Id,ChannelType,Address,OptOut,User.UserId,User.UserAttributes.FirstName\n"
+    appId = Cli.audience(warehouse, "direct",
+        "Id,ChannelType,Address,OptOut,User.UserId,User.UserAttributes.FirstName\n"
         + "e1,EMAIL,ana@example.com,NONE,u1,Ana\ne2,EMAIL,bo@example.com,NONE,u2,Bo\n"
         + "e3,EMAIL,cy@example.com,ALL,u3,Cy\ns1,SMS,+12065550101,NONE,u1,Ana\n", "EMAIL", "SMS").appId();
     spark.conf().set(LakecastConf.SENDER_PREFIX + "SMS", "http");
@@ -77,7 +78,8 @@ class SendMessagesTest {
   void eachRecipientGetsItsOutcomeAndOnlyTheSendableOnesAreSent() throws Exception {
     int textsBefore = server.received("/sms").size();
     JsonNode response = Cli.run("send-messages", "--application-id", appId, "--message-request", "{"
-        + "\"Addresses\":{\"dana@example.com\":{\"ChannelType\":\"EMAIL\",\"Substitutions\":{\"FirstName\":[\"Dana\"]}},"
+        + "\"Addresses\":{\"dana@example.com\":{\"ChannelType\":\"EMAIL\","
+        + "\"Substitutions\":{\"FirstName\":[\"Dana\"]}},"
         + "\"cy@example.com\":{\"ChannelType\":\"EMAIL\"},"
         + "\"+12065550199\":{\"ChannelType\":\"SMS\",\"BodyOverride\":\"Code 1234\"},"
         + "\"ana@example.com\":{\"ChannelType\":\"EMAIL\",\"TitleOverride\":\"Hi there\"}},"

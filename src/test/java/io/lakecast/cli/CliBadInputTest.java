@@ -115,9 +115,9 @@ class CliBadInputTest {
   @Test
   void unsupportedMembersAreRefusedRatherThanIgnored() {
     Run r = Cli.run("create-campaign", "--application-id", appId, "--write-campaign-request",
-        "{\"SegmentId\":\"s\",\"Limits\":{\"Session\":1},\"Schedule\":{\"StartTime\":\"IMMEDIATE\"},"
-            + "\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"}}}");
+        "{\"SegmentId\":\"s\",\"TemplateConfiguration\":{\"VoiceTemplate\":{\"Name\":\"v\"}},"
+            + "\"Schedule\":{\"StartTime\":\"IMMEDIATE\"},\"MessageConfiguration\":{\"SMSMessage\":{\"Body\":\"b\"}}}");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("Limits.Session", "not supported yet");
+    assertThat(r.err()).contains("TemplateConfiguration.VoiceTemplate", "not supported yet");
   }
 }
