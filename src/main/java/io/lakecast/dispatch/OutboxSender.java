@@ -3,6 +3,7 @@ package io.lakecast.dispatch;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakecast.LakecastErrors;
+import io.lakecast.conf.FaultPoints;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.warehouse.HadoopConf;
 import java.io.BufferedWriter;
@@ -94,6 +95,7 @@ public final class OutboxSender implements Sender {
       if (provider != null) {
         // The provider has the message: a crash after this line must not send it again.
         w.flush();
+        FaultPoints.reach("dispatch.after-delivery-record");
       }
       return Delivery.sent();
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.lakecast.conf.FaultPoints;
 import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointJson;
 import io.lakecast.testing.Cli;
+import io.lakecast.testing.HttpsTestServer;
 import io.lakecast.testing.SparkTestSession;
 import io.lakecast.testing.WarehouseSnapshot;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -207,6 +209,54 @@ class KillAndRerunIT {
             "{\"EndpointId\":\"e04\",\"Status\":\"SENT\"}");
     assertThat(WarehouseSnapshot.of(warehouse).outbox()).filteredOn(m -> m.contains(campaignId))
         .extracting(m -> m.replaceAll(".*\"EndpointId\":\"(e[0-9]+)\".*", "$1")).containsExactlyInAnyOrder("e01", "e02", "e04");
+  }
+
+  @Test
+  void aRunKilledWhileAProviderTakesItsTextsSendsEachTextOnceWhenRunAgain() throws Exception {
+    Path warehouse = copy(withCampaign, "provider-killed");
+    try (HttpsTestServer provider = new HttpsTestServer(Files.createDirectories(root.resolve("provider-certs")))) {
+      String url = provider.serve("/sms", body -> HttpsTestServer.Answer.ok("{\"status\":\"queued\"}"));
+      // Texts go to the HTTP provider on 127.0.0.1, emails stay in the outbox; one dispatch partition, so the
+      // provider has taken exactly three texts when the process dies, right after recording the third.
+      Map<String, String> sender = new TreeMap<>(Map.of(
+          LakecastConf.SENDER_PREFIX + "SMS", "http",
+          LakecastConf.SMS_HTTP_URL, url,
+          LakecastConf.SMS_HTTP_TRUSTED_CERTIFICATES, provider.certificate().toString(),
+          LakecastConf.DISPATCH_PARTITIONS, "1"));
+      List<String> args = new ArrayList<>();
+      sender.forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+      args.addAll(List.of(campaignArgs()));
+      killedAt(warehouse, "dispatch.after-delivery-record:3", args.toArray(String[]::new));
+      assertThat(provider.received("/sms")).as("texts the provider took before the kill").hasSize(3);
+
+      sender.forEach((k, v) -> spark.conf().set(k, v));
+      spark.conf().set(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS, "0");
+      try {
+        campaignCommand().ok();
+      } finally {
+        sender.keySet().forEach(k -> spark.conf().unset(k));
+        spark.conf().unset(LakecastConf.DISPATCH_CLAIM_TIMEOUT_SECONDS);
+      }
+      WarehouseSnapshot after = WarehouseSnapshot.of(warehouse);
+      assertThat(after.ledger()).as("send ledger").isEqualTo(uninterruptedCampaign.ledger());
+      List<String> textIds = WarehouseSnapshot.lines(WarehouseSnapshot.delta(warehouse.toString(), "send_ledger")
+          .filter(col("ChannelType").equalTo("SMS").and(col("Status").equalTo("SENT"))).select("MessageId"));
+      assertThat(textIds).as("texts sent in the uninterrupted run: u01–u10 but u07, held out").hasSize(9);
+      List<String> taken = new ArrayList<>();
+      for (String body : provider.received("/sms")) {
+        taken.add("{\"MessageId\":\"" + PinpointJson.mapper().readTree(body).get("MessageId").asText() + "\"}");
+      }
+      Collections.sort(taken);
+      assertThat(taken).as("texts the provider took, each once").isEqualTo(textIds);
+      assertThat(after.outbox().stream().filter(l -> l.contains("\"ChannelType\":\"EMAIL\"")).toList())
+          .as("emails in the outbox, each once")
+          .isEqualTo(uninterruptedCampaign.outbox().stream().filter(l -> l.contains("\"ChannelType\":\"EMAIL\""))
+              .toList());
+      assertThat(after.events().stream().filter(l -> l.contains("\"event_type\":\"_campaign.send\"")).toList())
+          .as("_campaign.send events, each once").isEqualTo(uninterruptedCampaign.events());
+      assertThat(after.events().stream().filter(l -> l.contains("\"event_type\":\"_SMS.BUFFERED\"")))
+          .as("_SMS.BUFFERED events, one per text").hasSize(9);
+    }
   }
 
   @ParameterizedTest(name = "compact-events killed at {0}")

@@ -209,6 +209,31 @@ class CustomDeliveryTest {
   }
 
   @Test
+  void aCallThatTimesOutIsRetriedWithTheSameIdempotencyKey() throws Exception {
+    // The first call outlasts the 2 s timeout; the service took it, so its retry carries the same key for the
+    // service to drop as a repeat.
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    String url = server.serve("/slow", body -> calls.incrementAndGet() == 1 ? new Answer(200, "{}", 3000)
+        : Answer.ok("{}"));
+    String id = campaign("slow", url);
+    run(id);
+
+    List<String> bodies = server.received("/slow");
+    List<Map<String, String>> headers = server.headers("/slow");
+    assertThat(bodies).as("2 batches, the first called twice").hasSize(3);
+    assertThat(bodies.get(1)).isEqualTo(bodies.get(0));
+    assertThat(headers.get(1).get("Idempotency-Key")).isEqualTo(headers.get(0).get("Idempotency-Key"));
+    assertThat(headers.get(2).get("Idempotency-Key")).isNotEqualTo(headers.get(0).get("Idempotency-Key"));
+    int retried = PinpointJson.mapper().readTree(bodies.get(0)).get("Endpoints").size();
+    assertThat(retried).as("endpoints of the first batch").isIn(10, 50);
+    assertThat(ledger(id).values()).hasSize(60).containsOnly("SENT");
+    Map<String, Long> outcomes = new TreeMap<>();
+    Cli.deliveries(warehouse, id).values().forEach(d -> outcomes.merge(d, 1L, Long::sum));
+    assertThat(outcomes).as("DeliveryStatus StatusCode Attempts")
+        .isEqualTo(Map.of("SUCCESSFUL 200 2", (long) retried, "SUCCESSFUL 200 1", 60L - retried));
+  }
+
+  @Test
   void onlyAllowedHostsAreCalled() {
     String url = server.serve("/elsewhere", body -> Answer.ok("{}"));
     spark.conf().set(LakecastConf.CUSTOM_ALLOWED_HOSTS, "hooks.example.org");

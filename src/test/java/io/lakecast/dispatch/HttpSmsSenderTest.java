@@ -165,6 +165,52 @@ class HttpSmsSenderTest {
   }
 
   @Test
+  void aProviderThatGoesDownMidRunLosesNoTextAndGetsNoneTwice(@TempDir Path otherCerts) throws Exception {
+    // The provider takes one text, then its port is closed: the other two find the connection refused.
+    try (HttpsTestServer failing = new HttpsTestServer(otherCerts)) {
+      String url = failing.serveUntilDown("/down", 1);
+      spark.conf().set(LakecastConf.SMS_HTTP_URL, url);
+      spark.conf().set(LakecastConf.SMS_HTTP_TRUSTED_CERTIFICATES, failing.certificate().toString());
+      spark.conf().set(LakecastConf.DISPATCH_PARTITIONS, "1");
+      String id = campaign();
+      JsonNode run = audience.runCampaign(id, START);
+      // The command completes; its activity reports the texts not sent.
+      assertThat(run.at("/Activities/0/Result").asText()).isEqualTo("FAIL");
+      assertThat(run.at("/Activities/0/TotalEndpointCount").asInt()).isEqualTo(3);
+      assertThat(run.at("/Activities/0/SuccessfulEndpointCount").asInt()).isEqualTo(1);
+
+      List<String> taken = failing.received("/down");
+      assertThat(taken).as("texts the provider took").hasSize(1);
+      String endpoint = "t" + PinpointJson.mapper().readTree(taken.get(0)).get("To").asText().substring(11);
+      Map<String, String> deliveries = Cli.deliveries(warehouse, id);
+      Map<String, String> ledger = Cli.ledger(warehouse, id);
+      assertThat(deliveries).as("DeliveryStatus StatusCode Attempts of t1–t3").hasSize(3);
+      for (String e : List.of("t1", "t2", "t3")) {
+        if (e.equals(endpoint)) {
+          assertThat(deliveries.get(e)).isEqualTo("SUCCESSFUL 200 1");
+          assertThat(ledger.get(e)).isEqualTo("SENT");
+        } else {
+          // Refused connections are transient: each text was tried three times, then recorded as not sent.
+          assertThat(deliveries.get(e)).isEqualTo("TEMPORARY_FAILURE 0 3");
+          assertThat(ledger.get(e)).isEqualTo("FAILED SMS_PROVIDER_ERROR: ConnectException calling " + url
+              + " (3 attempts)");
+        }
+      }
+      List<String> events = Cli.campaignEvents(warehouse, id).stream()
+          .map(l -> l.substring(0, l.indexOf(' ', l.indexOf(' ') + 1))).sorted().toList();
+      List<String> expected = new ArrayList<>();
+      for (String e : List.of("t1", "t2", "t3")) {
+        expected.add("_campaign.send " + e);
+        expected.add((e.equals(endpoint) ? "_SMS.BUFFERED " : "_SMS.FAILURE ") + e);
+      }
+      expected.sort(null);
+      assertThat(events).as("events of the run, each once").isEqualTo(expected);
+    } finally {
+      spark.conf().unset(LakecastConf.DISPATCH_PARTITIONS);
+    }
+  }
+
+  @Test
   void badProviderSettingsAreRefusedBeforeAnythingIsRecorded() {
     String id = campaign();
     assertThat(Cli.run("run-campaign", "--application-id", audience.appId(), "--campaign-id", id, "--at", START)

@@ -122,6 +122,37 @@ public final class HttpsTestServer implements AutoCloseable {
     return "https://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
+  /**
+   * Serves {@code path} with 200 and {@code {}} for the first {@code calls} requests, then goes down: the server stops
+   * listening and drops its connections, so later calls find the port refused (a provider that fails mid-run).
+   * A request that reaches it after the last answer is dropped unread, not {@link #received}.
+   */
+  public String serveUntilDown(String path, int calls) {
+    received.put(path, new CopyOnWriteArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    server.createContext(path, (HttpExchange x) -> {
+      int n = answered.incrementAndGet();
+      if (n > calls) {
+        // Closing without an answer drops the connection.
+        x.close();
+        return;
+      }
+      received.get(path).add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
+      try {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(200, bytes.length);
+        x.getResponseBody().write(bytes);
+      } finally {
+        x.close();
+      }
+      if (n == calls) {
+        new Thread(() -> server.stop(0), "test-server-down").start();
+      }
+    });
+    return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
   /** What a {@link #sink} took: calls, and the first and last call's arrival ({@code System.nanoTime}). */
   public static final class SinkCount {
     public final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
