@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  * when {@code TemplateConfiguration} names one, then the recipient's {@code TitleOverride}, {@code BodyOverride} and
  * {@code RawContent}. {@code Substitutions} (the message's, then the recipient's, which win) replace their
  * {@code {{Name}}} first; the endpoint's own variables ({@code {{Attributes.X}}}, …) render as in campaigns.
+ * A {@code RawEmail} goes as it is; {@code Context} (the request's, then the recipient's) rides in the message for push
+ * senders and in the channel events' attributes, with the {@code TraceId} as {@code trace_id}.
  *
  * <p>Not sent, with their outcome: an endpoint that does not exist (PERMANENT_FAILURE 404), has opted out or whose
  * address an opted-out endpoint of the application holds (OPT_OUT), is INACTIVE (PERMANENT_FAILURE), a second
@@ -76,6 +78,8 @@ public final class SendMessagesJob {
   public static final int MAX_RECIPIENTS = 100;
   static final String ARM = "DIRECT";
   private static final String TREATMENT = "direct";
+  /** The event attribute that carries a request's {@code TraceId}. */
+  static final String TRACE_ID = "trace_id";
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*([^{}\\s]+)\\s*}}");
 
   private final Warehouse warehouse;
@@ -95,6 +99,7 @@ public final class SendMessagesJob {
     String endpointJson;
     Sender.Delivery outcome;
     String messageId = Ids.random();
+    final Map<String, String> context = new TreeMap<>();
 
     Recipient(String key, String userId, EndpointSendConfiguration overrides) {
       this.key = key;
@@ -132,7 +137,7 @@ public final class SendMessagesJob {
       recipients.add(r);
     });
     String requestId = deliver(applicationId, shape, request.messageConfiguration(),
-        request.templateConfiguration(), recipients);
+        request.templateConfiguration(), request.context(), request.traceId(), recipients);
     Map<String, EndpointMessageResult> byEndpoint = new TreeMap<>();
     Map<String, MessageResult> byAddress = new TreeMap<>();
     for (Recipient r : recipients) {
@@ -174,7 +179,7 @@ public final class SendMessagesJob {
       }
     }
     String requestId = deliver(applicationId, shape, request.messageConfiguration(),
-        request.templateConfiguration(), recipients);
+        request.templateConfiguration(), request.context(), request.traceId(), recipients);
     Map<String, Map<String, EndpointMessageResult>> result = new TreeMap<>();
     for (String user : users) {
       result.put(user, new TreeMap<>());
@@ -209,10 +214,16 @@ public final class SendMessagesJob {
    * id.
    */
   private String deliver(String applicationId, String shape, DirectMessageConfiguration mc, TemplateConfiguration tc,
-      List<Recipient> recipients) {
-    if (mc.emailMessage() != null && mc.emailMessage().hasNonNull("RawEmail")) {
-      throw LakecastErrors.unsupported(shape, "MessageConfiguration.EmailMessage.RawEmail",
-          "SimpleEmail, or Body with FromAddress");
+      Map<String, String> context, String traceId, List<Recipient> recipients) {
+    checkRawEmail(shape, mc.emailMessage());
+    for (Recipient r : recipients) {
+      // The request's Context, then the recipient's, which wins.
+      if (context != null) {
+        r.context.putAll(context);
+      }
+      if (r.overrides.context() != null) {
+        r.context.putAll(r.overrides.context());
+      }
     }
     CampaignMessages.checkTemplateConfiguration(shape, "TemplateConfiguration", tc);
     SparkSession spark = warehouse.spark();
@@ -260,10 +271,28 @@ public final class SendMessagesJob {
             r.channel.name(), r.address, message, r.endpointJson, null));
       }
     }
-    record(applicationId, requestId, recipients, providerChannels, conf.accountId(), sentAt);
+    record(applicationId, requestId, recipients, providerChannels, conf.accountId(), sentAt, traceId);
     LOG.info("Request {}: {} recipient(s), {} sent", requestId, recipients.size(),
         recipients.stream().filter(r -> r.outcome.status().equals(Sender.Delivery.SENT)).count());
     return requestId;
+  }
+
+  /** A {@code RawEmail} must hold its MIME message base64-encoded in {@code Data}, as Pinpoint's blob. */
+  private static void checkRawEmail(String shape, JsonNode email) {
+    if (email == null || !email.hasNonNull("RawEmail")) {
+      return;
+    }
+    String member = "MessageConfiguration.EmailMessage.RawEmail.Data";
+    JsonNode data = email.get("RawEmail").get("Data");
+    if (data == null || data.isNull() || data.asText().isEmpty()) {
+      throw LakecastErrors.missingMember(shape, member);
+    }
+    try {
+      java.util.Base64.getMimeDecoder().decode(data.asText());
+    } catch (IllegalArgumentException e) {
+      throw LakecastErrors.invalidMember(shape, member, "not base64 (" + e.getMessage()
+          + "); expected the whole MIME message, base64-encoded");
+    }
   }
 
   /** Looks the endpoint recipients up: address, channel and JSON, or their outcome when they cannot be sent. */
@@ -344,6 +373,10 @@ public final class SendMessagesJob {
     if (o.substitutions() != null) {
       substitutions.putAll(o.substitutions());
     }
+    if (!r.context.isEmpty()) {
+      // Push senders add it to the notification's pinpoint data, as Pinpoint does.
+      m.set("Context", PinpointJson.mapper().valueToTree(r.context));
+    }
     substitute(m, substitutions);
     defaults.put(MessageRenderer.key(TREATMENT, r.channel.name()), templateDefaults);
     return renderer.personalize(TREATMENT, r.channel.name(), PinpointJson.compact(m), r.endpointJson);
@@ -369,6 +402,10 @@ public final class SendMessagesJob {
           addSubstitutions(e, substitutions);
           copy(e, "FromAddress", m, "FromAddress");
           copy(e, "Body", m, "Body");
+          copy(e, "ReplyToAddresses", m, "ReplyToAddresses");
+          copy(e, "FeedbackForwardingAddress", m, "FeedbackForwardingAddress");
+          // The whole MIME message, base64 as given: the senders send it as it is.
+          copy(e.get("RawEmail"), "Data", m, "RawEmail");
           JsonNode simple = e.get("SimpleEmail");
           if (simple != null) {
             copy(simple.get("Subject"), "Data", m, "Title");
@@ -471,7 +508,7 @@ public final class SendMessagesJob {
 
   /** Appends each recipient's ledger row, and the channel events of what a provider sent. */
   private void record(String applicationId, String requestId, List<Recipient> recipients,
-      Set<String> providerChannels, String accountId, long sentAt) {
+      Set<String> providerChannels, String accountId, long sentAt, String traceId) {
     List<Row> ledger = new ArrayList<>();
     List<Row> outcomes = new ArrayList<>();
     Timestamp at = new Timestamp(sentAt);
@@ -481,8 +518,14 @@ public final class SendMessagesJob {
       ledger.add(RowFactory.create(applicationId, null, requestId, null, null, r.endpointId, r.userId, ARM, channel,
           r.address, r.messageId, d.status(), d.reason(), d.attempts(), at, null, null, null, d.deliveryStatus(),
           d.statusCode()));
+      // The events carry the recipient's Context, and the TraceId (Lakecast's trace_id attribute).
+      Map<String, String> eventContext = new TreeMap<>(r.context);
+      if (traceId != null) {
+        eventContext.put(TRACE_ID, traceId);
+      }
       outcomes.add(RowFactory.create(r.messageId, r.endpointId, channel, r.address, d.status(), d.reason(),
-          d.deliveryStatus(), sentAt, r.endpointJson, d.attempts()));
+          d.deliveryStatus(), sentAt, r.endpointJson, d.attempts(), scala.jdk.javaapi.CollectionConverters.asScala(
+              eventContext)));
     }
     SparkSession spark = warehouse.spark();
     warehouse.append(Table.SEND_LEDGER, spark.createDataFrame(ledger, Table.SEND_LEDGER.schema()));
@@ -491,7 +534,8 @@ public final class SendMessagesJob {
     }
     StructType schema = new StructType().add("MessageId", "string").add("EndpointId", "string")
         .add("ChannelType", "string").add("Address", "string").add("Status", "string").add("Reason", "string")
-        .add("DeliveryStatus", "string").add("SentAt", "long").add("EndpointJson", "string").add("Attempts", "int");
+        .add("DeliveryStatus", "string").add("SentAt", "long").add("EndpointJson", "string").add("Attempts", "int")
+        .add(CampaignEvents.CONTEXT, "map<string,string>");
     // Only what reached a provider has a channel event (an opted-out or duplicate recipient never did).
     Dataset<Row> called = spark.createDataFrame(outcomes, schema).filter(col("Attempts").gt(0))
         .withColumn("ActivityId", lit(null).cast("string"))

@@ -211,15 +211,24 @@ public final class ApnsSender implements Sender {
     }
     ObjectNode data = payload.putObject("data");
     ObjectNode pinpoint = data.putObject("pinpoint");
-    ObjectNode campaign = pinpoint.putObject("campaign");
-    put(campaign, "campaign_id", m.campaignId());
-    put(campaign, "campaign_activity_id", m.activityId());
-    put(campaign, "treatment_id", m.treatmentId());
+    if (m.campaignId() != null) {
+      // A direct send has no campaign.
+      ObjectNode campaign = pinpoint.putObject("campaign");
+      put(campaign, "campaign_id", m.campaignId());
+      put(campaign, "campaign_activity_id", m.activityId());
+      put(campaign, "treatment_id", m.treatmentId());
+    }
     String action = ChannelMessages.text(msg, "Action");
     String url = ChannelMessages.text(msg, "Url");
     if (url != null && ("URL".equals(action) || "DEEP_LINK".equals(action))) {
       pinpoint.put("deeplink", url);
     }
+    // A direct send's Context goes into data.pinpoint, as Pinpoint puts it.
+    msg.path("Context").fields().forEachRemaining(e -> {
+      if (!pinpoint.has(e.getKey())) {
+        pinpoint.put(e.getKey(), e.getValue().asText());
+      }
+    });
     put(data, "media-url", media);
     return payload;
   }

@@ -254,6 +254,9 @@ public final class FcmSender implements Sender {
     put(data, "pinpoint.campaign.campaign_id", m.campaignId());
     put(data, "pinpoint.campaign.campaign_activity_id", m.activityId());
     put(data, "pinpoint.campaign.treatment_id", m.treatmentId());
+    // A direct send's Context goes into the pinpoint data, as Pinpoint puts it.
+    msg.path("Context").fields().forEachRemaining(e -> data.putIfAbsent("pinpoint." + e.getKey(),
+        com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getValue().asText())));
     data.put("lakecast.message_id", m.messageId());
     ObjectNode android = PinpointJson.mapper().createObjectNode();
     if (msg.hasNonNull("TimeToLive")) {

@@ -5,8 +5,10 @@ import io.lakecast.conf.LakecastConf;
 import io.lakecast.model.PinpointJson;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.Body;
@@ -94,9 +96,38 @@ public final class SesSender implements Sender {
     JsonNode msg = PinpointJson.mapper().readTree(m.message());
     String from = ChannelMessages.text(msg, "FromAddress");
     from = from != null ? from : settings.defaultFrom();
-    if (from.isEmpty()) {
+    String raw = ChannelMessages.text(msg, "RawEmail");
+    // A raw message may name its sender in its own From header.
+    if (from.isEmpty() && raw == null) {
       throw new IllegalArgumentException("the message has no FromAddress and " + LakecastConf.EMAIL_FROM_ADDRESS
           + " is not set");
+    }
+    SendEmailRequest.Builder request = SendEmailRequest.builder()
+        .fromEmailAddress(from.isEmpty() ? null : from)
+        .destination(d -> d.toAddresses(m.address()));
+    JsonNode replyTo = msg.get("ReplyToAddresses");
+    if (replyTo != null && replyTo.isArray() && !replyTo.isEmpty()) {
+      List<String> to = new ArrayList<>();
+      replyTo.forEach(a -> to.add(a.asText()));
+      request.replyToAddresses(to);
+    }
+    String feedback = ChannelMessages.text(msg, "FeedbackForwardingAddress");
+    if (feedback != null) {
+      request.feedbackForwardingEmailAddress(feedback);
+    }
+    if (m.messageId().matches("[A-Za-z0-9_-]{1,256}")) {
+      request.emailTags(MessageTag.builder().name(MESSAGE_ID_TAG).value(m.messageId()).build());
+    }
+    if (!settings.configurationSet().isEmpty()) {
+      request.configurationSetName(settings.configurationSet());
+    }
+    if (raw != null) {
+      // A direct send's whole MIME message, as it is, after one header line with the message id.
+      byte[] header = ("X-Lakecast-Message-Id: " + m.messageId() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] mime = java.util.Base64.getMimeDecoder().decode(raw);
+      byte[] whole = java.util.Arrays.copyOf(header, header.length + mime.length);
+      System.arraycopy(mime, 0, whole, header.length, mime.length);
+      return request.content(c -> c.raw(r -> r.data(SdkBytes.fromByteArray(whole)))).build();
     }
     String title = ChannelMessages.text(msg, "Title");
     String text = ChannelMessages.text(msg, "Body");
@@ -118,17 +149,9 @@ public final class SesSender implements Sender {
       }
     }
     headers.add(MessageHeader.builder().name("X-Lakecast-Message-Id").value(m.messageId()).build());
-    SendEmailRequest.Builder request = SendEmailRequest.builder()
-        .fromEmailAddress(from)
-        .destination(d -> d.toAddresses(m.address()))
-        .content(c -> c.simple(s -> s.subject(utf8(title == null ? "" : title)).body(body.build()).headers(headers)));
-    if (m.messageId().matches("[A-Za-z0-9_-]{1,256}")) {
-      request.emailTags(MessageTag.builder().name(MESSAGE_ID_TAG).value(m.messageId()).build());
-    }
-    if (!settings.configurationSet().isEmpty()) {
-      request.configurationSetName(settings.configurationSet());
-    }
-    return request.build();
+    return request
+        .content(c -> c.simple(s -> s.subject(utf8(title == null ? "" : title)).body(body.build()).headers(headers)))
+        .build();
   }
 
   private static Content utf8(String data) {

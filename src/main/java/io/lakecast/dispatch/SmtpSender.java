@@ -17,9 +17,12 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
@@ -118,13 +121,14 @@ public final class SmtpSender implements Sender {
     MimeMessage mime;
     try {
       mime = mime(m);
-    } catch (MessagingException | IOException e) {
+    } catch (MessagingException | IOException | IllegalArgumentException e) {
       return Delivery.invalid("EMAIL_INVALID_MESSAGE: " + ChannelMessages.firstLine(e.getMessage()));
     }
     MessagingException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        connected().sendMessage(mime, mime.getAllRecipients());
+        // The endpoint's address is the only recipient, whatever a raw message's own headers name.
+        connected().sendMessage(mime, new jakarta.mail.Address[] {new InternetAddress(m.address(), true)});
         return ChannelMessages.recorded(records, m, Delivery.sent(250, attempt));
       } catch (AuthenticationFailedException e) {
         loginRefused = "SMTP_AUTHENTICATION_FAILED: the server refused the login of the configured user ("
@@ -186,17 +190,42 @@ public final class SmtpSender implements Sender {
     return transport;
   }
 
-  private MimeMessage mime(OutboundMessage m) throws MessagingException, IOException {
+  private SMTPMessage mime(OutboundMessage m) throws MessagingException, IOException {
     JsonNode msg = PinpointJson.mapper().readTree(m.message());
     String from = ChannelMessages.text(msg, "FromAddress");
     from = from != null ? from : settings.defaultFrom();
+    String raw = ChannelMessages.text(msg, "RawEmail");
+    if (raw != null) {
+      // A direct send's whole MIME message: sent as it is, with only the message id header added.
+      SMTPMessage mime = new SMTPMessage(session,
+          new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(raw)));
+      if (mime.getFrom() == null && !from.isEmpty()) {
+        mime.setFrom(new InternetAddress(from, true));
+      }
+      if (mime.getFrom() == null) {
+        throw new MessagingException("the raw message has no From header, the message no FromAddress, and "
+            + LakecastConf.EMAIL_FROM_ADDRESS + " is not set");
+      }
+      envelope(mime, msg);
+      mime.setHeader("X-Lakecast-Message-Id", m.messageId());
+      return mime;
+    }
     if (from.isEmpty()) {
       throw new MessagingException("the message has no FromAddress and " + LakecastConf.EMAIL_FROM_ADDRESS
           + " is not set");
     }
-    MimeMessage mime = new MimeMessage(session);
+    SMTPMessage mime = new SMTPMessage(session);
     mime.setFrom(new InternetAddress(from, true));
     mime.setRecipient(Message.RecipientType.TO, new InternetAddress(m.address(), true));
+    JsonNode replyTo = msg.get("ReplyToAddresses");
+    if (replyTo != null && replyTo.isArray() && !replyTo.isEmpty()) {
+      List<InternetAddress> to = new ArrayList<>();
+      for (JsonNode a : replyTo) {
+        to.add(new InternetAddress(a.asText(), true));
+      }
+      mime.setReplyTo(to.toArray(InternetAddress[]::new));
+    }
+    envelope(mime, msg);
     String title = ChannelMessages.text(msg, "Title");
     if (title != null) {
       mime.setSubject(title, "UTF-8");
@@ -228,6 +257,14 @@ public final class SmtpSender implements Sender {
     mime.setHeader("X-Lakecast-Message-Id", m.messageId());
     mime.saveChanges();
     return mime;
+  }
+
+  /** Bounces and complaints go to {@code FeedbackForwardingAddress} (the envelope sender) when the message names one. */
+  private static void envelope(SMTPMessage mime, JsonNode msg) throws MessagingException {
+    String feedback = ChannelMessages.text(msg, "FeedbackForwardingAddress");
+    if (feedback != null) {
+      mime.setEnvelopeFrom(new InternetAddress(feedback, true).getAddress());
+    }
   }
 
 

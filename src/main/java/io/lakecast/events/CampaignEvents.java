@@ -1,12 +1,17 @@
 package io.lakecast.events;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.map_concat;
 import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.when;
@@ -33,6 +38,8 @@ public final class CampaignEvents {
   public static final String EMAIL_SEND = "_email.send";
   public static final String SMS_BUFFERED = "_SMS.BUFFERED";
   public static final String SMS_FAILURE = "_SMS.FAILURE";
+  /** The optional outcome column of attributes a channel event adds (a direct send's {@code Context}). */
+  public static final String CONTEXT = "Context";
 
   /** Every event type a campaign run writes. */
   public static final List<String> RUN_EVENT_TYPES = List.of(CAMPAIGN_SEND, EMAIL_SEND, SMS_BUFFERED, SMS_FAILURE);
@@ -119,7 +126,9 @@ public final class CampaignEvents {
    *
    * Attributes carry {@code campaign_id}, {@code campaign_activity_id} and {@code treatment_id}; SMS events add
    * {@code message_id} and {@code destination_phone_number}. Each event's id is the MessageId and its type, so a
-   * re-run finds the ones it wrote.
+   * re-run finds the ones it wrote. When the outcomes have a {@value #CONTEXT} column (a direct send's
+   * {@code Context}), its entries are added to the attributes, as Pinpoint adds them to delivery events; they never
+   * replace one of the attributes above.
    */
   public static Dataset<Row> channelEvents(Dataset<Row> outcomes, Set<String> providerChannels, String applicationId,
       String campaignId, String accountId, long storedAt) {
@@ -142,6 +151,11 @@ public final class CampaignEvents {
             lit("destination_phone_number"), when(sms, col("Address")),
             lit("record_status"), when(sms, recordStatus)),
         (k, v) -> v.isNotNull());
+    if (java.util.Arrays.asList(outcomes.columns()).contains(CONTEXT)) {
+      Column own = attributes;
+      attributes = map_concat(map_filter(coalesce(col(CONTEXT), emptyMap),
+          (k, v) -> not(array_contains(map_keys(own), k))), own);
+    }
     Column mail = struct(col("MessageId").as("message_id"), col("SentAt").as("message_send_timestamp"),
         none.as("from_address"), array(col("Address")).as("destination"), lit(false).as("headers_truncated"),
         lit(null).as("headers"),

@@ -13,6 +13,8 @@ import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -81,9 +83,11 @@ class SendMessagesTest {
         + "\"Addresses\":{\"dana@example.com\":{\"ChannelType\":\"EMAIL\","
         + "\"Substitutions\":{\"FirstName\":[\"Dana\"]}},"
         + "\"cy@example.com\":{\"ChannelType\":\"EMAIL\"},"
-        + "\"+12065550199\":{\"ChannelType\":\"SMS\",\"BodyOverride\":\"Code 1234\"},"
+        + "\"+12065550199\":{\"ChannelType\":\"SMS\",\"BodyOverride\":\"Code 1234\","
+        + "\"Context\":{\"flow\":\"login\",\"tier\":\"otp\"}},"
         + "\"ana@example.com\":{\"ChannelType\":\"EMAIL\",\"TitleOverride\":\"Hi there\"}},"
         + "\"Endpoints\":{\"e1\":{},\"e2\":{},\"e3\":{},\"nope\":{},\"s1\":{\"Substitutions\":{\"Code\":[\"42\"]}}},"
+        + "\"Context\":{\"tier\":\"gold\",\"record_status\":\"mine\"},\"TraceId\":\"trace-7\","
         + MESSAGE + "}").ok().get("MessageResponse");
 
     String optedOut = "\"DeliveryStatus\":\"OPT_OUT\",\"MessageId\":\"id\",\"StatusCode\":400,\"StatusMessage\":"
@@ -148,18 +152,22 @@ class SendMessagesTest {
         "null dana@example.com SENT SUCCESSFUL 1 null",
         "s1 +12065550101 SENT SUCCESSFUL 1 null");
 
-    // The texts the provider took have their _SMS.BUFFERED event.
+    // The texts the provider took have their _SMS.BUFFERED event, with the request's Context (the recipient's
+    // winning, none replacing an attribute of the event) and its TraceId.
     List<String> events = new ArrayList<>();
     for (Row r : spark.read().parquet(warehouse.resolve("events").toString())
         .filter(functions.col("app_id").equalTo(appId)
             .and(functions.col("event_type").startsWith("_SMS.")))
         .select("event_type", "attributes").collectAsList()) {
-      events.add(r.getString(0) + " " + r.getJavaMap(1).get("destination_phone_number") + " "
-          + r.getJavaMap(1).get("record_status"));
+      Map<String, String> attributes = new TreeMap<>(r.getJavaMap(1));
+      attributes.remove("message_id");
+      events.add(r.getString(0) + " " + attributes);
     }
     events.sort(null);
-    assertThat(events).containsExactly("_SMS.BUFFERED +12065550101 SUCCESSFUL",
-        "_SMS.BUFFERED +12065550199 SUCCESSFUL");
+    assertThat(events).containsExactly(
+        "_SMS.BUFFERED {destination_phone_number=+12065550101, record_status=SUCCESSFUL, tier=gold, trace_id=trace-7}",
+        "_SMS.BUFFERED {destination_phone_number=+12065550199, flow=login, record_status=SUCCESSFUL, tier=otp, "
+            + "trace_id=trace-7}");
   }
 
   @Test
@@ -183,8 +191,11 @@ class SendMessagesTest {
             "BadRequestException: Missing required member 'Addresses.a@example.com.ChannelType' in MessageRequest"},
         {"{" + MESSAGE + "}",
             "BadRequestException: Missing required member 'Addresses and Endpoints' in MessageRequest"},
-        {"{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{\"Data\":\"eA==\"}}}}",
-            "BadRequestException: MessageConfiguration.EmailMessage.RawEmail in MessageRequest is not supported yet"},
+        {"{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{\"Data\":\"*x*\"}}}}",
+            "BadRequestException: Invalid MessageConfiguration.EmailMessage.RawEmail.Data in MessageRequest: not base64 ("},
+        {"{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{}}}}",
+            "BadRequestException: Missing required member 'MessageConfiguration.EmailMessage.RawEmail.Data' in "
+                + "MessageRequest"},
     };
     for (String[] c : cases) {
       Cli.Run r = Cli.run("send-messages", "--application-id", appId, "--message-request", c[0]);

@@ -164,6 +164,22 @@ class ApnsSenderTest {
   }
 
   @Test
+  void aDirectSendsContextGoesIntoDataPinpoint() throws Exception {
+    int before = apns.accepted().size();
+    JsonNode response = Cli.run("send-messages", "--application-id", audience.appId(), "--message-request",
+        "{\"Endpoints\":{\"i1\":{\"Context\":{\"order\":\"77\"}}},"
+            + "\"Context\":{\"order\":\"1\",\"source\":\"checkout\",\"deeplink\":\"not this\"},"
+            + "\"MessageConfiguration\":{\"APNSMessage\":{\"Action\":\"DEEP_LINK\",\"Url\":\"lakecast://order\","
+            + "\"Title\":\"Shipped\",\"Body\":\"On its way\"}}}").ok().get("MessageResponse");
+    assertThat(response.at("/EndpointResult/i1/DeliveryStatus").asText()).isEqualTo("SUCCESSFUL");
+    List<ApnsTestServer.Accepted> accepted = apns.accepted().subList(before, apns.accepted().size());
+    assertThat(accepted).hasSize(1);
+    // The endpoint's Context wins over the request's; neither replaces a member Pinpoint sets itself.
+    assertThat(PinpointJson.mapper().readTree(accepted.get(0).payload()).at("/data/pinpoint").toString())
+        .isEqualTo("{\"deeplink\":\"lakecast://order\",\"order\":\"77\",\"source\":\"checkout\"}");
+  }
+
+  @Test
   void aMissingSigningKeyOrTeamIsRefusedBeforeAnythingIsRecorded() {
     String id = campaign("misconfigured");
     spark.conf().unset(LakecastConf.APNS_TEAM_ID);

@@ -248,6 +248,28 @@ class FcmSenderTest {
   }
 
   @Test
+  void aDirectSendsContextGoesIntoThePinpointData() throws Exception {
+    String path = "/v1/projects/lakecast-push/messages:send";
+    int sendsBefore = server.received(path).size();
+    JsonNode response = Cli.run("send-messages", "--application-id", audience.appId(), "--message-request",
+        "{\"Addresses\":{\"tok-direct\":{\"ChannelType\":\"GCM\",\"Context\":{\"order\":\"77\"}}},"
+            + "\"Context\":{\"order\":\"1\",\"source\":\"checkout\",\"jsonBody\":\"not this\"},"
+            + "\"MessageConfiguration\":{\"GCMMessage\":{\"Title\":\"Shipped\",\"Body\":\"On its way\","
+            + "\"JsonBody\":\"{}\"}}}").ok().get("MessageResponse");
+    assertThat(response.at("/Result/tok-direct/DeliveryStatus").asText()).isEqualTo("SUCCESSFUL");
+    List<JsonNode> sends = bodies(path, sendsBefore);
+    assertThat(sends).hasSize(1);
+    ObjectNode data = (ObjectNode) sends.get(0).at("/message/data");
+    assertThat(data.remove("lakecast.message_id").asText())
+        .isEqualTo(response.at("/Result/tok-direct/MessageId").asText());
+    // The address's Context wins over the request's; neither replaces a member Pinpoint sets itself.
+    assertThat(data.toString()).isEqualTo("{\"pinpoint.notification.title\":\"Shipped\","
+        + "\"pinpoint.notification.body\":\"On its way\",\"pinpoint.notification.silentPush\":\"0\","
+        + "\"pinpoint.openApp\":\"true\",\"pinpoint.jsonBody\":\"{}\",\"pinpoint.order\":\"77\","
+        + "\"pinpoint.source\":\"checkout\"}");
+  }
+
+  @Test
   void anUnavailableServiceIsTriedAgainAndAnExpiredTokenIsRenewed() throws Exception {
     useServiceAccount("lakecast-flaky", registered);
     String path = "/v1/projects/lakecast-flaky/messages:send";

@@ -12,6 +12,8 @@ import io.lakecast.testing.Secrets;
 import io.lakecast.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -187,6 +189,38 @@ class SesSenderIT {
     assertThat(ses.authorizations()).allSatisfy(a -> assertThat(a).contains("Credential=" + ACCESS_KEY + "/"));
     assertThat(Secrets.filesHolding(warehouse, SECRET)).as("warehouse files holding the secret key").isEmpty();
     assertThat(Secrets.tablesHolding(warehouse, SECRET)).as("table rows holding the secret key").isEmpty();
+  }
+
+  @Test
+  void aDirectSendGoesRawOrWithReplyToAndFeedbackForwarding() throws Exception {
+    moto.verifyEmailIdentity("billing@ses.example.com");
+    String raw = "From: billing@ses.example.com\r\nTo: ana@example.com\r\nSubject: Invoice\r\n"
+        + "Content-Type: text/plain\r\n\r\nInvoice 117.\r\n";
+    JsonNode rawResponse = Cli.run("send-messages", "--application-id", audience.appId(), "--message-request",
+        "{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{\"Data\":\""
+            + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)) + "\"}}}}").ok()
+        .get("MessageResponse");
+    assertThat(rawResponse.at("/EndpointResult/e1/DeliveryStatus").asText()).isEqualTo("SUCCESSFUL");
+    Cli.run("send-messages", "--application-id", audience.appId(), "--message-request",
+        "{\"Endpoints\":{\"e2\":{}},\"MessageConfiguration\":{\"EmailMessage\":{"
+            + "\"FromAddress\":\"billing@ses.example.com\",\"ReplyToAddresses\":[\"help@ses.example.com\"],"
+            + "\"FeedbackForwardingAddress\":\"bounces@ses.example.com\","
+            + "\"SimpleEmail\":{\"Subject\":{\"Data\":\"Receipt\"},\"TextPart\":{\"Data\":\"Paid.\"}}}}}").ok();
+
+    List<JsonNode> calls = calls();
+    assertThat(calls).hasSize(2);
+    // The raw message as given, after the message id header; the endpoint's address as the only destination.
+    JsonNode rawCall = calls.get(0);
+    assertThat(rawCall.at("/Destination/ToAddresses").toString()).isEqualTo("[\"ana@example.com\"]");
+    assertThat(rawCall.has("FromEmailAddress")).as("the raw message names its sender").isFalse();
+    assertThat(new String(Base64.getDecoder().decode(rawCall.at("/Content/Raw/Data").asText()),
+        StandardCharsets.UTF_8)).isEqualTo("X-Lakecast-Message-Id: "
+            + rawResponse.at("/EndpointResult/e1/MessageId").asText() + "\r\n" + raw);
+    JsonNode simpleCall = calls.get(1);
+    assertThat(simpleCall.at("/Destination/ToAddresses").toString()).isEqualTo("[\"bo@example.com\"]");
+    assertThat(simpleCall.get("ReplyToAddresses").toString()).isEqualTo("[\"help@ses.example.com\"]");
+    assertThat(simpleCall.get("FeedbackForwardingEmailAddress").asText()).isEqualTo("bounces@ses.example.com");
+    assertThat(simpleCall.at("/Content/Simple/Subject/Data").asText()).isEqualTo("Receipt");
   }
 
   @Test

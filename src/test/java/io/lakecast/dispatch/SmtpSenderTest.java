@@ -16,6 +16,7 @@ import io.lakecast.testing.SparkTestSession;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,6 +175,58 @@ class SmtpSenderTest {
 
     assertThat(Secrets.filesHolding(warehouse, SECRET)).as("warehouse files holding the password").isEmpty();
     assertThat(Secrets.tablesHolding(warehouse, SECRET)).as("table rows holding the password").isEmpty();
+  }
+
+  @Test
+  void aDirectSendTakesARawMimeMessageAsItIsAndASimpleOneWithReplyTo() throws Exception {
+    String raw = String.join("\r\n",
+        "From: Billing <billing@example.com>",
+        "To: someone-else@example.org",
+        "Subject: Your invoice",
+        "X-Invoice: 2026-117",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=UTF-8",
+        "",
+        "Invoice 2026-117 is attached in spirit.",
+        "");
+    String data = java.util.Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    JsonNode response = Cli.run("send-messages", "--application-id", appId, "--message-request",
+        "{\"Addresses\":{\"dee@example.com\":{\"ChannelType\":\"EMAIL\"}},\"MessageConfiguration\":{"
+            + "\"EmailMessage\":{\"RawEmail\":{\"Data\":\"" + data + "\"}}}}").ok().get("MessageResponse");
+    assertThat(response.at("/Result/dee@example.com/DeliveryStatus").asText()).isEqualTo("SUCCESSFUL");
+    assertThat(response.at("/Result/dee@example.com/StatusCode").asInt()).isEqualTo(250);
+
+    Cli.run("send-messages", "--application-id", appId, "--message-request",
+        "{\"Endpoints\":{\"e2\":{}},\"MessageConfiguration\":{\"EmailMessage\":{"
+            + "\"FromAddress\":\"news@example.com\",\"ReplyToAddresses\":[\"help@example.com\",\"desk@example.com\"],"
+            + "\"FeedbackForwardingAddress\":\"bounces@example.com\","
+            + "\"SimpleEmail\":{\"Subject\":{\"Data\":\"Hi {{Attributes.FirstName}}\"},"
+            + "\"TextPart\":{\"Data\":\"Plain\"}}}}}").ok();
+
+    MimeMessage[] received = smtp.getReceivedMessages();
+    assertThat(received).hasSize(2);
+    Map<String, MimeMessage> byMailbox = new TreeMap<>();
+    for (MimeMessage m : received) {
+      byMailbox.put(m.getSubject(), m);
+    }
+    // The raw message reached the request's address only, with its own headers and body unchanged.
+    // (GreenMail keeps a mailbox per envelope recipient: two messages in all, and none for the raw one's own To.)
+    assertThat(smtp.getUserManager().getUserByEmail("someone-else@example.org")).as("the raw message's own To")
+        .isNull();
+    assertThat(smtp.getUserManager().getUserByEmail("dee@example.com")).isNotNull();
+    MimeMessage invoice = byMailbox.get("Your invoice");
+    assertThat(invoice.getFrom()[0].toString()).isEqualTo("Billing <billing@example.com>");
+    assertThat(invoice.getHeader("X-Invoice")[0]).isEqualTo("2026-117");
+    assertThat(invoice.getHeader("X-Lakecast-Message-Id")[0])
+        .isEqualTo(response.at("/Result/dee@example.com/MessageId").asText());
+    assertThat(((String) invoice.getContent()).trim()).isEqualTo("Invoice 2026-117 is attached in spirit.");
+
+    MimeMessage simple = byMailbox.get("Hi Bo");
+    assertThat(simple.getAllRecipients()[0].toString()).isEqualTo("bo@example.com");
+    assertThat(simple.getReplyTo()).extracting(Object::toString)
+        .containsExactly("help@example.com", "desk@example.com");
+    // Bounces go to FeedbackForwardingAddress: the envelope sender, which the receiving server records.
+    assertThat(simple.getHeader("Return-Path")[0]).isEqualTo("<bounces@example.com>");
   }
 
   @Test
