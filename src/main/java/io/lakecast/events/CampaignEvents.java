@@ -119,7 +119,8 @@ public final class CampaignEvents {
    *       {@code common_headers.to} the address) and an empty {@code send}; an email the provider refused has only its
    *       {@code _campaign.send} FAILURE, as in Pinpoint, where SES never took it;
    *   <li>SMS taken: {@code _SMS.BUFFERED} with {@code record_status} {@code SUCCESSFUL} (the carrier's receipt, which
-   *       would make it {@code _SMS.SUCCESS}, does not come back through these providers); refused:
+   *       makes it {@code _SMS.SUCCESS}, comes later from the provider's event destination, through an events
+   *       import: {@link ProviderFeedback}); refused:
    *       {@code _SMS.FAILURE} with {@code record_status} {@code OPTED_OUT} when the provider said the number opted
    *       out, {@code INVALID} for another refusal, {@code UNREACHABLE} when every attempt failed.
    * </ul>

@@ -109,10 +109,18 @@ public final class ImportEventsJob {
       // One piece per task. createDataFrame turns the rows into Spark's own in a projection split into small
       // methods; a flatMap with Encoders.row generates one method too large for the JIT for this wide, nested
       // schema, and ran interpreted (JFR: as much time as the parsing).
+      org.apache.spark.util.LongAccumulator feedback = spark.sparkContext().longAccumulator("provider records");
       var lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(pieces, pieces.size())
-          .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop));
+          .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop, feedback));
       Dataset<Row> read = spark.createDataFrame(lines, READ_SCHEMA).localCheckpoint();
+      if (feedback.value() > 0) {
+        // Providers' records name the message: the send ledger tells its endpoint and campaign.
+        LOG.info("Events import {}: {} provider record(s); finding their messages in the send ledger", jobId,
+            feedback.value());
+        read = ProviderFeedback.attribute(read, warehouse.read(Table.SEND_LEDGER)
+            .filter(col("ApplicationId").equalTo(appId))).localCheckpoint();
+      }
       Dataset<Row> good = read.filter(col("reject_reason").isNull()).select(
           java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
               .toArray(org.apache.spark.sql.Column[]::new));
@@ -302,11 +310,15 @@ public final class ImportEventsJob {
     private final String appId;
     private final long arrivedAt;
     private final SerializableConfiguration hadoop;
+    /** Counts the providers' records read (any at all makes the job look their messages up). */
+    private final org.apache.spark.util.LongAccumulator feedback;
 
-    FileReader(String appId, long arrivedAt, SerializableConfiguration hadoop) {
+    FileReader(String appId, long arrivedAt, SerializableConfiguration hadoop,
+        org.apache.spark.util.LongAccumulator feedback) {
       this.appId = appId;
       this.arrivedAt = arrivedAt;
       this.hadoop = hadoop;
+      this.feedback = feedback;
     }
 
     @Override
@@ -395,13 +407,26 @@ public final class ImportEventsJob {
       if (node.has("BatchItem")) {
         return document(file, piece, line, text, node);
       }
+      if (ProviderFeedback.isFeedback(node)) {
+        ProviderFeedback.Converted c = ProviderFeedback.toStreamRecord(node);
+        if (c.record() == null) {
+          return List.of(reject(file, piece, line, text, c.reason(), c.problem()));
+        }
+        c.record().put("arrival_timestamp", arrivedAt);
+        EventRecords.Outcome o = EventRecords.fromStreamRecord(appId, c.record());
+        feedback.add(1);
+        // Its line is kept: a record whose message the ledger does not hold is refused after the lookup.
+        return List.of(o.row() != null ? located(accepted(o.row()), file, piece, line, text)
+            : reject(file, piece, line, text, "INVALID_RECORD", o.problem()));
+      }
       if (node.has("event_type")) {
         EventRecords.Outcome o = EventRecords.fromStreamRecord(appId, node);
         return List.of(o.row() != null ? accepted(o.row())
             : reject(file, piece, line, text, "INVALID_RECORD", o.problem()));
       }
-      return List.of(reject(file, piece, line, text, "UNKNOWN_RECORD", "expected an EventsRequest document (BatchItem) or"
-          + " a Pinpoint event-stream record (event_type)"));
+      return List.of(reject(file, piece, line, text, "UNKNOWN_RECORD", "expected an EventsRequest document (BatchItem),"
+          + " a Pinpoint event-stream record (event_type), or an SES or End User Messaging SMS event record "
+          + "(eventType)"));
     }
 
     private List<Row> document(String file, int piece, long line, String text, JsonNode doc) {
@@ -435,6 +460,20 @@ public final class ImportEventsJob {
       for (int i = 0; i < row.length(); i++) {
         values[i] = row.get(i);
       }
+      return RowFactory.create(values);
+    }
+
+    /** An accepted row that keeps where it was read, without a reason (it is not refused). */
+    private static Row located(Row row, String file, int piece, long line, String text) {
+      Object[] values = new Object[READ_SCHEMA.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = row.get(i);
+      }
+      int n = Table.EVENTS.schema().size();
+      values[n + 5] = piece;
+      values[n] = file;
+      values[n + 1] = line;
+      values[n + 2] = text.length() > RAW_MAX_CHARS ? text.substring(0, RAW_MAX_CHARS) + "…" : text;
       return RowFactory.create(values);
     }
 

@@ -73,8 +73,8 @@ class ImportEventsJobTest {
         nd + " line 2: [INVALID_EVENT] BatchItem.ep-2.Events.b-2: Invalid Timestamp in Event: 'not a time' is not an"
             + " ISO 8601 date-time with a zone (e.g. 2026-12-01T09:30:00Z)",
         nd + " line 5: [MALFORMED_JSON] not a JSON object: Unexpected end-of-input within/between Object entries",
-        nd + " line 6: [UNKNOWN_RECORD] expected an EventsRequest document (BatchItem) or a Pinpoint event-stream"
-            + " record (event_type)");
+        nd + " line 6: [UNKNOWN_RECORD] expected an EventsRequest document (BatchItem), a Pinpoint event-stream"
+            + " record (event_type), or an SES or End User Messaging SMS event record (eventType)");
 
     List<Row> rows = stored();
     assertThat(rows).extracting(r -> r.<String>getAs("event_type") + " " + r.<Row>getAs("client").getString(0)
@@ -207,7 +207,8 @@ class ImportEventsJobTest {
     assertThat(failures).hasSize(2);
     assertThat(failures.get(0)).startsWith("file:" + file + " line 2: [MALFORMED_JSON] not a JSON object: ");
     assertThat(failures.get(1)).isEqualTo("file:" + file + " line 5: [UNKNOWN_RECORD] expected an EventsRequest"
-        + " document (BatchItem) or a Pinpoint event-stream record (event_type)");
+        + " document (BatchItem), a Pinpoint event-stream record (event_type), or an SES or End User Messaging SMS"
+        + " event record (eventType)");
     assertThat(SparkTestSession.get().read().schema(io.lakecast.warehouse.Table.EVENTS.schema())
             .parquet(warehouse.resolve("events").toString()).filter(col("app_id").equalTo(pieceApp))
             .orderBy("event_id").collectAsList())
