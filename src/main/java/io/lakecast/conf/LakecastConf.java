@@ -129,6 +129,15 @@ public final class LakecastConf {
   public static final String APNS_TEAM_ID = PREFIX + "sender.push.apns.teamId";
   public static final String APNS_TEAM_ID_DEFAULT = "";
 
+  /**
+   * How the {@code apns} sender authenticates: {@code token} (a provider token signed with the .p8 key of
+   * {@link #APNS_TEAM_ID} and {@link #APNS_KEY_ID}) or {@code certificate} (TLS client authentication with the app's
+   * push certificate and its private key, PEM, from {@code LAKECAST_APNS_CERTIFICATE} or the Hadoop credential
+   * provider alias {@code lakecast.apns.certificate}).
+   */
+  public static final String APNS_AUTH = PREFIX + "sender.push.apns.auth";
+  public static final String APNS_AUTH_DEFAULT = "token";
+
   /** The id of the signing key (required with the {@code apns} sender). */
   public static final String APNS_KEY_ID = PREFIX + "sender.push.apns.keyId";
   public static final String APNS_KEY_ID_DEFAULT = "";
@@ -601,6 +610,15 @@ public final class LakecastConf {
     if (v.isEmpty()) {
       throw LakecastErrors.invalidConf(key, "", "a value (the apns sender signs its token with the team id and the "
           + "key id, and sends to the app's bundle id)");
+    }
+    return v;
+  }
+
+  /** {@link #APNS_AUTH}: {@code token} or {@code certificate}. */
+  public String apnsAuth() {
+    String v = get(APNS_AUTH, APNS_AUTH_DEFAULT).trim();
+    if (!v.equals("token") && !v.equals("certificate")) {
+      throw LakecastErrors.invalidConf(APNS_AUTH, v, "token or certificate");
     }
     return v;
   }

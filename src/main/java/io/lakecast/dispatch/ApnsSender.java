@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -48,17 +50,29 @@ import org.apache.hadoop.conf.Configuration;
 public final class ApnsSender implements Sender {
   public static final String SIGNING_KEY_ENV = "LAKECAST_APNS_SIGNING_KEY";
   public static final String SIGNING_KEY_ALIAS = "lakecast.apns.signingKey";
+  public static final String CERTIFICATE_ENV = "LAKECAST_APNS_CERTIFICATE";
+  public static final String CERTIFICATE_ALIAS = "lakecast.apns.certificate";
   static final int ATTEMPTS = 3;
 
   /** Where APNs is and who signs; no secret (it travels with the tasks). */
-  public record Settings(String host, int port, String teamId, String keyId, String bundleId, int timeoutSeconds,
-      String trustedCertificates) implements Serializable {
+  public record Settings(String host, int port, boolean certificate, String teamId, String keyId, String bundleId,
+      int timeoutSeconds, String trustedCertificates) implements Serializable {
 
-    /** From the {@code spark.lakecast.sender.push.apns.*} settings; throws on a bad one. */
+    /**
+     * From the {@code spark.lakecast.sender.push.apns.*} settings; throws on a bad one. The team and key ids are
+     * needed for token authentication only.
+     */
     public static Settings of(LakecastConf conf) {
-      return new Settings(conf.apnsHost(), conf.apnsPort(), conf.apnsRequired(LakecastConf.APNS_TEAM_ID),
-          conf.apnsRequired(LakecastConf.APNS_KEY_ID), conf.apnsRequired(LakecastConf.APNS_BUNDLE_ID),
-          conf.apnsTimeoutSeconds(), conf.apnsTrustedCertificates());
+      boolean certificate = conf.apnsAuth().equals("certificate");
+      return new Settings(conf.apnsHost(), conf.apnsPort(), certificate,
+          certificate ? "" : conf.apnsRequired(LakecastConf.APNS_TEAM_ID),
+          certificate ? "" : conf.apnsRequired(LakecastConf.APNS_KEY_ID),
+          conf.apnsRequired(LakecastConf.APNS_BUNDLE_ID), conf.apnsTimeoutSeconds(), conf.apnsTrustedCertificates());
+    }
+
+    /** How it authenticates, for the log: the token's team, or the client certificate. */
+    public String describeAuth() {
+      return certificate ? "client certificate" : "token of team " + teamId;
     }
 
     /** The host of {@code channel}: the configured one, else Apple's production or development host. */
@@ -76,9 +90,55 @@ public final class ApnsSender implements Sender {
     return Senders.secret(hadoop, SIGNING_KEY_ENV, SIGNING_KEY_ALIAS);
   }
 
-  /** Checks, in the driver, that the signing key is there and is an EC key in PKCS#8 PEM. */
+  /**
+   * Checks, in the driver, that the secret is there: the signing key, an EC key in PKCS#8 PEM, or the certificate
+   * with its private key.
+   */
   static void check(Settings settings, Configuration hadoop) {
-    load(settings, hadoop);
+    if (settings.certificate()) {
+      clientCredentials(hadoop);
+    } else {
+      load(settings, hadoop);
+    }
+  }
+
+  /** The app's push certificate and its private key, from one PEM text (as Pinpoint's APNs channel took them). */
+  record ClientCredentials(X509Certificate certificate, PrivateKey key) {}
+
+  private static final java.util.regex.Pattern PEM_BLOCK =
+      java.util.regex.Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
+
+  static ClientCredentials clientCredentials(Configuration hadoop) {
+    String key = LakecastConf.SENDER_PREFIX + "APNS";
+    String pem = Senders.secret(hadoop, CERTIFICATE_ENV, CERTIFICATE_ALIAS);
+    if (pem == null) {
+      throw LakecastErrors.missingSecret(key, CERTIFICATE_ENV, CERTIFICATE_ALIAS);
+    }
+    String expected = "is not an APNs certificate and key (expected PEM text holding the app's push certificate, "
+        + "-----BEGIN CERTIFICATE-----, and its private key in PKCS#8, -----BEGIN PRIVATE KEY-----)";
+    try {
+      byte[] certificateDer = null;
+      byte[] keyDer = null;
+      java.util.regex.Matcher block = PEM_BLOCK.matcher(pem);
+      while (block.find()) {
+        byte[] der = java.util.Base64.getMimeDecoder().decode(block.group(2));
+        if (block.group(1).equals("CERTIFICATE") && certificateDer == null) {
+          certificateDer = der;
+        } else if (block.group(1).equals("PRIVATE KEY")) {
+          keyDer = der;
+        }
+      }
+      if (certificateDer == null || keyDer == null) {
+        throw LakecastErrors.invalidSecret(key, CERTIFICATE_ENV, CERTIFICATE_ALIAS, expected);
+      }
+      X509Certificate certificate = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(certificateDer));
+      PrivateKey privateKey = java.security.KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+          .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(keyDer));
+      return new ClientCredentials(certificate, privateKey);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw LakecastErrors.invalidSecret(key, CERTIFICATE_ENV, CERTIFICATE_ALIAS, expected);
+    }
   }
 
   private static ApnsSigningKey load(Settings settings, Configuration hadoop) {
@@ -113,10 +173,15 @@ public final class ApnsSender implements Sender {
     this.topic = voip ? settings.bundleId() + ".voip" : settings.bundleId();
     ApnsClientBuilder builder = new ApnsClientBuilder()
         .setApnsServer(settings.hostOf(channel), settings.port())
-        .setSigningKey(load(settings, hadoop))
         .setConnectionTimeout(Duration.ofSeconds(settings.timeoutSeconds()));
     if (!settings.trustedCertificates().isEmpty()) {
       builder.setTrustedServerCertificateChain(new File(settings.trustedCertificates()));
+    }
+    if (settings.certificate()) {
+      ClientCredentials c = clientCredentials(hadoop);
+      builder.setClientCredentials(c.certificate(), c.key(), null);
+    } else {
+      builder.setSigningKey(load(settings, hadoop));
     }
     try {
       this.client = builder.build();

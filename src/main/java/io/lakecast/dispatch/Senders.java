@@ -136,8 +136,8 @@ public final class Senders implements Sender {
         }
         case "apns" -> {
           ApnsSender.Settings settings = ApnsSender.Settings.of(conf);
-          where = "APNs at " + settings.hostOf(e.getKey()) + ":" + settings.port() + " (token of team "
-              + settings.teamId() + ")";
+          where = "APNs at " + settings.hostOf(e.getKey()) + ":" + settings.port() + " ("
+              + settings.describeAuth() + ")";
           sender = ApnsSender.factory(settings, e.getKey(), hadoop, records);
         }
         case "webhook" -> {

@@ -13,8 +13,10 @@ import io.lakecast.testing.Credentials;
 import io.lakecast.testing.Secrets;
 import io.lakecast.testing.SparkTestSession;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -177,6 +179,65 @@ class ApnsSenderTest {
     // The endpoint's Context wins over the request's; neither replaces a member Pinpoint sets itself.
     assertThat(PinpointJson.mapper().readTree(accepted.get(0).payload()).at("/data/pinpoint").toString())
         .isEqualTo("{\"deeplink\":\"lakecast://order\",\"order\":\"77\",\"source\":\"checkout\"}");
+  }
+
+  @Test
+  void certificateAuthenticationSendsWithTheAppsPushCertificate(@TempDir Path dir) throws Exception {
+    // The app's push certificate, as Apple issues it: its subject's UID is the bundle id.
+    Path p12 = dir.resolve("push.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(keytool, "-genkeypair", "-alias", "push", "-keyalg", "RSA", "-keysize", "2048", "-dname",
+        "UID=" + TOPIC + ", CN=Apple Push Services: " + TOPIC, "-validity", "2", "-keystore", p12.toString(),
+        "-storetype", "PKCS12", "-storepass", "test-only", "-keypass", "test-only");
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(p12)) {
+      ks.load(in, "test-only".toCharArray());
+    }
+    java.security.cert.Certificate cert = ks.getCertificate("push");
+    java.util.Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+    String certificatePem = "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+    String keyPem = "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(ks.getKey("push", "test-only".toCharArray())
+        .getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    Files.writeString(dir.resolve("trusted-clients.pem"), certificatePem);
+    try (ApnsTestServer byCertificate = new ApnsTestServer(Files.createDirectories(dir.resolve("server")), TOPIC,
+        Set.of(ANA, BO), Set.of(), new ApnsVerificationKey("KEY1234567", "TEAM123456", (ECPublicKey) key.getPublic()),
+        dir.resolve("trusted-clients.pem"))) {
+      spark.conf().set(LakecastConf.APNS_AUTH, "certificate");
+      spark.conf().unset(LakecastConf.APNS_TEAM_ID);
+      spark.conf().unset(LakecastConf.APNS_KEY_ID);
+      spark.conf().set(LakecastConf.APNS_PORT, String.valueOf(byCertificate.port()));
+      spark.conf().set(LakecastConf.APNS_TRUSTED_CERTIFICATES, byCertificate.certificate().toString());
+      String id = campaign("apns-certificate");
+      // Without the certificate nothing is recorded.
+      assertThat(Cli.run("run-campaign", "--application-id", audience.appId(), "--campaign-id", id, "--at", START)
+          .err()).startsWith("BadRequestException: Invalid configuration spark.lakecast.sender.APNS: its sender signs "
+              + "with a secret but none was found; set the environment variable LAKECAST_APNS_CERTIFICATE or the "
+              + "Hadoop credential provider alias lakecast.apns.certificate");
+      spark.sparkContext().hadoopConfiguration().set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH,
+          Credentials.keystore(dir, "apns-certificate.jceks", ApnsSender.CERTIFICATE_ALIAS, certificatePem + keyPem));
+      audience.runCampaign(id, START);
+
+      assertThat(byCertificate.accepted()).as("notifications accepted").hasSize(2);
+      assertThat(byCertificate.accepted()).allSatisfy(a -> {
+        assertThat(a.headers()).doesNotContainKey("authorization");
+        assertThat(a.headers().get("apns-topic")).isEqualTo(TOPIC);
+      });
+      assertThat(Cli.deliveries(warehouse, id)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+          "i1", "SUCCESSFUL 200 1", "i2", "SUCCESSFUL 200 1", "i3", "PERMANENT_FAILURE 400 1",
+          "i4", "PERMANENT_FAILURE 400 1")));
+      String keyText = keyPem.substring(40, 100);
+      assertThat(Secrets.filesHolding(warehouse, keyText)).as("warehouse files holding the private key").isEmpty();
+      assertThat(Secrets.tablesHolding(warehouse, keyText)).as("table rows holding the private key").isEmpty();
+    } finally {
+      spark.conf().unset(LakecastConf.APNS_AUTH);
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
   }
 
   @Test

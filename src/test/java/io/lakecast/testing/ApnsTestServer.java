@@ -52,6 +52,15 @@ public final class ApnsTestServer implements AutoCloseable {
    */
   public ApnsTestServer(Path dir, String topic, Set<String> tokens, Set<String> unregistered, ApnsVerificationKey key)
       throws Exception {
+    this(dir, topic, tokens, unregistered, key, null);
+  }
+
+  /**
+   * As above, also accepting TLS client authentication by a certificate that {@code trustedClients} (PEM) holds; a
+   * client that shows one may send to the topic its subject's {@code UID} names, as with APNs.
+   */
+  public ApnsTestServer(Path dir, String topic, Set<String> tokens, Set<String> unregistered, ApnsVerificationKey key,
+      Path trustedClients) throws Exception {
     Path store = HttpsTestServer.selfSigned(dir);
     certificate = dir.resolve("server.pem");
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -63,7 +72,11 @@ public final class ApnsTestServer implements AutoCloseable {
     PrivateKey privateKey = (PrivateKey) ks.getKey("server", HttpsTestServer.STORE_PASSWORD.toCharArray());
     Map<String, Instant> gone = new TreeMap<>();
     unregistered.forEach(t -> gone.put(t, Instant.parse("2030-01-01T00:00:00Z")));
-    server = new MockApnsServerBuilder()
+    MockApnsServerBuilder builder = new MockApnsServerBuilder();
+    if (trustedClients != null) {
+      builder.setTrustedClientCertificateChain(trustedClients.toFile());
+    }
+    server = builder
         .setServerCredentials(x509, privateKey, null)
         .setHandlerFactory(new ValidatingPushNotificationHandlerFactory(Map.of(topic, Set.copyOf(tokens)), gone,
             Map.of(key.getKeyId(), key), Map.of(key, Set.of(topic))))
