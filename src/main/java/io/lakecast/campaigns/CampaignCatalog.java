@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -325,6 +326,21 @@ public final class CampaignCatalog {
       throw LakecastErrors.notFound("Campaign", campaignId, applicationId);
     }
     return stored(rows.get(0));
+  }
+
+  /** The latest version of each of the campaigns that exists, in one read; the others are left out. */
+  public Map<String, StoredCampaign> loadAll(String applicationId, java.util.Collection<String> campaignIds) {
+    Map<String, StoredCampaign> out = new java.util.TreeMap<>();
+    if (campaignIds.isEmpty()) {
+      return out;
+    }
+    for (Row r : warehouse.read(Table.CAMPAIGNS)
+        .filter(col("ApplicationId").equalTo(applicationId).and(col("CampaignId").isin(campaignIds.toArray())))
+        .collectAsList()) {
+      StoredCampaign c = stored(r);
+      out.merge(c.campaignId(), c, (a, b) -> a.version() >= b.version() ? a : b);
+    }
+    return out;
   }
 
   /** The application's campaign ids, sorted. */

@@ -70,13 +70,14 @@ public final class InAppMessages {
       treatments.put(r.getString(0), r.getString(1));
     }
     CampaignCatalog catalog = new CampaignCatalog(warehouse);
-    java.util.Set<String> live = new java.util.HashSet<>(catalog.campaignIds(o.applicationId()));
+    // One read for all of them; a deleted campaign is not there.
+    Map<String, CampaignCatalog.StoredCampaign> live = catalog.loadAll(o.applicationId(), treatments.keySet());
     CampaignLimits appLimits = new ApplicationSettings(warehouse).of(o.applicationId()).limits();
     for (Map.Entry<String, String> e : treatments.entrySet()) {
-      if (!live.contains(e.getKey())) {
+      CampaignCatalog.StoredCampaign stored = live.get(e.getKey());
+      if (stored == null) {
         continue;
       }
-      CampaignCatalog.StoredCampaign stored = catalog.load(o.applicationId(), e.getKey());
       WriteCampaignRequest c = stored.definition();
       Schedule s = c.schedule();
       Instant start = CampaignCatalog.scheduledStart(s, Instant.parse(stored.creationDate()));

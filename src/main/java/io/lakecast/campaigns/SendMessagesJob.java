@@ -251,8 +251,7 @@ public final class SendMessagesJob {
           continue;
         }
         if (!sentTo.add(r.channel + ":" + r.address)) {
-          r.outcome = new Sender.Delivery(Sender.Delivery.FAILED, "DUPLICATE: the address has a message in this "
-              + "request already", Sender.Delivery.DUPLICATE, 400, 0);
+          r.outcome = Sender.Delivery.duplicate("DUPLICATE: the address has a message in this request already");
           continue;
         }
         String message;
@@ -313,8 +312,7 @@ public final class SendMessagesJob {
       }
       EndpointResponse e = found.get(r.endpointId);
       if (e == null) {
-        r.outcome = new Sender.Delivery(Sender.Delivery.FAILED, "ENDPOINT_NOT_FOUND: no endpoint " + r.endpointId
-            + " in the application", Sender.Delivery.PERMANENT_FAILURE, 404, 0);
+        r.outcome = Sender.Delivery.notFound("ENDPOINT_NOT_FOUND: no endpoint " + r.endpointId + " in the application");
         continue;
       }
       r.address = e.address();

@@ -84,6 +84,16 @@ public interface Sender extends AutoCloseable {
       return new Delivery(FAILED, reason, PERMANENT_FAILURE, statusCode, attempts);
     }
 
+    /** Never sent: the recipient named no endpoint of the application (PERMANENT_FAILURE, 404, no call). */
+    public static Delivery notFound(String reason) {
+      return new Delivery(FAILED, reason, PERMANENT_FAILURE, 404, 0);
+    }
+
+    /** Never sent: the request has a message for the same address already (DUPLICATE, 400, no call). */
+    public static Delivery duplicate(String reason) {
+      return new Delivery(FAILED, reason, DUPLICATE, 400, 0);
+    }
+
     /** Refused by the provider because the recipient opted out. */
     public static Delivery optedOut(int statusCode, String reason, int attempts) {
       return new Delivery(FAILED, reason, OPT_OUT, statusCode, attempts);
