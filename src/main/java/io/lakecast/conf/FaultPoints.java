@@ -18,7 +18,8 @@ public final class FaultPoints {
   public static final int HALT_STATUS = 137;
 
   /** How often this process reached a counted phase. */
-  private static final java.util.concurrent.atomic.AtomicInteger REACHED = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger REACHED =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private FaultPoints() {}
 

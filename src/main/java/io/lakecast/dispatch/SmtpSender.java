@@ -259,7 +259,9 @@ public final class SmtpSender implements Sender {
     return mime;
   }
 
-  /** Bounces and complaints go to {@code FeedbackForwardingAddress} (the envelope sender) when the message names one. */
+  /**
+   * Bounces and complaints go to {@code FeedbackForwardingAddress} (the envelope sender) when the message names one.
+   */
   private static void envelope(SMTPMessage mime, JsonNode msg) throws MessagingException {
     String feedback = ChannelMessages.text(msg, "FeedbackForwardingAddress");
     if (feedback != null) {

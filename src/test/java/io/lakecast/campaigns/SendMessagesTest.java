@@ -192,7 +192,8 @@ class SendMessagesTest {
         {"{" + MESSAGE + "}",
             "BadRequestException: Missing required member 'Addresses and Endpoints' in MessageRequest"},
         {"{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{\"Data\":\"*x*\"}}}}",
-            "BadRequestException: Invalid MessageConfiguration.EmailMessage.RawEmail.Data in MessageRequest: not base64 ("},
+            "BadRequestException: Invalid MessageConfiguration.EmailMessage.RawEmail.Data in MessageRequest: "
+                + "not base64 ("},
         {"{\"Endpoints\":{\"e1\":{}},\"MessageConfiguration\":{\"EmailMessage\":{\"RawEmail\":{}}}}",
             "BadRequestException: Missing required member 'MessageConfiguration.EmailMessage.RawEmail.Data' in "
                 + "MessageRequest"},

@@ -77,7 +77,8 @@ class ProviderFeedbackTest {
         ses("Delivery", "", "").replace(",\"tags\":{\"lakecast_message_id\":[\"\"]}", ""),
         "{\"version\":\"0\",\"detail-type\":\"Text Message Delivery Status Updated\",\"source\":\"aws.sms-voice\","
             + "\"detail\":{\"eventType\":\"TEXT_DELIVERED\",\"eventVersion\":\"1.0\",\"eventTimestamp\":1914487210000,"
-            + "\"isFinal\":true,\"originationPhoneNumber\":\"+18005550199\",\"destinationPhoneNumber\":\"+12065550101\","
+            + "\"isFinal\":true,\"originationPhoneNumber\":\"+18005550199\","
+            + "\"destinationPhoneNumber\":\"+12065550101\","
             + "\"isoCountryCode\":\"US\",\"messageId\":\"sms-req-1\",\"messageType\":\"PROMOTIONAL\","
             + "\"messageStatus\":\"DELIVERED\",\"context\":{\"lakecast_message_id\":\"" + ids.get("s1") + "\"},"
             + "\"totalMessageParts\":1,\"totalMessagePrice\":0.00581}}",
