@@ -51,7 +51,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code --growth} runs every row at N and at 10 N instead and prints each row's growth ({@link #growth}).
  */
 public final class Bench {
-  static final String SEGMENT =
+  public static final String SEGMENT =
       "{\"Name\":\"bench\",\"Dimensions\":{"
           + "\"Demographic\":{\"Channel\":{\"DimensionType\":\"INCLUSIVE\",\"Values\":[\"EMAIL\",\"SMS\"]}},"
           + "\"Location\":{\"Country\":{\"DimensionType\":\"INCLUSIVE\",\"Values\":[\"US\",\"CA\",\"GB\",\"DE\"]}},"
@@ -561,7 +561,7 @@ public final class Bench {
    * {@code n} events as NDJSON EventsRequest documents of 100 events each (one endpoint per document), streamed to
    * the writer: sessions, purchases and custom events over three days, with attributes and metrics.
    */
-  static void writeEvents(long n, java.io.Writer w) throws IOException {
+  public static void writeEvents(long n, java.io.Writer w) throws IOException {
     java.util.Random random = new java.util.Random(11);
     String[] types = {"_session.start", "_session.stop", "_monetization.purchase", "level.completed", "item.viewed"};
     long base = java.time.Instant.parse("2026-11-28T00:00:00Z").toEpochMilli();
