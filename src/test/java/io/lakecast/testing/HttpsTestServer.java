@@ -138,14 +138,7 @@ public final class HttpsTestServer implements AutoCloseable {
         return;
       }
       received.get(path).add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
-      try {
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(200, bytes.length);
-        x.getResponseBody().write(bytes);
-      } finally {
-        x.close();
-      }
+      answerEmptyJson(x);
       if (n == calls) {
         new Thread(() -> server.stop(0), "test-server-down").start();
       }
@@ -171,16 +164,21 @@ public final class HttpsTestServer implements AutoCloseable {
       count.firstNanos.compareAndSet(0, now);
       count.lastNanos.accumulateAndGet(now, Math::max);
       count.calls.incrementAndGet();
-      byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
-      try {
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(200, bytes.length);
-        x.getResponseBody().write(bytes);
-      } finally {
-        x.close();
-      }
+      answerEmptyJson(x);
     });
     return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** Answers 200 with {@code {}} and closes the exchange. */
+  private static void answerEmptyJson(HttpExchange x) throws IOException {
+    byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
+    try {
+      x.getResponseHeaders().set("Content-Type", "application/json");
+      x.sendResponseHeaders(200, bytes.length);
+      x.getResponseBody().write(bytes);
+    } finally {
+      x.close();
+    }
   }
 
   /** The request headers (first values, names in any case) of each request {@code path} received, in order. */
