@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Application settings and per-endpoint limits: update-application-settings stores what Lakecast applies and
- * refuses by name what it does not yet; a campaign's Limits.Total holds over 30 simulated days of a DAILY campaign;
+ * refuses by name what it does not yet; a campaign's Limits.Total holds over four simulated days of a DAILY campaign;
  * Limits.Daily counts the 24 hours before each occurrence, within the campaign, or across all campaigns when it is
  * the application's.
  */
