@@ -25,6 +25,11 @@ class LauncherIT {
   record Result(int exit, String out, String err) {}
 
   Result lakecast(String... args) throws IOException, InterruptedException {
+    return lakecastWithJavaOpts(null, args);
+  }
+
+  /** Runs scripts/lakecast with the JVM options given (LAKECAST_JAVA_OPTS), or the launcher's when null. */
+  Result lakecastWithJavaOpts(String javaOpts, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(HOME.resolve("scripts/lakecast").toString());
     cmd.add("--conf");
@@ -32,6 +37,10 @@ class LauncherIT {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
     pb.environment().remove("SPARK_HOME");
+    pb.environment().remove("LAKECAST_CDS");
+    if (javaOpts != null) {
+      pb.environment().put("LAKECAST_JAVA_OPTS", javaOpts);
+    }
     Path out = Files.createTempFile("lakecast-out", ".json");
     Path err = Files.createTempFile("lakecast-err", ".log");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -61,6 +70,25 @@ class LauncherIT {
             + "written so far \\(\\d+ records/s read, \\d+ rows/s written\\)")
         .containsPattern("Import job \\w+: .*3 endpoint\\(s\\) written .* in \\d+ ms \\(\\d+ endpoints/s\\)");
     assertThat(Files.isDirectory(warehouse.resolve("endpoints/_delta_log"))).isTrue();
+  }
+
+  @Test
+  void startsFromTheClassDataArchiveRecordedNextToTheJar(@TempDir Path logs) throws Exception {
+    Path classLog = logs.resolve("class-load.log");
+    Result created = lakecastWithJavaOpts("-Xmx1g -Xlog:class+load=info:file=" + classLog, "create-app",
+        "--create-application-request", "file://jobs/specs/app.json");
+    assertThat(created.exit()).as(created.err()).isZero();
+
+    Path jar;
+    try (var jars = Files.list(HOME.resolve("target"))) {
+      jar = jars.filter(f -> f.getFileName().toString().matches("lakecast-.*-all\\.jar")).findFirst().orElseThrow();
+    }
+    Path archive = jar.resolveSibling(jar.getFileName().toString().replace(".jar", ".jsa"));
+    assertThat(archive).as("the archive the first launch of this jar recorded").isRegularFile();
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+    assertThat(Files.readString(classLog)).as("the CLI's classes come from the archive, not the jar")
+        .contains("io.lakecast.cli.LakecastCli source: shared objects file (top)")
+        .contains("org.apache.spark.sql.SparkSession source: shared objects file (top)");
   }
 
   @Test
