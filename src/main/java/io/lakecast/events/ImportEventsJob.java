@@ -94,67 +94,83 @@ public final class ImportEventsJob {
     String jobId = Ids.random();
     String created = Ids.now();
     EventsImportJobRequest def = options.request();
-    JobCatalog jobs = new JobCatalog(warehouse);
-    jobs.put(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "CREATED", 0, 0, 0, TYPE));
-    try {
-      List<Source> files = list(url, spark.sparkContext().hadoopConfiguration());
-      if (files.isEmpty()) {
-        throw LakecastErrors.importSourceEmpty(url, "NDJSON (EventsRequest documents or event-stream records)");
+    // The job's states before the last are written in the background while it works, as an endpoint import's are.
+    try (JobCatalog.Progress jobs = new JobCatalog(warehouse).progress()) {
+      jobs.record(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "CREATED", 0, 0, 0, TYPE));
+      try {
+        return run(jobs, appId, url, def, jobId, created);
+      } catch (RuntimeException e) {
+        try {
+          jobs.finish(new JobResponse<>(appId, 0, Ids.now(), created, def, 0,
+              List.of(LakecastErrors.fromFailure(e).getMessage()), jobId, "FAILED", 0, 0, 0, TYPE));
+        } catch (RuntimeException recording) {
+          LOG.warn("Events import {} failed and its FAILED state could not be recorded: {}", jobId,
+              recording.toString());
+        }
+        throw e;
       }
-      List<String> pieces = Piece.of(files, LakecastConf.from(spark).eventsImportPieceBytes());
-      LOG.info("Events import {}: {} file(s) under {}, {} piece(s)", jobId, files.size(), url, pieces.size());
-      jobs.put(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "PROCESSING", files.size(), 0, 0,
-          TYPE));
-      var hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-      // One piece per task. createDataFrame turns the rows into Spark's own in a projection split into small
-      // methods; a flatMap with Encoders.row generates one method too large for the JIT for this wide, nested
-      // schema, and ran interpreted (JFR: as much time as the parsing).
-      org.apache.spark.util.LongAccumulator feedback = spark.sparkContext().longAccumulator("provider records");
-      var lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
-          .parallelize(pieces, pieces.size())
-          .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop, feedback));
-      Dataset<Row> read = spark.createDataFrame(lines, READ_SCHEMA).localCheckpoint();
-      if (feedback.value() > 0) {
-        // Providers' records name the message: the send ledger tells its endpoint and campaign.
-        LOG.info("Events import {}: {} provider record(s); finding their messages in the send ledger", jobId,
-            feedback.value());
-        read = ProviderFeedback.attribute(read, warehouse.read(Table.SEND_LEDGER)
-            .filter(col("ApplicationId").equalTo(appId))).localCheckpoint();
-      }
-      Dataset<Row> good = read.filter(col("reject_reason").isNull()).select(
-          java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
-              .toArray(org.apache.spark.sql.Column[]::new));
-      Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull().and(col("reject_reason").notEqual(LINES)));
-      Row counts = read.agg(count(when(col("reject_reason").isNull(), 1)),
-          count(when(col("reject_reason").notEqual(LINES), 1))).first();
-      long rejected = counts.getLong(1);
-      long total = counts.getLong(0) + rejected;
-      if (rejected > 0) {
-        rejects = numberedInFile(rejects, read.filter(col("reject_reason").equalTo(LINES)));
-      }
-      LOG.info("Events import {}: {} event(s) read, {} refused; appending the new ones", jobId, total, rejected);
-      long stored = new EventStore(warehouse).appendNew(appId, good);
-      FaultPoints.reach("events-import.after-append");
-      if (rejected > 0) {
-        warehouse.append(Table.EVENT_IMPORT_REJECTS, rejects.select(lit(jobId).as("JobId"),
-            lit(appId).as("ApplicationId"), col("reject_source").as("source"), col("reject_line").as("line"),
-            col("reject_raw").as("raw"), col("reject_reason").as("reason"), col("reject_message").as("message")));
-      }
-      List<String> failures = new ArrayList<>();
+    }
+  }
+
+  /** The import after its CREATED state: lists the files, reads them, appends the events and the final state. */
+  private Result run(JobCatalog.Progress jobs, String appId, String url, EventsImportJobRequest def, String jobId,
+      String created) {
+    var spark = warehouse.spark();
+    List<Source> files = list(url, spark.sparkContext().hadoopConfiguration());
+    if (files.isEmpty()) {
+      throw LakecastErrors.importSourceEmpty(url, "NDJSON (EventsRequest documents or event-stream records)");
+    }
+    List<String> pieces = Piece.of(files, LakecastConf.from(spark).eventsImportPieceBytes());
+    LOG.info("Events import {}: {} file(s) under {}, {} piece(s)", jobId, files.size(), url, pieces.size());
+    jobs.record(new JobResponse<>(appId, 0, null, created, def, 0, null, jobId, "PROCESSING", files.size(), 0, 0,
+        TYPE));
+    var hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+    // One piece per task. createDataFrame turns the rows into Spark's own in a projection split into small
+    // methods; a flatMap with Encoders.row generates one method too large for the JIT for this wide, nested
+    // schema, and ran interpreted (JFR: as much time as the parsing).
+    org.apache.spark.util.LongAccumulator feedback = spark.sparkContext().longAccumulator("provider records");
+    var lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(pieces, pieces.size())
+        .flatMap(new FileReader(appId, System.currentTimeMillis(), hadoop, feedback));
+    Dataset<Row> read = spark.createDataFrame(lines, READ_SCHEMA).localCheckpoint();
+    if (feedback.value() > 0) {
+      // Providers' records name the message: the send ledger tells its endpoint and campaign.
+      LOG.info("Events import {}: {} provider record(s); finding their messages in the send ledger", jobId,
+          feedback.value());
+      read = ProviderFeedback.attribute(read, warehouse.read(Table.SEND_LEDGER)
+          .filter(col("ApplicationId").equalTo(appId))).localCheckpoint();
+    }
+    Dataset<Row> good = read.filter(col("reject_reason").isNull()).select(
+        java.util.Arrays.stream(Table.EVENTS.schema().fieldNames()).map(n -> col("`" + n + "`"))
+            .toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> rejects = read.filter(col("reject_reason").isNotNull().and(col("reject_reason").notEqual(LINES)));
+    Row counts = read.agg(count(when(col("reject_reason").isNull(), 1)),
+        count(when(col("reject_reason").notEqual(LINES), 1))).first();
+    long rejected = counts.getLong(1);
+    long total = counts.getLong(0) + rejected;
+    if (rejected > 0) {
+      rejects = numberedInFile(rejects, read.filter(col("reject_reason").equalTo(LINES)));
+    }
+    LOG.info("Events import {}: {} event(s) read, {} refused; appending the new ones", jobId, total, rejected);
+    long stored = new EventStore(warehouse).appendNew(appId, good);
+    FaultPoints.reach("events-import.after-append");
+    if (rejected > 0) {
+      warehouse.append(Table.EVENT_IMPORT_REJECTS, rejects.select(lit(jobId).as("JobId"),
+          lit(appId).as("ApplicationId"), col("reject_source").as("source"), col("reject_line").as("line"),
+          col("reject_raw").as("raw"), col("reject_reason").as("reason"), col("reject_message").as("message")));
+    }
+    List<String> failures = new ArrayList<>();
+    if (rejected > 0) {
       for (Row r : rejects.orderBy("reject_source", "reject_line").limit(FAILURES_SHOWN).collectAsList()) {
         failures.add(r.getAs("reject_source") + " line " + r.getAs("reject_line") + ": ["
             + r.getAs("reject_reason") + "] " + r.getAs("reject_message"));
       }
-      JobResponse<EventsImportJobRequest> done = new JobResponse<>(appId, files.size(), Ids.now(), created, def, 0,
-          failures.isEmpty() ? null : failures, jobId, "COMPLETED", (int) rejected, files.size(), (int) total, TYPE);
-      jobs.put(done);
-      LOG.info("Events import {}: {} event(s) read, {} refused, {} new to the store", jobId, total, rejected, stored);
-      return new Result(done, stored);
-    } catch (RuntimeException e) {
-      jobs.put(new JobResponse<>(appId, 0, Ids.now(), created, def, 0,
-          List.of(LakecastErrors.fromFailure(e).getMessage()), jobId, "FAILED", 0, 0, 0, TYPE));
-      throw e;
     }
+    JobResponse<EventsImportJobRequest> done = new JobResponse<>(appId, files.size(), Ids.now(), created, def, 0,
+        failures.isEmpty() ? null : failures, jobId, "COMPLETED", (int) rejected, files.size(), (int) total, TYPE);
+    jobs.finish(done);
+    LOG.info("Events import {}: {} event(s) read, {} refused, {} new to the store", jobId, total, rejected, stored);
+    return new Result(done, stored);
   }
 
   /**
