@@ -182,6 +182,7 @@ public final class Warehouse {
       ordered
           .write()
           .mode("append")
+          .options(table.writerOptions())
           .partitionBy(table.partitionColumns().toArray(String[]::new))
           .parquet(path(table));
     }
