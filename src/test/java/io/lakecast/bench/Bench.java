@@ -45,9 +45,10 @@ import org.apache.spark.sql.SparkSession;
  * ({@link #emailRow}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
  * and (i), {@code webhook} (g) and (g'), {@code email} (j). Prints each time and, when
  * (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that class loading favours no
- * row; (a) and (b) then run twice each, alternating, and keep their better run, because on
- * 2 cores the JIT compiler still competes with the first large run (whose times (b)'s note gives). (e) also runs
- * twice, each time changing another tenth of the endpoints, and keeps its better run; its note gives the first.
+ * row; (a) and (b), and likewise (h') and (h), then run twice each, alternating, and keep their better run,
+ * because on 2 cores the JIT compiler still competes with the first large run (whose times (b)'s and (h)'s notes
+ * give). (e) also runs twice, each time changing another tenth of the endpoints, and keeps its better run; its note
+ * gives the first.
  * {@code --growth} runs every row at N and at 10 N instead and prints each row's growth ({@link #growth}).
  */
 public final class Bench {
@@ -492,21 +493,32 @@ public final class Bench {
     try (BufferedWriter w = Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8)) {
       writeEvents(events, w);
     }
-    Row4 hBase = timed("(h') baseline: spark.read.json (schema given) -> Parquet, a row per event", "", () -> {
-      spark.read().schema(EVENTS_REQUEST).json("file:" + eventsFile)
-          .select(org.apache.spark.sql.functions.explode(col("BatchItem")).as(new String[] {"EndpointId", "Item"}))
-          .select(col("EndpointId"), org.apache.spark.sql.functions.explode(col("Item.Events"))
-              .as(new String[] {"EventId", "Event"}))
-          .select(col("EndpointId"), col("EventId"), col("Event.*"))
-          .write().mode("overwrite").parquet("file:" + dir.resolve("events-base"));
-      return 0;
-    });
-    String eventsApp = apps.create(new CreateApplicationRequest("bench-events", null)).id();
+    // (h') and (h) alternate twice, each into a new folder or application, and each keeps its better run, as (a) and
+    // (b) do: on 2 cores the JIT compiler still competes with the first large run of each (the note gives that run).
+    Row4 hBase = null;
+    Row4 h = null;
     long[] stored = new long[1];
-    Row4 h = timed("(h) create-events-import-job of the same file", "", () -> {
-      stored[0] = importEvents(warehouse, eventsApp, eventsFile);
-      return stored[0];
-    });
+    for (int run = 0; run < 2; run++) {
+      String baseOut = "file:" + dir.resolve("events-base-" + run);
+      Row4 hb = timed("(h') baseline: spark.read.json (schema given) -> Parquet, a row per event (best of 2)", "",
+          () -> {
+            spark.read().schema(EVENTS_REQUEST).json("file:" + eventsFile)
+                .select(org.apache.spark.sql.functions.explode(col("BatchItem"))
+                    .as(new String[] {"EndpointId", "Item"}))
+                .select(col("EndpointId"), org.apache.spark.sql.functions.explode(col("Item.Events"))
+                    .as(new String[] {"EventId", "Event"}))
+                .select(col("EndpointId"), col("EventId"), col("Event.*"))
+                .write().mode("overwrite").parquet(baseOut);
+            return 0;
+          });
+      String eventsApp = apps.create(new CreateApplicationRequest("bench-events-" + run, null)).id();
+      Row4 hi = timed("(h) create-events-import-job of the same file (new application, best of 2)", "", () -> {
+        stored[0] = importEvents(warehouse, eventsApp, eventsFile);
+        return stored[0];
+      });
+      hBase = hBase == null ? hb : best(hBase, hb);
+      h = h == null ? first(hi, hb) : best(h, hi);
+    }
     // (i) streams the first STREAM_RECORDS of those events, imported untimed into an application with a stream.
     long toStream = Math.min(events, STREAM_RECORDS);
     Path streamFile = dir.resolve("events-stream.ndjson");
@@ -533,8 +545,8 @@ public final class Bench {
     });
     spark.conf().unset(LakecastConf.STREAM_KINESIS_ENDPOINT);
     rows.add(hBase);
-    rows.add(new Row4(h.name(), h.seconds(), String.format(Locale.ROOT, "%d events stored; (h)/(h') %.2fx",
-        stored[0], h.seconds() / hBase.seconds())));
+    rows.add(new Row4(h.name(), h.seconds(), String.format(Locale.ROOT, "%d events stored; (h)/(h') %.2fx; %s",
+        stored[0], h.seconds() / hBase.seconds(), h.note())));
     rows.add(new Row4(i.name(), i.seconds(), String.format(Locale.ROOT, "%d records, %.0f records/s", streamed[0],
         streamed[0] / i.seconds())));
     return rows;
