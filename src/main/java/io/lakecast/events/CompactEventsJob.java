@@ -88,7 +88,7 @@ public final class CompactEventsJob {
         fs.delete(staging, true);
         Dataset<Row> rows = warehouse.spark().read().schema(fileSchema())
             .parquet(files.stream().map(f -> f.getPath().toString()).toArray(String[]::new));
-        rows.coalesce(merged).write().options(Table.EVENTS.writerOptions()).parquet(new Path(staging, "data").toString());
+        rows.coalesce(merged).write().parquet(new Path(staging, "data").toString());
         try (var out = fs.create(new Path(staging, "manifest"), true)) {
           out.write(String.join("\n", files.stream().map(f -> f.getPath().getName()).toList())
               .getBytes(StandardCharsets.UTF_8));

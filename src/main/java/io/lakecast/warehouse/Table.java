@@ -117,17 +117,6 @@ public enum Table {
     };
   }
 
-  /**
-   * The Parquet writer's options for every append to a table that is not Delta ({@code events}): dictionary encoding
-   * off for the event id (unique) and the event time (nearly so), for the reason given for the endpoints' columns in
-   * {@link #properties} (measured on a 1M-event append: about a tenth of the write).
-   */
-  public Map<String, String> writerOptions() {
-    return this == EVENTS
-        ? Map.of("parquet.enable.dictionary#event_id", "false", "parquet.enable.dictionary#event_timestamp", "false")
-        : Map.of();
-  }
-
   /** Commits between two checkpoints of {@code jobs}. */
   static final int JOBS_CHECKPOINT_INTERVAL = 100;
 

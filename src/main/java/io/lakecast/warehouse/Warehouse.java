@@ -182,7 +182,6 @@ public final class Warehouse {
       ordered
           .write()
           .mode("append")
-          .options(table.writerOptions())
           .partitionBy(table.partitionColumns().toArray(String[]::new))
           .parquet(path(table));
     }

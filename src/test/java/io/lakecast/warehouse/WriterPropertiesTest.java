@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The endpoints table carries its Parquet writer settings as table properties, so every job's writes use them, and a
- * table created by an earlier Lakecast gains them on first use; the events store's appends pass theirs as writer
- * options; the jobs table is checkpointed seldom.
+ * table created by an earlier Lakecast gains them on first use; the jobs table is checkpointed seldom.
  */
 class WriterPropertiesTest {
   @TempDir static Path root;
@@ -82,33 +81,6 @@ class WriterPropertiesTest {
       assertThat(dictionary(encodings.get(unique))).as(unique + " " + encodings.get(unique)).isFalse();
     }
     assertThat(dictionary(encodings.get("ChannelType"))).as("ChannelType " + encodings.get("ChannelType")).isTrue();
-  }
-
-  @Test
-  void storedEventsKeepTheirIdsAndTimesWithoutADictionaryEvenWhenTheyRepeatAndTheirTypesWithOne() throws IOException {
-    String app = Cli.createApp("writer-properties-events");
-    Path ndjson = root.resolve("events.ndjson");
-    // Ten endpoints with the same five event ids at one time: values that repeat, which a dictionary would take.
-    StringBuilder text = new StringBuilder("{\"BatchItem\":{");
-    for (int e = 0; e < 10; e++) {
-      text.append(e == 0 ? "" : ",").append("\"e").append(e).append("\":{\"Endpoint\":{},\"Events\":{");
-      for (int i = 0; i < 5; i++) {
-        text.append(i == 0 ? "" : ",").append("\"ev-").append(i)
-            .append("\":{\"EventType\":\"level.completed\",\"Timestamp\":\"2026-12-01T09:10:00Z\"}");
-      }
-      text.append("}}");
-    }
-    Files.writeString(ndjson, text.append("}}\n"));
-    Warehouse warehouse = Warehouse.of(spark);
-    new io.lakecast.events.ImportEventsJob(warehouse).run(new io.lakecast.events.ImportEventsJob.Options(app,
-        new io.lakecast.model.EventShapes.EventsImportJobRequest(ndjson.toUri().toString(), null)));
-
-    Map<String, java.util.Set<Encoding>> encodings =
-        encodings(root.resolve("warehouse/events/app_id=" + app + "/event_date=2026-12-01"));
-    for (String unique : List.of("event_id", "event_timestamp")) {
-      assertThat(dictionary(encodings.get(unique))).as(unique + " " + encodings.get(unique)).isFalse();
-    }
-    assertThat(dictionary(encodings.get("event_type"))).as("event_type " + encodings.get("event_type")).isTrue();
   }
 
   @Test
