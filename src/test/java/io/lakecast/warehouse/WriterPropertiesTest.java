@@ -62,9 +62,9 @@ class WriterPropertiesTest {
   void importedEndpointsStoreUniqueColumnsWithoutADictionaryAndEnumsWithOne() throws IOException {
     String app = Cli.createApp("writer-properties");
     Path csv = root.resolve("endpoints.csv");
-    // Five users with ten endpoints each, all on one address: Address and User.UserId repeat, so a dictionary would
-    // take them (unique values fall back to plain encoding with or without one; Id and RecordHash only show that
-    // nothing sets one back on).
+    // Five users with ten endpoints each, a user's on one address: Address and User.UserId repeat, so a dictionary
+    // would take them (unique values fall back to plain encoding with or without one; Id and RecordHash only show
+    // that nothing sets one back on).
     StringBuilder text = new StringBuilder("Id,ChannelType,Address,User.UserId\n");
     for (int i = 0; i < 50; i++) {
       text.append("e").append(i).append(",EMAIL,u").append(i % 5).append("@example.com,user-").append(i % 5)
