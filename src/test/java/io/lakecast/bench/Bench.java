@@ -43,8 +43,9 @@ import org.apache.spark.sql.SparkSession;
  * {@link #eventRows}), (g), a CUSTOM webhook campaign, and (g'), the same paced by MessagesPerSecond
  * ({@link #webhookRows}), and (j), an EMAIL campaign of at most 100,000 through SMTP to GreenMail
  * ({@link #emailRow}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
- * and (i), {@code webhook} (g) and (g'), {@code email} (j). Prints each time and, when
- * (a) ran, its ratio to (a). A warm-up pass on a small file runs every step first so that class loading favours no
+ * and (i), {@code webhook} (g) and (g'), {@code email} (j); {@code scale}, which runs alone and only when named, is
+ * (b), (c) and (d) once each, for the largest sizes ({@link #scaleRows}). Prints each time and, when
+ * (a) ran, its ratio to (a), then each step's peak heap, spills and disk use ({@link StepResources}). A warm-up pass on a small file runs every step first so that class loading favours no
  * row; (a) and (b), and likewise (h') and (h), then run twice each, alternating, and keep their better run,
  * because on 2 cores the JIT compiler still competes with the first large run (whose times (b)'s and (h)'s notes
  * give). (e) also runs twice, each time changing another tenth of the endpoints, and keeps its better run; its note
@@ -64,7 +65,7 @@ public final class Bench {
   public static void main(String[] args) throws IOException {
     long endpoints = 1_000_000;
     Path work = Files.createTempDirectory("lakecast-bench");
-    java.util.Set<String> groups = new java.util.LinkedHashSet<>(GROUPS);
+    java.util.Set<String> groups = new java.util.LinkedHashSet<>(DEFAULT_GROUPS);
     boolean growth = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -82,6 +83,10 @@ public final class Bench {
             + "; expected --endpoints N, --rows " + String.join(",", GROUPS) + ", --growth or --workdir DIR");
       }
     }
+    if (groups.contains("scale") && groups.size() > 1) {
+      throw new IllegalArgumentException("--rows scale runs alone: its rows are the others' at sizes where those"
+          + " would take hours");
+    }
     SparkSession spark = LakecastSession.getOrCreate();
     System.err.println("bench: warm-up pass on 20,000 endpoints");
     // The warm-up's re-import takes the upsert path the measured one will (a MERGE for few changes, a rewrite for
@@ -90,8 +95,10 @@ public final class Bench {
         String.valueOf(LakecastConf.UPSERT_MERGE_MAX_ROWS_DEFAULT * 20_000L / Math.max(endpoints, 20_000L)));
     run(spark, work.resolve("warmup"), 20_000, groups);
     spark.conf().unset(LakecastConf.UPSERT_MERGE_MAX_ROWS);
+    int measuredFrom = RESOURCES.size();
     if (growth) {
       growth(spark, work, endpoints, groups);
+      printResources(measuredFrom);
       return;
     }
     System.err.println("bench: measured pass on " + endpoints + " endpoints");
@@ -107,6 +114,10 @@ public final class Bench {
     if (withBaseline) {
       System.out.printf(Locale.ROOT, "segment evaluation vs the hand-written filter, (c)/(c'): %.2fx%n",
           rows.get(2).seconds() / rows.get(3).seconds());
+    }
+    printResources(measuredFrom);
+    if (groups.contains("scale")) {
+      printTables(spark, work.resolve("measured/warehouse"));
     }
   }
 
@@ -152,13 +163,19 @@ public final class Bench {
    * The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i),
    * {@code webhook} (g) and (g'), {@code email} (j).
    */
-  static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email");
+  static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email", "scale");
+  /** The groups a bench without {@code --rows} runs: all but {@code scale}, which is for the largest sizes. */
+  static final List<String> DEFAULT_GROUPS = List.of("endpoints", "events", "webhook", "email");
 
   static List<Row4> run(SparkSession spark, Path dir, long n, java.util.Set<String> groups) throws IOException {
     Files.createDirectories(dir);
+    passFolder = dir;
     spark.conf().set("spark.lakecast.warehouse", "file:" + dir.resolve("warehouse"));
     Warehouse warehouse = Warehouse.of(spark);
     List<Row4> rows = new ArrayList<>();
+    if (groups.contains("scale")) {
+      rows.addAll(scaleRows(warehouse, dir, n));
+    }
     if (groups.contains("endpoints")) {
       rows.addAll(endpointRows(spark, warehouse, dir, n));
     }
@@ -328,6 +345,72 @@ public final class Bench {
     annotated.add(rows.get(6));
     annotated.addAll(rows.subList(7, rows.size()));
     return annotated;
+  }
+
+  /**
+   * {@code --rows scale}, for the largest sizes (issue 19's 100M run): (b) the first import of N endpoints into a new
+   * application, (c) the 4-dimension segment's member count and (d) the campaign activity through the outbox, each
+   * once, without the baseline or repeats. The resources of each step and the tables' sizes are printed after.
+   */
+  static List<Row4> scaleRows(Warehouse warehouse, Path dir, long n) throws IOException {
+    Path csv = dir.resolve("endpoints.csv");
+    long start = System.nanoTime();
+    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 7, Format.CSV, w);
+    }
+    System.err.printf(Locale.ROOT, "bench: generated %,d endpoints (%s) in %.0f s%n", n,
+        StepResources.bytes(Files.size(csv)), (System.nanoTime() - start) / 1e9);
+    warehouse.ensure(Table.ENDPOINTS);
+    warehouse.ensure(Table.JOBS);
+    warehouse.ensure(Table.IMPORT_REJECTS);
+    String appId = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-scale", null)).id();
+    ImportJobRequest request = new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null);
+    long[] counts = new long[3];
+    List<Row4> rows = new ArrayList<>();
+    rows.add(timed("(b) create-import-job (new application)", "", () -> {
+      counts[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, request)).run().imported();
+      return counts[0];
+    }));
+    WriteSegmentRequest segment =
+        PinpointJson.parse(SEGMENT, WriteSegmentRequest.class, "WriteSegmentRequest", "bench");
+    Column predicate = SegmentPredicates.compile(segment.dimensions());
+    rows.add(timed("(c) 4-dimension segment: member count", "", () -> {
+      counts[1] = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate)
+          .count();
+      return counts[1];
+    }));
+    String segmentId = new SegmentCatalog(warehouse).create(appId, segment).id();
+    String campaignJson = Files.readString(Path.of(System.getProperty("lakecast.home", "."))
+        .resolve("jobs/specs/campaign.json")).replace("REPLACE_WITH_SEGMENT_ID", segmentId);
+    String campaignId = new CampaignCatalog(warehouse).create(appId,
+        PinpointJson.parse(campaignJson, WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+    rows.add(timed("(d) campaign activity through the outbox", "", () -> {
+      counts[2] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
+          .run().last().sent();
+      return counts[2];
+    }));
+    return List.of(new Row4(rows.get(0).name(), rows.get(0).seconds(), counts[0] + " endpoints"),
+        new Row4(rows.get(1).name(), rows.get(1).seconds(), counts[1] + " members"),
+        new Row4(rows.get(2).name(), rows.get(2).seconds(), counts[2] + " messages"));
+  }
+
+  /** Each table's size on disk under the warehouse, with the rows of those a run grows with the audience. */
+  static void printTables(SparkSession spark, Path warehouse) throws IOException {
+    System.out.printf(Locale.ROOT, "%ntables under %s%n", warehouse);
+    List<Path> tables;
+    try (java.util.stream.Stream<Path> folders = Files.list(warehouse)) {
+      tables = folders.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path table : tables) {
+      String name = table.getFileName().toString();
+      String rows = switch (name) {
+        case "endpoints", "send_ledger", "jobs" ->
+            String.format(Locale.ROOT, "%,d rows", spark.read().format("delta").load("file:" + table).count());
+        case "events" -> String.format(Locale.ROOT, "%,d rows", spark.read().parquet("file:" + table).count());
+        default -> "";
+      };
+      System.out.printf(Locale.ROOT, "%-24s %12s  %s%n", name, StepResources.bytes(StepResources.size(table)), rows);
+    }
   }
 
   /**
@@ -605,11 +688,29 @@ public final class Bench {
     return later.seconds() < kept.seconds() ? new Row4(kept.name(), later.seconds(), kept.note()) : kept;
   }
 
+  /** The folder of the pass that runs (its inputs and warehouse), whose size each step's resources give. */
+  private static Path passFolder;
+  /** Each timed step's resources, in the order the steps ran, printed after the table. */
+  private static final List<String> RESOURCES = new ArrayList<>();
+
   static Row4 timed(String name, String note, LongSupplier step) {
+    StepResources resources = StepResources.start(SparkSession.active().sparkContext());
     long start = System.nanoTime();
-    step.getAsLong();
+    try {
+      step.getAsLong();
+    } finally {
+      resources.close();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.err.printf(Locale.ROOT, "bench: %s: %.2f s%n", name, seconds);
+    String used = resources.describe(passFolder);
+    System.err.printf(Locale.ROOT, "bench: %s: %.2f s; %s%n", name, seconds, used);
+    RESOURCES.add(String.format(Locale.ROOT, "%-72s %9.2f  %s", name, seconds, used));
     return new Row4(name, seconds, note);
+  }
+
+  /** Every timed step's resources, warm-up excluded, as the step's time and one line of figures. */
+  static void printResources(int fromStep) {
+    System.out.printf(Locale.ROOT, "%nresources per step (every timed run, repeats included)%n");
+    RESOURCES.subList(fromStep, RESOURCES.size()).forEach(System.out::println);
   }
 }
