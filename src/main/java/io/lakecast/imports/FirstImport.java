@@ -99,7 +99,7 @@ final class FirstImport {
     String appId = start.appId();
     DeltaTransaction txn = start.txn();
     var spark = warehouse.spark();
-    RecordKeys keys = RecordKeys.registered(spark);
+    RecordKeys keys = RecordKeys.registered(spark, plan.pieces().size());
     long started = System.nanoTime();
     List<DataFile> written = ImportRecords.gathering(keys, token -> {
       // The application has no endpoints: every record creates one.

@@ -190,7 +190,7 @@ public final class ImportEndpointsJob {
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), EndpointParser.Limits.of(conf),
         options.defineSegment(), null);
-    RecordKeys keys = RecordKeys.registered(spark);
+    RecordKeys keys = RecordKeys.registered(spark, pieces.size());
     ImportRecords.gathering(keys, token -> {
       ImportRecords.read(spark, plan.withKeys(token)).write().parquet(staging);
       return null;
@@ -225,7 +225,7 @@ public final class ImportEndpointsJob {
     long started = System.nanoTime();
     ImportRecords.Plan plan = new ImportRecords.Plan(format, pieces, conf.rejectRawMaxChars(), EndpointParser.Limits.of(conf),
         false, rejectsDir);
-    RecordKeys keys = RecordKeys.registered(spark);
+    RecordKeys keys = RecordKeys.registered(spark, pieces.size());
     // The application's endpoints in the snapshot the import started with, read straight from their files, and
     // counted from their statistics when they have them.
     Dataset<Row> stored = new AppFiles(spark, start.txn(), appId, start.files()).rows();

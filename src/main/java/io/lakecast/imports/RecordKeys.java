@@ -13,7 +13,10 @@ import org.apache.spark.util.AccumulatorV2;
  * UserAttributes), four per accepted record, gathered by the import's tasks as a Spark accumulator. A first import
  * checks the rules on the driver from them ({@link #conflict}) instead of reading what it wrote again: a hash table
  * pass over 32 bytes per record. At most {@code cap} records are kept; past that the keys only say so
- * ({@link #overflowed()}) and the caller checks in Spark.
+ * ({@link #overflowed()}) and the caller checks in Spark. Each task keeps at most its equal share of {@code cap}
+ * and past it sends only that it overflowed, so the tasks' results stay within the cap however large the input:
+ * capping only on the driver let a 100M-endpoint import's tasks send 1 GiB of keys, past
+ * {@code spark.driver.maxResultSize}, and Spark failed the job.
  *
  * <p>A hash collision, or a task whose keys Spark counts twice after a retry, can only report a conflict that is not
  * there, which sends the import down the general path; it can never hide one, except for UserAttributes of one user
@@ -23,6 +26,7 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
   private static final long serialVersionUID = 1L;
   private static final int CHUNK = 4 * 8192;
   private final long cap;
+  private final long taskCap;
   private final List<long[]> chunks = new ArrayList<>();
   private long[] open = new long[CHUNK];
   private int used;
@@ -30,21 +34,34 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
   private long incomplete;
   private boolean overflowed;
 
-  RecordKeys(long cap) {
+  /** Keys for at most {@code cap} records in all, of which each task keeps at most {@code taskCap}. */
+  RecordKeys(long cap, long taskCap) {
     this.cap = cap;
+    this.taskCap = Math.min(cap, taskCap);
   }
 
   /**
-   * Keys for as many records as a quarter of the driver's heap can check: 32 bytes each kept, and about 72 more in
-   * the check's tables.
+   * Keys for as many records as the driver can take: a quarter of its heap checks them (32 bytes each kept, and
+   * about 72 more in the check's tables), and they are at most half of {@code maxResultSize} (0: no limit) in the
+   * tasks' results (Spark's other results, the written files' statistics, are far smaller). Each of {@code tasks}
+   * tasks keeps an equal share: an input whose records are spread unevenly over its pieces may overflow below the
+   * cap, which only sends the check to Spark.
    */
-  static RecordKeys forDriverHeap() {
-    return new RecordKeys(Runtime.getRuntime().maxMemory() / 4 / 104);
+  static RecordKeys forDriver(long maxHeap, long maxResultSize, int tasks) {
+    long cap = maxHeap / 4 / 104;
+    if (maxResultSize > 0) {
+      cap = Math.min(cap, maxResultSize / 2 / 32);
+    }
+    return new RecordKeys(cap, cap / Math.max(1, tasks));
   }
 
-  /** {@link #forDriverHeap} keys registered with the session's context, ready for {@link ImportRecords#gathering}. */
-  static RecordKeys registered(SparkSession spark) {
-    RecordKeys keys = forDriverHeap();
+  /**
+   * {@link #forDriver} keys for a read of {@code tasks} pieces, registered with the session's context, ready for
+   * {@link ImportRecords#gathering}.
+   */
+  static RecordKeys registered(SparkSession spark, int tasks) {
+    RecordKeys keys = forDriver(Runtime.getRuntime().maxMemory(),
+        spark.sparkContext().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"), tasks);
     spark.sparkContext().register(keys, "import record keys");
     return keys;
   }
@@ -128,7 +145,7 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
 
   @Override
   public AccumulatorV2<long[], RecordKeys> copy() {
-    RecordKeys c = new RecordKeys(cap);
+    RecordKeys c = new RecordKeys(cap, taskCap);
     c.merge(this);
     return c;
   }
@@ -148,7 +165,8 @@ final class RecordKeys extends AccumulatorV2<long[], RecordKeys> {
     if (overflowed) {
       return;
     }
-    if (count >= cap) {
+    // Called in the tasks: each keeps at most its share.
+    if (count >= taskCap) {
       overflow();
       return;
     }
