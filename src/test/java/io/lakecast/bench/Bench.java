@@ -44,12 +44,12 @@ import org.apache.spark.sql.SparkSession;
  * ({@link #webhookRows}), and (j), an EMAIL campaign of at most 100,000 through SMTP to GreenMail
  * ({@link #emailRow}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
  * and (i), {@code webhook} (g) and (g'), {@code email} (j); {@code scale}, which runs alone and only when named, is
- * (b), (c) and (d) once each, for the largest sizes ({@link #scaleRows}). Prints each time and, when
- * (a) ran, its ratio to (a), then each step's peak heap, spills and disk use ({@link StepResources}). A warm-up pass on a small file runs every step first so that class loading favours no
- * row; (a) and (b), and likewise (h') and (h), then run twice each, alternating, and keep their better run,
- * because on 2 cores the JIT compiler still competes with the first large run (whose times (b)'s and (h)'s notes
- * give). (e) also runs twice, each time changing another tenth of the endpoints, and keeps its better run; its note
- * gives the first.
+ * (b), (c) and (d) once each, for the largest sizes ({@link #scaleRows}). Prints each time and, when (a) ran, its
+ * ratio to (a), then each step's peak heap, spills and disk use ({@link StepResources}). A warm-up pass on a small
+ * file runs every step first so that class loading favours no row; (a) and (b), and likewise (h') and (h), then
+ * run twice each, alternating, and keep their better run, because on 2 cores the JIT compiler still competes with
+ * the first large run (whose times (b)'s and (h)'s notes give). (e) also runs twice, each time changing another
+ * tenth of the endpoints, and keeps its better run; its note gives the first.
  * {@code --growth} runs every row at N and at 10 N instead and prints each row's growth ({@link #growth}).
  */
 public final class Bench {
@@ -161,7 +161,7 @@ public final class Bench {
 
   /**
    * The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i),
-   * {@code webhook} (g) and (g'), {@code email} (j).
+   * {@code webhook} (g) and (g'), {@code email} (j), {@code scale} (b), (c) and (d) once each.
    */
   static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email", "scale");
   /** The groups a bench without {@code --rows} runs: all but {@code scale}, which is for the largest sizes. */
