@@ -199,11 +199,7 @@ public final class Bench {
     }
     List<Row4> rows = new ArrayList<>();
     AppCatalog apps = new AppCatalog(warehouse);
-    // The tables an import writes exist in any warehouse after its first import. They are created here, untimed, so
-    // that (b) measures an import, not the one-time creation of a warehouse's tables.
-    warehouse.ensure(Table.ENDPOINTS);
-    warehouse.ensure(Table.JOBS);
-    warehouse.ensure(Table.IMPORT_REJECTS);
+    ensureImportTables(warehouse);
     ImportJobRequest importRequest =
         new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null);
     // (a) and (b) alternate twice, each into a new table or application, and each keeps its better run, as (c) does:
@@ -237,8 +233,7 @@ public final class Bench {
     rows.add(fresh);
     String appId = appIds.get(0);
 
-    WriteSegmentRequest segment =
-        PinpointJson.parse(SEGMENT, WriteSegmentRequest.class, "WriteSegmentRequest", "bench");
+    WriteSegmentRequest segment = segment();
     Column predicate = SegmentPredicates.compile(segment.dimensions());
     long[] members = new long[1];
     LongSupplier lakecast = () -> {
@@ -269,11 +264,7 @@ public final class Bench {
     rows.add(cHand);
 
     String segmentId = new SegmentCatalog(warehouse).create(appId, segment).id();
-    String campaignJson = Files.readString(Path.of(System.getProperty("lakecast.home", "."))
-        .resolve("jobs/specs/campaign.json")).replace("REPLACE_WITH_SEGMENT_ID", segmentId);
-    WriteCampaignRequest campaign =
-        PinpointJson.parse(campaignJson, WriteCampaignRequest.class, "WriteCampaignRequest", "bench");
-    String campaignId = new CampaignCatalog(warehouse).create(appId, campaign).id();
+    String campaignId = abCampaign(warehouse, appId, segmentId);
     long[] sent = new long[1];
     rows.add(timed("(d) campaign activity through the outbox", "", () -> {
       sent[0] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
@@ -360,9 +351,7 @@ public final class Bench {
     }
     System.err.printf(Locale.ROOT, "bench: generated %,d endpoints (%s) in %.0f s%n", n,
         StepResources.bytes(Files.size(csv)), (System.nanoTime() - start) / 1e9);
-    warehouse.ensure(Table.ENDPOINTS);
-    warehouse.ensure(Table.JOBS);
-    warehouse.ensure(Table.IMPORT_REJECTS);
+    ensureImportTables(warehouse);
     String appId = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-scale", null)).id();
     ImportJobRequest request = new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null);
     long[] counts = new long[3];
@@ -371,19 +360,14 @@ public final class Bench {
       counts[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, request)).run().imported();
       return counts[0];
     }));
-    WriteSegmentRequest segment =
-        PinpointJson.parse(SEGMENT, WriteSegmentRequest.class, "WriteSegmentRequest", "bench");
+    WriteSegmentRequest segment = segment();
     Column predicate = SegmentPredicates.compile(segment.dimensions());
     rows.add(timed("(c) 4-dimension segment: member count", "", () -> {
       counts[1] = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate)
           .count();
       return counts[1];
     }));
-    String segmentId = new SegmentCatalog(warehouse).create(appId, segment).id();
-    String campaignJson = Files.readString(Path.of(System.getProperty("lakecast.home", "."))
-        .resolve("jobs/specs/campaign.json")).replace("REPLACE_WITH_SEGMENT_ID", segmentId);
-    String campaignId = new CampaignCatalog(warehouse).create(appId,
-        PinpointJson.parse(campaignJson, WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
+    String campaignId = abCampaign(warehouse, appId, new SegmentCatalog(warehouse).create(appId, segment).id());
     rows.add(timed("(d) campaign activity through the outbox", "", () -> {
       counts[2] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
           .run().last().sent();
@@ -392,6 +376,29 @@ public final class Bench {
     return List.of(new Row4(rows.get(0).name(), rows.get(0).seconds(), counts[0] + " endpoints"),
         new Row4(rows.get(1).name(), rows.get(1).seconds(), counts[1] + " members"),
         new Row4(rows.get(2).name(), rows.get(2).seconds(), counts[2] + " messages"));
+  }
+
+  /**
+   * Creates the tables an import writes, untimed: they exist in any warehouse after its first import, so that (b)
+   * measures an import, not the one-time creation of a warehouse's tables.
+   */
+  static void ensureImportTables(Warehouse warehouse) {
+    warehouse.ensure(Table.ENDPOINTS);
+    warehouse.ensure(Table.JOBS);
+    warehouse.ensure(Table.IMPORT_REJECTS);
+  }
+
+  /** The 4-dimension segment of (c) and (d). */
+  static WriteSegmentRequest segment() {
+    return PinpointJson.parse(SEGMENT, WriteSegmentRequest.class, "WriteSegmentRequest", "bench");
+  }
+
+  /** The quickstart's A/B campaign with holdout ({@code jobs/specs/campaign.json}) on the segment; its id. */
+  static String abCampaign(Warehouse warehouse, String appId, String segmentId) throws IOException {
+    String json = Files.readString(Path.of(System.getProperty("lakecast.home", "."))
+        .resolve("jobs/specs/campaign.json")).replace("REPLACE_WITH_SEGMENT_ID", segmentId);
+    return new CampaignCatalog(warehouse).create(appId,
+        PinpointJson.parse(json, WriteCampaignRequest.class, "WriteCampaignRequest", "bench")).id();
   }
 
   /** Each table's size on disk under the warehouse, with the rows of those a run grows with the audience. */
