@@ -265,6 +265,13 @@ public final class LakecastConf {
   public static final int UPSERT_MERGE_MAX_ROWS_DEFAULT = 10_000;
 
   /**
+   * Most changed records the one-pass endpoint writes (replace and rewrite) broadcast into the joins that apply them;
+   * more are joined by shuffle. 0 always shuffles.
+   */
+  public static final String UPSERT_BROADCAST_MAX_ROWS = PREFIX + "upsert.broadcastMaxRows";
+  public static final int UPSERT_BROADCAST_MAX_ROWS_DEFAULT = 500_000;
+
+  /**
    * URI schemes that import sources and every output (export prefixes, segment outputs, the outbox) may use,
    * comma-separated. A plain path counts as {@code file}. Anything else is refused before any I/O.
    */
@@ -710,6 +717,15 @@ public final class LakecastConf {
     int max = getInt(UPSERT_MERGE_MAX_ROWS, UPSERT_MERGE_MAX_ROWS_DEFAULT);
     if (max < 0) {
       throw LakecastErrors.invalidConf(UPSERT_MERGE_MAX_ROWS, String.valueOf(max), "a row count of at least 0");
+    }
+    return max;
+  }
+
+  /** {@link #UPSERT_BROADCAST_MAX_ROWS}, at least 0. */
+  public int upsertBroadcastMaxRows() {
+    int max = getInt(UPSERT_BROADCAST_MAX_ROWS, UPSERT_BROADCAST_MAX_ROWS_DEFAULT);
+    if (max < 0) {
+      throw LakecastErrors.invalidConf(UPSERT_BROADCAST_MAX_ROWS, String.valueOf(max), "a row count of at least 0");
     }
     return max;
   }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -44,23 +45,24 @@ final class ChangeKeys implements Serializable {
   }
 
   /**
-   * The keys of independent changes ({@link EndpointUpsert.Known#INDEPENDENT}): each changed record keeps its own
-   * address, and any of a user's records carries the user's UserAttributes (the smallest hash is kept, so that the
-   * choice does not depend on the order rows arrive in). One job over the changes.
+   * The keys of independent changes ({@link EndpointUpsert.Known#INDEPENDENT}), {@code changes} of them: each changed
+   * record keeps its own address, and any of a user's records carries the user's UserAttributes (the smallest hash
+   * is kept, so that the choice does not depend on the order rows arrive in). One pass over the changes, read a
+   * partition at a time: the driver holds the tables, not a row per change.
    */
-  static ChangeKeys ofIndependent(Dataset<Row> source) {
+  static ChangeKeys ofIndependent(Dataset<Row> source, long changes) {
     Column id = xxhash64(col("Id"));
-    List<Row> rows = source.select(id,
+    Iterator<Row> rows = source.select(id,
         when(col("ChannelType").isNotNull().and(col("Address").isNotNull()),
             xxhash64(col("ChannelType"), col("Address"))),
         when(col("User.UserId").isNotNull().and(col("User.UserAttributes").isNotNull()),
             xxhash64(col("User.UserId"))),
         EndpointMerge.entriesHash(col("User.UserAttributes")))
-        .collectAsList();
-    int n = rows.size();
-    ChangeKeys keys = new ChangeKeys(n, (int) rows.stream().filter(r -> !r.isNullAt(1)).count(),
-        (int) rows.stream().filter(r -> !r.isNullAt(2)).count(), 0);
-    for (Row r : rows) {
+        .toLocalIterator();
+    int n = Math.toIntExact(changes);
+    ChangeKeys keys = new ChangeKeys(n, n, n, 0);
+    while (rows.hasNext()) {
+      Row r = rows.next();
       long idHash = r.getLong(0);
       keys.ids.put(idHash, 0L);
       if (!r.isNullAt(1)) {

@@ -1,6 +1,10 @@
 package io.lakecast.endpoints;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.lakecast.delta.DataFile;
 import io.lakecast.delta.DeltaTransaction;
@@ -43,11 +47,12 @@ final class EndpointReplace {
   /**
    * Replaces the endpoints that {@code source} (the changed records as endpoint rows), {@code keepers} and
    * {@code perUser} (the side effects, see {@link EndpointUpsert}) touch; {@code independent}: whether the records
-   * are independent (see {@link EndpointUpsert.Known}). Returns false, having written nothing, when the table has no
-   * deletion vectors or too many deleted rows already: the caller then rewrites.
+   * are independent (see {@link EndpointUpsert.Known}); {@code small}: the changes are few enough to broadcast in
+   * the joins that apply them (see {@link EndpointUpsert#applied}). Returns false, having written nothing, when the
+   * table has no deletion vectors or too many deleted rows already: the caller then rewrites.
    */
   static boolean replace(Warehouse warehouse, String appId, Dataset<Row> source, long changes, Dataset<Row> keepers,
-      Dataset<Row> perUser, boolean independent) {
+      Dataset<Row> perUser, boolean independent, boolean small) {
     var spark = warehouse.spark();
     String tablePath = warehouse.path(Table.ENDPOINTS);
     DeltaTransaction txn = DeltaTransaction.start(spark, tablePath);
@@ -71,31 +76,37 @@ final class EndpointReplace {
     AppFiles stored = new AppFiles(spark, txn, appId, files);
 
     // Where the touched rows are: one pass over the key columns of the application's live rows, looking up the
-    // changes' keys (collected and broadcast as hashes), collecting each touched row's file and position.
-    ChangeKeys keys = independent ? ChangeKeys.ofIndependent(source) : ChangeKeys.of(source, keepers, perUser);
+    // changes' keys (collected and broadcast as hashes). The tasks group the touched rows' positions by file, so
+    // that the driver receives one row per touched file (its positions as one array), not one per touched row.
+    ChangeKeys keys =
+        independent ? ChangeKeys.ofIndependent(source, changes) : ChangeKeys.of(source, keepers, perUser);
     Dataset<Row> located = stored.located()
         .select(col("Id"), col("ChannelType"), col("Address"), col("EndpointStatus"), col("User"), col("_file"),
             col("_row"));
-    List<Row> positions = ChangeKeys.touches(spark, located, keys)
+    List<Row> touchedFiles = ChangeKeys.touches(spark, located, keys)
         .filter(col("_byId").or(col("_sideEffect")))
-        .select(col("_file"), col("_row"), col("_sideEffect"), col("_byId"))
+        .groupBy(col("_file"))
+        .agg(collect_list(col("_row")), max(col("_sideEffect")), sum(when(col("_byId"), 1).otherwise(0)))
         .collectAsList();
-    boolean sideEffects = !independent || positions.stream().anyMatch(p -> p.getBoolean(2));
+    boolean sideEffects = !independent;
+    long positions = 0;
     // Each change's Id matches at most one stored endpoint: when all of them do, no endpoint is new.
-    long byId = positions.stream().filter(p -> p.getBoolean(3)).count();
-    boolean inserts = byId < changes;
+    long byId = 0;
     Map<String, RowSet> marked = new HashMap<>();
-    Map<Long, RowSet> byFile = new HashMap<>();
-    for (Row p : positions) {
-      byFile.computeIfAbsent(p.getLong(0), f -> {
-        String location = stored.location(f);
-        if (location == null) {
-          throw new IllegalStateException("A touched row's file (path hash " + f + ") is not among the application's "
-              + files.size() + " files in the transaction's snapshot");
-        }
-        return marked.computeIfAbsent(location, k -> new RowSet());
-      }).add(p.getLong(1));
+    for (Row f : touchedFiles) {
+      String location = stored.location(f.getLong(0));
+      if (location == null) {
+        throw new IllegalStateException("A touched row's file (path hash " + f.getLong(0) + ") is not among the "
+            + "application's " + files.size() + " files in the transaction's snapshot");
+      }
+      RowSet set = marked.computeIfAbsent(location, k -> new RowSet());
+      List<Long> at = f.getList(1);
+      at.forEach(set::add);
+      positions += at.size();
+      sideEffects |= f.getBoolean(2);
+      byId += f.getLong(3);
     }
+    boolean inserts = byId < changes;
     long found = System.nanoTime();
 
     // Their final rows, and the new endpoints, as new files of the transaction: a second pass reads the touched
@@ -104,15 +115,15 @@ final class EndpointReplace {
     // Read before the deletion vectors below add the touched rows to the files' deleted ones.
     Dataset<Row> touched = stored.at(marked).drop("_file", "_row");
     Dataset<Row> rows = EndpointUpsert.applied(touched, source, sideEffects ? keepers : null,
-        sideEffects ? perUser : null, true, inserts);
+        sideEffects ? perUser : null, small, inserts);
     List<DataFile> newFiles = txn.write(rows);
     // Every touched row read back whole, and every new endpoint, or nothing is committed: a row marked deleted
     // must have its new version among the written ones (checked on the files' statistics, when they count rows).
-    long expected = positions.size() + changes - byId;
+    long expected = positions + changes - byId;
     long written = DataFile.liveRows(newFiles);
     if (written >= 0 && written != expected) {
       throw new IllegalStateException("Upsert into " + appId + ": wrote " + written + " endpoint row(s) where "
-          + positions.size() + " touched and " + (changes - byId) + " new ones were expected; nothing was committed");
+          + positions + " touched and " + (changes - byId) + " new ones were expected; nothing was committed");
     }
     long wrote = System.nanoTime();
 
@@ -128,7 +139,7 @@ final class EndpointReplace {
     }
     txn.commitReplace(deletions);
     LOG.info("Upsert into {}: {} stored endpoint(s) touched in {} of {} file(s), replaced in {} ms (found in {} ms, "
-        + "rows written in {} ms)", appId, positions.size(), marked.size(), files.size(),
+        + "rows written in {} ms)", appId, positions, marked.size(), files.size(),
         (System.nanoTime() - started) / 1_000_000, (found - started) / 1_000_000, (wrote - found) / 1_000_000);
     return true;
   }

@@ -49,18 +49,23 @@ import org.slf4j.LoggerFactory;
  *   <li>The changed records are applied with {@link EndpointMerge}'s assignments, then Pinpoint's two side effects:
  *       other endpoints with the same ChannelType and Address become INACTIVE, and user attributes are merged into
  *       every endpoint of the user. A few changed records go through Delta MERGEs (they touch few files). Many go
- *       through one pass over the application's endpoints with the changes broadcast (a MERGE would shuffle every
- *       stored row): {@link EndpointReplace} writes only the touched endpoints and marks their old rows deleted
- *       (deletion vectors); past its limits the pass rewrites the application's partition in one commit. Every
- *       path gives the same table; a test holds them to it.
+ *       through one pass over the application's endpoints with the changes' keys broadcast (a MERGE would shuffle
+ *       every stored row): {@link EndpointReplace} writes only the touched endpoints and marks their old rows
+ *       deleted (deletion vectors); past its limits ({@link #replaceMax} changes, or too many deleted rows) the pass
+ *       rewrites the application's partition in one commit. Every path gives the same table; a test holds them to
+ *       it.
  * </ol>
  */
 public final class EndpointUpsert {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointUpsert.class);
   /** Above this many stored endpoints the (Id, RecordHash, UserId) keys are joined by shuffle, not broadcast. */
   private static final long BROADCAST_KEYS_MAX = 5_000_000;
-  /** Above this many changed records the rewrite joins them by shuffle, not broadcast. */
-  private static final long BROADCAST_CHANGES_MAX = 500_000;
+  /**
+   * Driver heap per change that {@link EndpointReplace} may take: its {@link ChangeKeys} cost about 200 bytes a
+   * change (up to three tables of 16-byte slots, two to four slots a key, and their broadcast's serialized copy), so
+   * that at this many the keys stay within a tenth of the heap.
+   */
+  static final long REPLACE_HEAP_PER_CHANGE = 2048;
 
   private EndpointUpsert() {}
 
@@ -166,17 +171,26 @@ public final class EndpointUpsert {
       return new Result("merge", changes);
     }
     LakecastSession.describe(spark, "upsert", "Replace the endpoints " + changes + " change(s) touch");
-    if (changes <= BROADCAST_CHANGES_MAX && conf.upsertDeletionVectors()
-        && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, independent)) {
+    boolean small = changes <= conf.upsertBroadcastMaxRows();
+    if (changes <= replaceMax(Runtime.getRuntime().maxMemory()) && conf.upsertDeletionVectors()
+        && EndpointReplace.replace(warehouse, appId, source, changes, keepers, perUser, independent, small)) {
       return new Result("replace", changes);
     }
     LakecastSession.describe(spark, "upsert", "Rewrite " + storedCount + " endpoint(s) with " + changes + " change(s)");
     // Read here, the only path that needs the stored endpoints as a table: MERGE and replace read them themselves.
     Dataset<Row> stored = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId));
-    rewrite(warehouse, appId, stored, source, keepers, perUser, changes <= BROADCAST_CHANGES_MAX);
+    rewrite(warehouse, appId, stored, source, keepers, perUser, small);
     LOG.info("Upsert into {}: rewrote the application's endpoints in {} ms", appId,
         (System.nanoTime() - started) / 1_000_000);
     return new Result("rewrite", changes);
+  }
+
+  /**
+   * The most changes {@link EndpointReplace} takes with a driver heap of {@code maxHeap} bytes (beyond them, the
+   * rewrite): those its keys fit in a tenth of the heap, and never fewer than the changes broadcast by default.
+   */
+  static long replaceMax(long maxHeap) {
+    return Math.max(LakecastConf.UPSERT_BROADCAST_MAX_ROWS_DEFAULT, maxHeap / REPLACE_HEAP_PER_CHANGE);
   }
 
   /**

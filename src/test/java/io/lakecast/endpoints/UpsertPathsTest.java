@@ -25,8 +25,9 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The three ways EndpointUpsert applies changed records — Delta MERGEs for a few; for many, only the touched
- * endpoints written with their old rows marked deleted, or one broadcast rewrite of the application — give the same
- * table after every write of a scenario that exercises each merge rule, and unchanged records are skipped.
+ * endpoints written with their old rows marked deleted, or one rewrite of the application, each with the changes
+ * broadcast or shuffled — give the same table after every write of a scenario that exercises each merge rule, and
+ * unchanged records are skipped.
  */
 @SuppressWarnings("unchecked")
 public class UpsertPathsTest {
@@ -37,6 +38,8 @@ public class UpsertPathsTest {
   void defaults() {
     spark.conf().unset(LakecastConf.UPSERT_MERGE_MAX_ROWS);
     spark.conf().unset(LakecastConf.UPSERT_DELETION_VECTORS);
+    spark.conf().unset(LakecastConf.UPSERT_BROADCAST_MAX_ROWS);
+    spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
   }
 
   /** How many changes take the MERGEs, and whether many may replace only the touched rows (deletion vectors). */
@@ -134,6 +137,12 @@ public class UpsertPathsTest {
     List<Object> merged = scenario("merge", 10_000, true);
     List<Object> rewritten = scenario("rewrite", 0, false);
     List<Object> replaced = scenario("replace", 0, true);
+    // Past upsert.broadcastMaxRows (here 0) both passes join the changes by shuffle (and Spark, which would
+    // broadcast these small tables itself, is told not to): the same tables again.
+    spark.conf().set(LakecastConf.UPSERT_BROADCAST_MAX_ROWS, "0");
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    List<Object> rewrittenShuffled = scenario("rewrite-shuffled", 0, false);
+    List<Object> replacedShuffled = scenario("replace-shuffled", 0, true);
     assertThat(((EndpointUpsert.Result) merged.get(0)).path())
         .as("the first write's users carry UserAttributes on one endpoint each: a sync, so no plain append")
         .isEqualTo("merge");
@@ -153,10 +162,17 @@ public class UpsertPathsTest {
         .isEqualTo("rewrite");
     assertThat(((EndpointUpsert.Result) replaced.get(4)).path()).isEqualTo("replace");
     assertThat(((EndpointUpsert.Result) replaced.get(6)).path()).isEqualTo("replace");
+    assertThat(((EndpointUpsert.Result) replacedShuffled.get(4)).path()).isEqualTo("replace");
+    assertThat(((EndpointUpsert.Result) replacedShuffled.get(6)).path()).isEqualTo("replace");
+    assertThat(((EndpointUpsert.Result) rewrittenShuffled.get(4)).path()).isEqualTo("rewrite");
     assertThat(((EndpointUpsert.Result) merged.get(4)).changed()).as("e3 e4 e5 e6 e7 n1 n2").isEqualTo(7);
     for (int i = 1; i < merged.size(); i += 2) {
       assertThat(rewritten.get(i)).as("table after write " + (i / 2 + 1)).isEqualTo(merged.get(i));
       assertThat(replaced.get(i)).as("replaced: table after write " + (i / 2 + 1)).isEqualTo(merged.get(i));
+      assertThat(rewrittenShuffled.get(i)).as("rewritten by shuffle: table after write " + (i / 2 + 1))
+          .isEqualTo(merged.get(i));
+      assertThat(replacedShuffled.get(i)).as("replaced by shuffle: table after write " + (i / 2 + 1))
+          .isEqualTo(merged.get(i));
     }
     assertThat(withoutHash(rewritten.get(7))).as("the same changes again leave the endpoints as they were")
         .isEqualTo(withoutHash(rewritten.get(5)));
@@ -313,6 +329,13 @@ public class UpsertPathsTest {
         .as("no deleted rows left in the files after the rewrite").isZero();
     assertThat(tables.get(2)).hasSize(10);
     assertThat(rowOf(tables.get(2), "c1")).contains("Plan=[Max]");
+  }
+
+  @Test
+  void theReplacePathTakesOneChangePerTwoKibibytesOfDriverHeapAndNeverFewerThanHalfAMillion() {
+    assertThat(EndpointUpsert.replaceMax(4L << 30)).as("the launcher's -Xmx4g").isEqualTo(2_097_152);
+    assertThat(EndpointUpsert.replaceMax(8L << 30)).as("the bench's -Xmx8g").isEqualTo(4_194_304);
+    assertThat(EndpointUpsert.replaceMax(512L << 20)).as("a small driver").isEqualTo(500_000);
   }
 
   static List<String> withoutHash(Object table) {
