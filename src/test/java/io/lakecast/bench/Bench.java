@@ -43,8 +43,9 @@ import org.apache.spark.sql.SparkSession;
  * {@link #eventRows}), (g), a CUSTOM webhook campaign, and (g'), the same paced by MessagesPerSecond
  * ({@link #webhookRows}), and (j), an EMAIL campaign of at most 100,000 through SMTP to GreenMail
  * ({@link #emailRow}). {@code --rows} picks the groups: {@code endpoints} is (a) to (f), {@code events} (h'), (h)
- * and (i), {@code webhook} (g) and (g'), {@code email} (j); {@code scale}, which runs alone and only when named, is
- * (b), (c) and (d) once each, for the largest sizes ({@link #scaleRows}). Prints each time and, when (a) ran, its
+ * and (i), {@code webhook} (g) and (g'), {@code email} (j); {@code scale} and {@code reimport}, which run alone
+ * and only when named, are (b), (c) and (d), and (b) and (e), once each, for the largest sizes ({@link #scaleRows},
+ * {@link #reimportRows}). Prints each time and, when (a) ran, its
  * ratio to (a), then each step's peak heap, spills and disk use ({@link StepResources}). A warm-up pass on a small
  * file runs every step first so that class loading favours no row; (a) and (b), and likewise (h') and (h), then
  * run twice each, alternating, and keep their better run, because on 2 cores the JIT compiler still competes with
@@ -83,9 +84,9 @@ public final class Bench {
             + "; expected --endpoints N, --rows " + String.join(",", GROUPS) + ", --growth or --workdir DIR");
       }
     }
-    if (groups.contains("scale") && groups.size() > 1) {
-      throw new IllegalArgumentException("--rows scale runs alone: its rows are the others' at sizes where those"
-          + " would take hours");
+    if ((groups.contains("scale") || groups.contains("reimport")) && groups.size() > 1) {
+      throw new IllegalArgumentException("--rows scale and --rows reimport each run alone: their rows are the "
+          + "others' at sizes where those would take hours");
     }
     SparkSession spark = LakecastSession.getOrCreate();
     System.err.println("bench: warm-up pass on 20,000 endpoints");
@@ -116,7 +117,7 @@ public final class Bench {
           rows.get(2).seconds() / rows.get(3).seconds());
     }
     printResources(measuredFrom);
-    if (groups.contains("scale")) {
+    if (groups.contains("scale") || groups.contains("reimport")) {
       printTables(spark, work.resolve("measured/warehouse"));
     }
   }
@@ -161,10 +162,11 @@ public final class Bench {
 
   /**
    * The row groups {@code --rows} selects from: {@code endpoints} is (a) to (f), {@code events} (h'), (h), (i),
-   * {@code webhook} (g) and (g'), {@code email} (j), {@code scale} (b), (c) and (d) once each.
+   * {@code webhook} (g) and (g'), {@code email} (j), {@code scale} (b), (c) and (d) once each, {@code reimport} (b)
+   * and (e) once each.
    */
-  static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email", "scale");
-  /** The groups a bench without {@code --rows} runs: all but {@code scale}, which is for the largest sizes. */
+  static final List<String> GROUPS = List.of("endpoints", "events", "webhook", "email", "scale", "reimport");
+  /** The groups a bench without {@code --rows} runs: all but {@code scale} and {@code reimport}, for large sizes. */
   static final List<String> DEFAULT_GROUPS = List.of("endpoints", "events", "webhook", "email");
 
   static List<Row4> run(SparkSession spark, Path dir, long n, java.util.Set<String> groups) throws IOException {
@@ -175,6 +177,9 @@ public final class Bench {
     List<Row4> rows = new ArrayList<>();
     if (groups.contains("scale")) {
       rows.addAll(scaleRows(warehouse, dir, n));
+    }
+    if (groups.contains("reimport")) {
+      rows.addAll(reimportRows(warehouse, dir, n));
     }
     if (groups.contains("endpoints")) {
       rows.addAll(endpointRows(spark, warehouse, dir, n));
@@ -344,6 +349,55 @@ public final class Bench {
    * once, without the baseline or repeats. The resources of each step and the tables' sizes are printed after.
    */
   static List<Row4> scaleRows(Warehouse warehouse, Path dir, long n) throws IOException {
+    Imported first = firstImport(warehouse, dir, n, "bench-scale");
+    String appId = first.appId();
+    long[] counts = new long[2];
+    List<Row4> rows = new ArrayList<>();
+    WriteSegmentRequest segment = segment();
+    Column predicate = SegmentPredicates.compile(segment.dimensions());
+    rows.add(timed("(c) 4-dimension segment: member count", "", () -> {
+      counts[0] = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate)
+          .count();
+      return counts[0];
+    }));
+    String campaignId = abCampaign(warehouse, appId, new SegmentCatalog(warehouse).create(appId, segment).id());
+    rows.add(timed("(d) campaign activity through the outbox", "", () -> {
+      counts[1] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
+          .run().last().sent();
+      return counts[1];
+    }));
+    return List.of(first.row(),
+        new Row4(rows.get(0).name(), rows.get(0).seconds(), counts[0] + " members"),
+        new Row4(rows.get(1).name(), rows.get(1).seconds(), counts[1] + " messages"));
+  }
+
+  /**
+   * {@code --rows reimport}, for the largest sizes: (b) the first import of N endpoints into a new application and
+   * (e) a re-import of the same endpoints with a tenth of them changed, each once: the re-import's growth without
+   * the hours the endpoint rows take at 10M.
+   */
+  static List<Row4> reimportRows(Warehouse warehouse, Path dir, long n) throws IOException {
+    Imported first = firstImport(warehouse, dir, n, "bench-reimport");
+    Path changedCsv = dir.resolve("endpoints-changed.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(changedCsv, StandardCharsets.UTF_8)) {
+      EndpointGenerator.write(n, 7, Format.CSV, w, 10, 0);
+    }
+    ImportJobRequest request =
+        new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + changedCsv, null, null);
+    long[] imported = new long[1];
+    Row4 e = timed("(e) re-import of the same endpoints, 10% changed", "", () -> {
+      imported[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(first.appId(), request)).run()
+          .imported();
+      return imported[0];
+    });
+    return List.of(first.row(), new Row4(e.name(), e.seconds(), imported[0] + " records"));
+  }
+
+  /** The application a large first import wrote, and (b)'s row for it. */
+  record Imported(String appId, Row4 row) {}
+
+  /** Generates N endpoints as CSV (timed in the log) and imports them into a new application, timed as (b). */
+  static Imported firstImport(Warehouse warehouse, Path dir, long n, String name) throws IOException {
     Path csv = dir.resolve("endpoints.csv");
     long start = System.nanoTime();
     try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
@@ -352,30 +406,15 @@ public final class Bench {
     System.err.printf(Locale.ROOT, "bench: generated %,d endpoints (%s) in %.0f s%n", n,
         StepResources.bytes(Files.size(csv)), (System.nanoTime() - start) / 1e9);
     ensureImportTables(warehouse);
-    String appId = new AppCatalog(warehouse).create(new CreateApplicationRequest("bench-scale", null)).id();
+    String appId = new AppCatalog(warehouse).create(new CreateApplicationRequest(name, null)).id();
     ImportJobRequest request = new ImportJobRequest(null, null, Format.CSV, true, null, "file:" + csv, null, null);
-    long[] counts = new long[3];
-    List<Row4> rows = new ArrayList<>();
-    rows.add(timed("(b) create-import-job (new application)", "", () -> {
-      counts[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, request)).run().imported();
-      return counts[0];
-    }));
-    WriteSegmentRequest segment = segment();
-    Column predicate = SegmentPredicates.compile(segment.dimensions());
-    rows.add(timed("(c) 4-dimension segment: member count", "", () -> {
-      counts[1] = warehouse.read(Table.ENDPOINTS).filter(col("ApplicationId").equalTo(appId)).filter(predicate)
-          .count();
-      return counts[1];
-    }));
-    String campaignId = abCampaign(warehouse, appId, new SegmentCatalog(warehouse).create(appId, segment).id());
-    rows.add(timed("(d) campaign activity through the outbox", "", () -> {
-      counts[2] = new RunCampaignActivityJob(warehouse, new RunCampaignActivityJob.Options(appId, campaignId, null))
-          .run().last().sent();
-      return counts[2];
-    }));
-    return List.of(new Row4(rows.get(0).name(), rows.get(0).seconds(), counts[0] + " endpoints"),
-        new Row4(rows.get(1).name(), rows.get(1).seconds(), counts[1] + " members"),
-        new Row4(rows.get(2).name(), rows.get(2).seconds(), counts[2] + " messages"));
+    long[] imported = new long[1];
+    Row4 b = timed("(b) create-import-job (new application)", "", () -> {
+      imported[0] = new ImportEndpointsJob(warehouse, new ImportEndpointsJob.Options(appId, request)).run()
+          .imported();
+      return imported[0];
+    });
+    return new Imported(appId, new Row4(b.name(), b.seconds(), imported[0] + " endpoints"));
   }
 
   /**
